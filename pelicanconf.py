@@ -1,0 +1,63 @@
+"""Pelican settings for the Holdspace demo archive (development: relative URLs).
+
+Every Holdspace setting is listed in the README; the ones here are shown at
+their defaults unless a comment says otherwise.
+"""
+
+AUTHOR = "Holdspace"
+SITENAME = "Holdspace"
+SITESUBTITLE = "A moderated peer-support archive"
+SITEURL = ""
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS: list[str] = []  # nothing under content/ is copied as is: comments never are
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%d %B %Y"
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["holdspace.pelican_threads"]
+
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+PAGE_URL = "pages/{slug}/"
+PAGE_SAVE_AS = "pages/{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# No feeds while developing (publishconf.py turns them on).
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+CACHE_PATH = ".cache/pelican"
+LOAD_CONTENT_CACHE = False
+
+# Holdspace: threads
+COMMENTS_ORDER = "oldest"
+COMMENTS_MAX_DEPTH = 5
+COMMENTS_PER_PAGE = 50
+# Holdspace: the reply form. No intake service yet: the form says how to
+# send a comment to the moderators by email.
+COMMENT_INTAKE_URL = ""
+COMMENT_EMAIL = "moderators@holdspace.example"
+COMMENT_GUIDELINES_PAGE = "guidelines"
+# Holdspace: avatars ("gravatar" loads images from gravatar.com; "none" loads nothing).
+AVATARS = "gravatar"

@@ -1,0 +1,62 @@
+"""Rendered comment bodies, cached by a hash of the body and the renderer's
+version, so an unchanged comment is not rendered again on the next build.
+
+One JSON file in the cache folder (ignored by git). Entries not used by a
+build are dropped when it saves, so the cache never outgrows the archive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+
+
+class BodyCache:
+    def __init__(self, folder: str, version: str, render: Callable[[str], str]) -> None:
+        self.path = os.path.join(folder, "bodies.json")
+        self._render = render
+        self._salt = version.encode("utf-8") + b"\0"
+        self._old: dict[str, str] = {}
+        self._new: dict[str, str] = {}
+        self.hits = 0
+        self.misses = 0
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                data = json.load(f)
+            if isinstance(data, dict) and data.get("version") == version:
+                self._old = data.get("bodies", {})
+        except (OSError, ValueError):
+            pass  # no cache yet, or a damaged one: render everything
+        self._version = version
+
+    def render(self, text: str) -> str:
+        key = hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest()
+        html = self._new.get(key)
+        if html is None:
+            html = self._old.get(key)
+            if html is None:
+                html = self._render(text)
+                self.misses += 1
+            else:
+                self.hits += 1
+            self._new[key] = html
+        else:
+            self.hits += 1
+        return html
+
+    def save(self) -> None:
+        """Write the entries this build used, atomically; skip when nothing changed."""
+        if self.misses == 0 and len(self._new) == len(self._old):
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".bodies-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"version": self._version, "bodies": self._new}, f, ensure_ascii=False)
+            os.replace(tmp, self.path)
+        except BaseException:
+            os.unlink(tmp)
+            raise

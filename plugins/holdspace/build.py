@@ -1,0 +1,84 @@
+"""Build the site with Pelican, then print a summary and exit non-zero when
+comments were held back, so that ``make publish`` and CI notice.
+
+    python -m holdspace.build [any pelican option]
+
+The site is written either way: one bad comment never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+from pelican import LOG_HANDLERS, get_instance, parse_arguments
+from pelican.log import init as init_logging
+
+from .pelican_threads import BuildReport, build_report
+from .problems import display_path
+from .settings import SettingsError
+
+SHOWN = 20  # problems listed in the summary; all of them are logged above it
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.report: BuildReport | None = None
+
+    def receive(self, sender, report: BuildReport) -> None:
+        self.report = report
+
+
+def summary(report: BuildReport, seconds: float, queue: str) -> str:
+    lines = [
+        f"Holdspace: {report.posts} posts, {report.published} comments published, "
+        f"{report.held_back} held back, {report.queued} waiting in {queue} ({seconds:.1f} s; "
+        f"{report.rendered} bodies rendered, {report.cache_hits} from cache)"
+    ]
+    if report.problems:
+        lines.append(f"{len(report.problems)} problem(s) to fix; the files were left as they are:")
+        lines.extend(f"  {p}" for p in report.problems[:SHOWN])
+        if len(report.problems) > SHOWN:
+            lines.append(f"  ... and {len(report.problems) - SHOWN} more, listed above")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    init_logging(
+        level=args.verbosity,
+        fatal=args.fatal,
+        name="pelican",
+        handler=LOG_HANDLERS[args.log_handler] or logging.StreamHandler(),
+        logs_dedup_min_level=getattr(logging, args.logs_dedup_min_level),
+    )
+    collector = _Collector()
+    build_report.connect(collector.receive)
+    start = time.perf_counter()
+    try:
+        pelican, settings = get_instance(args)
+        pelican.run()
+    except SettingsError as e:
+        print(f"{args.settings or 'pelicanconf.py'}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrupted; the site may be half written.", file=sys.stderr)
+        return 130
+    except Exception as e:  # Pelican's own errors: a message, not a traceback
+        print(f"Build failed: {e.__class__.__name__}: {e}", file=sys.stderr)
+        if args.verbosity == logging.DEBUG:
+            raise
+        return 1
+    report = collector.report
+    if report is None:
+        print("Holdspace's plugin did not run; add 'holdspace.pelican_threads' to PLUGINS", file=sys.stderr)
+        return 1
+    queue = display_path(os.path.join(settings.get("MODERATION_PATH", "moderation"), "queue")) + "/"
+    print(summary(report, time.perf_counter() - start, queue), file=sys.stderr)
+    return 1 if report.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

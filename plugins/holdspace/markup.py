@@ -1,0 +1,47 @@
+"""The comment subset of Markdown, rendered to HTML and then sanitized.
+
+Paragraphs, line breaks (a newline is a break, as commenters expect), emphasis,
+links (bare URLs too, by pymdown-extensions' MagicLink), lists, block quotes,
+inline and fenced or indented code. Headings, rules and images are not part
+of the subset: their Markdown is left as text, so a ``# hashtag`` line stays a
+line and ``![x](url)`` never loads a remote image that would reveal readers'
+addresses. One ``Markdown`` object serves every comment.
+"""
+
+from __future__ import annotations
+
+import markdown
+import pymdownx
+
+from . import sanitize
+
+EXTENSIONS = ["fenced_code", "nl2br", "sane_lists", "pymdownx.magiclink"]
+EXTENSION_CONFIGS = {
+    "pymdownx.magiclink": {"hide_protocol": False, "repo_url_shortener": False, "social_url_shortener": False}
+}
+# Block processors and inline patterns the subset leaves out.
+_BLOCK_OFF = ("hashheader", "setextheader", "hr")
+_INLINE_OFF = ("image_link", "image_reference", "short_image_ref")
+
+# Part of the rendered-body cache key: any change here, in Markdown, in
+# pymdown-extensions or in the sanitizer redoes the cached bodies.
+VERSION = (
+    f"markdown {markdown.__version__}; pymdownx {pymdownx.__version__}; {EXTENSIONS}; "
+    f"{EXTENSION_CONFIGS}; off {_BLOCK_OFF} {_INLINE_OFF}; {sanitize.VERSION}"
+)
+
+
+class CommentRenderer:
+    """Render comment bodies with one reusable Markdown object."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+        for name in _BLOCK_OFF:
+            self._md.parser.blockprocessors.deregister(name, strict=False)
+        for name in _INLINE_OFF:
+            self._md.inlinePatterns.deregister(name, strict=False)
+
+    def render(self, text: str) -> str:
+        """Markdown ``text`` as safe HTML: sanitizing is always the last step."""
+        html = self._md.reset().convert(text)
+        return sanitize.clean(html)

@@ -1,0 +1,178 @@
+"""The Pelican plugin: comment threads on posts.
+
+It only hands data across: the pure modules read and check the comment files
+(``archive``), render them (``markup``, ``bodycache``), strip the email
+(``published``) and build the pages (``threads``). A Generator reads in
+``generate_context`` and writes comment pages 2..N and the per-id redirect
+pages in ``generate_output``; page 1 is the post itself, written by Pelican.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from blinker import signal as named_signal
+from pelican import signals
+from pelican.generators import Generator
+
+from .archive import read_archive
+from .bodycache import BodyCache
+from .markup import VERSION as MARKUP_VERSION
+from .markup import CommentRenderer
+from .problems import Problem
+from .published import page_location, publish
+from .settings import holdspace_settings
+from .threads import build_thread
+
+logger = logging.getLogger(__name__)
+
+# Sent once per build with a BuildReport; ``holdspace.build`` listens to it.
+build_report = named_signal("holdspace.build-report")
+
+
+@dataclass
+class BuildReport:
+    posts: int = 0
+    published: int = 0
+    held_back: int = 0
+    queued: int = 0
+    pages_written: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    cache_hits: int = 0
+    rendered: int = 0
+
+
+def project_path(content_path: str, value: str) -> str:
+    """A Holdspace path setting; a relative one is taken from the folder above PATH."""
+    return os.path.join(os.path.dirname(os.path.abspath(content_path)), value)
+
+
+def count_files(folder: str) -> int:
+    return sum(
+        name.endswith(".md") and not name.startswith(".") for _, _, names in os.walk(folder) for name in names
+    )
+
+
+class CommentsGenerator(Generator):
+    """Reads the approved comments and writes the pages Pelican does not."""
+
+    def generate_context(self) -> None:
+        self.hs = hs = holdspace_settings(self.settings)
+        self.report = report = BuildReport()
+        posts = [*self.context.get("articles", []), *self.context.get("hidden_articles", [])]
+        drafts = {a.slug for a in self.context.get("drafts", [])}
+        report.posts = len(posts)
+
+        for post in posts:
+            state = str(post.metadata.get("comments", "open")).strip().lower()
+            post.comments_closed = state == "closed"
+            if state not in ("open", "closed"):
+                post.comments_closed = True
+                report.problems.append(
+                    Problem(
+                        post.source_path,
+                        _line_of(post.source_path, "comments"),
+                        f"Comments: {state!r} is neither open nor closed (treated as closed)",
+                        "write 'Comments: open' or 'Comments: closed'",
+                    )
+                )
+
+        comments_root = os.path.join(self.path, hs["COMMENTS_PATH"])
+        archive = read_archive(
+            comments_root,
+            {p.slug for p in posts} | drafts,
+            ZoneInfo(self.settings.get("TIMEZONE") or "UTC"),
+            progress=lambda n: logger.info("Holdspace: read %d comment files", n),
+        )
+        report.problems.extend(archive.problems)
+        report.held_back = len(archive.held_back)
+        report.queued = count_files(os.path.join(project_path(self.path, hs["MODERATION_PATH"]), "queue"))
+
+        cache = BodyCache(project_path(self.path, hs["HOLDSPACE_CACHE_PATH"]), MARKUP_VERSION, CommentRenderer().render)
+        self.redirects: list[tuple[str, str]] = []
+        for post in posts:
+            comments = archive.threads.get(post.slug, [])
+            thread = build_thread(
+                [publish(c, cache.render, hs) for c in comments],
+                order=hs["COMMENTS_ORDER"],
+                max_depth=hs["COMMENTS_MAX_DEPTH"],
+                per_page=hs["COMMENTS_PER_PAGE"],
+            )
+            for page in thread.pages:
+                page.url, page.save_as = page_location(hs, post.url, post.save_as, page.number)
+            post.comment_thread = thread
+            report.published += thread.count
+            if hs["COMMENT_REDIRECT_SAVE_AS"]:
+                for cid, node in thread.by_id.items():
+                    self.redirects.append((cid, f"{thread.pages[node.page - 1].url}#comment-{cid}"))
+        self.posts = posts
+        cache.save()
+        report.cache_hits, report.rendered = cache.hits, cache.misses
+        for problem in report.problems:
+            logger.error("%s", problem)
+
+    def generate_output(self, writer) -> None:
+        hs = self.hs
+        relative = self.settings.get("RELATIVE_URLS", False)
+        for post in self.posts:
+            template = self.get_template(post.template)
+            for page in post.comment_thread.pages[1:]:
+                writer.write_file(
+                    page.save_as,
+                    template,
+                    self.context,
+                    relative_urls=relative,
+                    article=post,
+                    category=getattr(post, "category", None),
+                    comments_page=page,
+                    url=page.url,
+                    blog=True,
+                )
+                self.report.pages_written += 1
+        if self.redirects:
+            template = self.get_template("comment_redirect")
+            for cid, target in self.redirects:
+                writer.write_file(
+                    hs["COMMENT_REDIRECT_SAVE_AS"].format(id=cid),
+                    template,
+                    self.context,
+                    relative_urls=relative,
+                    comment_id=cid,
+                    target=target,
+                    url=hs["COMMENT_REDIRECT_URL"].format(id=cid),
+                )
+        build_report.send(self, report=self.report)
+
+
+def _line_of(path: str, key: str) -> int:
+    """The line of metadata ``key`` in a post's source file (1 when not found)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for number, line in enumerate(f, start=1):
+                if line.lower().startswith(key + ":"):
+                    return number
+    except OSError:
+        pass
+    return 1
+
+
+def initialized(pelican_object) -> None:
+    """Check Holdspace's settings, merge in their defaults (templates read them
+    from the context), and turn on HTML escaping in every template: pseudonyms
+    and websites are commenters' text."""
+    settings = pelican_object.settings
+    settings.update(holdspace_settings(settings))
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+
+
+def get_generators(pelican_object):
+    return CommentsGenerator
+
+
+def register() -> None:
+    signals.initialized.connect(initialized)
+    signals.get_generators.connect(get_generators)

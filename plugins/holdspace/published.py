@@ -1,0 +1,65 @@
+"""What a template may see of a comment: everything but the email.
+
+``publish`` is the one place where an approved comment becomes public data;
+the email is used there for the avatar (as the AVATARS setting allows) and
+goes no further.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .avatars import avatar_url
+from .commentfile import Comment
+
+
+@dataclass(frozen=True)
+class PublishedComment:
+    id: str
+    author: str
+    date: datetime
+    website: str | None
+    reply_to: str | None
+    body: str  # sanitized HTML
+    avatar: str | None  # image URL, or None to draw an initial
+
+
+def publish(comment: Comment, render: Callable[[str], str], settings: Mapping[str, Any]) -> PublishedComment:
+    return PublishedComment(
+        id=comment.id,
+        author=comment.author,
+        date=comment.date,
+        website=comment.website,
+        reply_to=comment.reply_to,
+        body=render(comment.body),
+        avatar=avatar_url(comment.email, settings["AVATARS"], settings["AVATAR_SIZE"], settings["GRAVATAR_DEFAULT"]),
+    )
+
+
+def page_location(settings: Mapping[str, Any], post_url: str, post_save_as: str, number: int) -> tuple[str, str]:
+    """(url, save_as) of comment page ``number`` of the post at ``post_url``/``post_save_as``.
+
+    Page 1 is the post itself. For the others, ``{post_url}`` is the post's URL
+    as a folder (``a/b/`` for ``a/b/`` or ``a/b.html``) and ``{post_dir}`` the
+    folder its file is saved in, in the same way.
+    """
+    if number == 1:
+        return post_url, post_save_as
+    return (
+        settings["COMMENTS_PAGE_URL"].format(post_url=_as_folder(post_url), number=number),
+        settings["COMMENTS_PAGE_SAVE_AS"].format(post_dir=_as_folder(post_save_as), number=number),
+    )
+
+
+def _as_folder(path: str) -> str:
+    if path == "" or path.endswith("/"):
+        return path
+    head, tail = posixpath.split(path)
+    if tail in ("index.html", "index.htm"):
+        return head + "/" if head else ""
+    stem = posixpath.splitext(path)[0]
+    return stem + "/"

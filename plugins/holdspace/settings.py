@@ -1,0 +1,86 @@
+"""Holdspace's settings: defaults in one dict, merged with the user's, then checked."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Where approved comment files live, relative to Pelican's PATH (content/).
+    "COMMENTS_PATH": "comments",
+    # Top-level comments: "oldest" or "newest" first. Replies: always oldest first.
+    "COMMENTS_ORDER": "oldest",
+    # Replies deeper than this are drawn at this level, with "in reply to <name>".
+    "COMMENTS_MAX_DEPTH": 5,
+    # Top-level comments (each with all its replies) per page.
+    "COMMENTS_PER_PAGE": 50,
+    # Page N (N >= 2) of a post's comments, relative to the post's own URL folder.
+    "COMMENTS_PAGE_URL": "{post_url}comment-page-{number}/",
+    "COMMENTS_PAGE_SAVE_AS": "{post_dir}comment-page-{number}/index.html",
+    # A stable link for every comment id: a tiny page that redirects to the
+    # comment on whatever page it is now. Empty strings turn these pages off.
+    "COMMENT_REDIRECT_URL": "comment/{id}/",
+    "COMMENT_REDIRECT_SAVE_AS": "comment/{id}/index.html",
+    # Where the reply form posts. Empty: the form is replaced by how to send
+    # a comment to the moderators at COMMENT_EMAIL.
+    "COMMENT_INTAKE_URL": "",
+    "COMMENT_EMAIL": "",
+    # Slug of the page holding the full community guidelines.
+    "COMMENT_GUIDELINES_PAGE": "guidelines",
+    # "gravatar" (third-party images from gravatar.com, keyed by the SHA-256
+    # of the email) or "none" (no images: an initial drawn by the theme).
+    "AVATARS": "gravatar",
+    "AVATAR_SIZE": 48,
+    "GRAVATAR_DEFAULT": "identicon",
+    # The moderation folder (queue/, rejected/); relative paths here and below
+    # are taken from the project folder, the one holding PATH (content/).
+    "MODERATION_PATH": "moderation",
+    # Cache of rendered comment bodies, outside output/ and ignored by git.
+    "HOLDSPACE_CACHE_PATH": ".cache/holdspace",
+}
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "COMMENTS_ORDER": ("oldest", "newest"),
+    "AVATARS": ("gravatar", "none"),
+    "GRAVATAR_DEFAULT": ("identicon", "mp", "monsterid", "wavatar", "retro", "robohash", "blank"),
+}
+POSITIVE_INTS = ("COMMENTS_MAX_DEPTH", "COMMENTS_PER_PAGE", "AVATAR_SIZE")
+# Prefixes that mark a user setting as ours, so a misspelt one is caught.
+OUR_PREFIXES = ("COMMENT", "AVATAR", "GRAVATAR", "HOLDSPACE")
+
+
+class SettingsError(ValueError):
+    """A Holdspace setting has a value it cannot work with."""
+
+
+def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
+    """Return Holdspace's settings: the defaults overridden by ``user``, checked.
+
+    ``user`` may hold any other settings (Pelican's); they are ignored, except
+    that a key with one of our prefixes that we do not know is an error.
+    """
+    problems = []
+    for key in user:
+        if key.startswith(OUR_PREFIXES) and key not in DEFAULTS:
+            close = difflib.get_close_matches(key, DEFAULTS, n=1)
+            hint = f"did you mean {close[0]}?" if close else "see the README's list of settings"
+            problems.append(f"unknown setting {key}; {hint}")
+    merged = {key: user.get(key, default) for key, default in DEFAULTS.items()}
+    for key, allowed in CHOICES.items():
+        if merged[key] not in allowed:
+            choices = ", ".join(repr(a) for a in allowed)
+            problems.append(f"setting {key} = {merged[key]!r} is not valid; use one of {choices}")
+    for key in POSITIVE_INTS:
+        value = merged[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(f"setting {key} = {value!r} is not valid; use a whole number of 1 or more")
+    for key in ("COMMENTS_PAGE_URL", "COMMENTS_PAGE_SAVE_AS"):
+        if "{number}" not in str(merged[key]):
+            problems.append(f"setting {key} = {merged[key]!r} has no {{number}}; put {{number}} in it")
+    for key in ("COMMENT_REDIRECT_URL", "COMMENT_REDIRECT_SAVE_AS"):
+        if merged[key] and "{id}" not in str(merged[key]):
+            problems.append(f"setting {key} = {merged[key]!r} has no {{id}}; put {{id}} in it")
+    if problems:
+        raise SettingsError("\n".join(problems))
+    return merged

@@ -1,0 +1,111 @@
+"""The reply tree of one thread, numbered and cut into pages.
+
+Pure: works on any items with ``id``, ``reply_to`` and ``date`` (and
+``author`` for "in reply to" labels). The tree is built in linear time from
+the items, which come sorted by date; a page holds ``per_page`` top-level
+comments, each with all its replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class Item(Protocol):
+    id: str
+    reply_to: str | None
+    author: str
+
+
+@dataclass
+class Node:
+    item: Any
+    depth: int  # 1 for a top-level comment
+    children: list[Node] = field(default_factory=list)
+    number: int | None = None  # top-level comments: 1, 2, 3 ... across pages
+    # Shown as "in reply to <name>": replies drawn at the last level, and
+    # replies whose parent is not published (they are drawn at the top).
+    in_reply_to: str | None = None
+    page: int = 1
+
+
+@dataclass
+class Step:
+    """One step of an iterative walk: open a node's element, or close it."""
+
+    node: Node
+    opens: bool
+
+
+@dataclass
+class Page:
+    number: int
+    roots: list[Node]
+    url: str = ""
+    save_as: str = ""
+
+    def steps(self) -> Iterator[Step]:
+        """Walk the page's comments depth-first without recursion (any depth is fine)."""
+        stack: list[tuple[Node, bool]] = [(node, True) for node in reversed(self.roots)]
+        while stack:
+            node, opens = stack.pop()
+            yield Step(node, opens)
+            if opens:
+                stack.append((node, False))
+                stack.extend((child, True) for child in reversed(node.children))
+
+
+@dataclass
+class Thread:
+    roots: list[Node]
+    pages: list[Page]
+    count: int  # every comment, replies included
+    by_id: dict[str, Node]
+
+    def page_of(self, comment_id: str) -> Page:
+        return self.pages[self.by_id[comment_id].page - 1]
+
+
+NOT_SHOWN = "a comment that is not shown"
+
+
+def build_thread(items: Sequence[Item], order: str = "oldest", max_depth: int = 5, per_page: int = 50) -> Thread:
+    """Tree, numbering and pages for ``items`` (sorted oldest first)."""
+    by_id: dict[str, Node] = {}
+    roots: list[Node] = []
+    for item in items:
+        by_id[item.id] = Node(item, depth=1)
+    for item in items:
+        node = by_id[item.id]
+        parent = by_id.get(item.reply_to) if item.reply_to else None
+        if parent is None:
+            if item.reply_to:  # the parent was held back or is missing
+                node.in_reply_to = NOT_SHOWN
+            roots.append(node)
+        else:
+            parent.children.append(node)
+    if order == "newest":
+        roots.reverse()
+
+    pages: list[Page] = []
+    for index, root in enumerate(roots):
+        root.number = index + 1
+        page_number = index // per_page + 1
+        if page_number > len(pages):
+            pages.append(Page(page_number, []))
+        pages[-1].roots.append(root)
+        # Depths, pages and labels of the subtree, iteratively.
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            node.page = page_number
+            for child in node.children:
+                child.depth = node.depth + 1
+                if child.depth > max_depth:
+                    child.in_reply_to = node.item.author
+                stack.append(child)
+    if not pages:
+        pages.append(Page(1, []))
+    return Thread(roots=roots, pages=pages, count=len(by_id), by_id=by_id)

@@ -1,0 +1,131 @@
+"""Fixtures: tiny sites built in tmp_path with the real theme and plugin."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@dataclass
+class Built:
+    output: Path
+    report: object  # holdspace.pelican_threads.BuildReport
+
+    def html(self, relpath: str) -> str:
+        return (self.output / relpath).read_text(encoding="utf-8")
+
+    def files(self) -> list[Path]:
+        return sorted(p for p in self.output.rglob("*") if p.is_file())
+
+
+class Site:
+    """A project folder in tmp_path: content/, moderation/, and a build()."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        for folder in ("content/posts", "content/pages", "content/comments", "moderation/queue", "moderation/rejected"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
+
+    def post(self, slug: str, title: str | None = None, date: str = "2025-01-01 09:00", **meta: str) -> Path:
+        lines = [f"Title: {title or slug.replace('-', ' ').title()}", f"Date: {date}", f"Slug: {slug}"]
+        lines += [f"{key.replace('_', '-').title()}: {value}" for key, value in meta.items()]
+        path = self.content / "posts" / f"{slug}.md"
+        path.write_text("\n".join(lines) + f"\n\nThe body of {slug}.\n", encoding="utf-8")
+        return path
+
+    def page(self, slug: str, title: str, body: str = "A page.") -> Path:
+        path = self.content / "pages" / f"{slug}.md"
+        path.write_text(f"Title: {title}\nSlug: {slug}\n\n{body}\n", encoding="utf-8")
+        return path
+
+    def comment(
+        self,
+        thread: str,
+        cid: str,
+        body: str = "A kind word.",
+        *,
+        author: str = "Sam",
+        email: str | None = None,
+        date: str = "2025-01-02 10:00",
+        folder: str = "content/comments",
+        **extra: str,
+    ) -> Path:
+        headers = {"Author": author, "Email": email or f"{cid}@example.org", "Date": date}
+        headers.update({key.replace("_", "-").title(): value for key, value in extra.items()})
+        text = "".join(f"{key}: {value}\n" for key, value in headers.items()) + "\n" + body + "\n"
+        return self.raw_comment(thread, f"{cid}.md", text.encode("utf-8"), folder=folder)
+
+    def raw_comment(self, thread: str, name: str, data: bytes, folder: str = "content/comments") -> Path:
+        path = self.root / folder / thread / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def build(self, **settings: object) -> Built:
+        from pelican import Pelican
+        from pelican.settings import read_settings
+
+        from holdspace.pelican_threads import BuildReport, build_report
+
+        received: list[BuildReport] = []
+
+        def receive(sender: object, report: BuildReport) -> None:
+            received.append(report)
+
+        override = {
+            "PATH": str(self.content),
+            "OUTPUT_PATH": str(self.root / "output"),
+            "CACHE_PATH": str(self.root / ".cache" / "pelican"),
+            "HOLDSPACE_CACHE_PATH": str(self.root / ".cache" / "holdspace"),
+            "COMMENT_EMAIL": "",
+            **settings,
+        }
+        build_report.connect(receive)
+        try:
+            Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
+        finally:
+            build_report.disconnect(receive)
+        assert len(received) == 1, "the plugin sends one report per build"
+        return Built(self.root / "output", received[0])
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return Site(tmp_path)
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser_tests = [item for item in items if "browser" in item.keywords]
+    if not browser_tests or chromium_path():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError("CI: Chromium is missing; .ci/run should have installed it (apt-get install chromium)")
+    skip = pytest.mark.skip(reason="Chromium is not installed: browser tests skipped (apt-get install chromium)")
+    for item in browser_tests:
+        item.add_marker(skip)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    found = chromium_path()
+    return f"chromium: {found}" if found else "chromium: missing, so the browser tests are skipped (apt-get install chromium)"
