@@ -1,0 +1,210 @@
+"""Tiny sites built in tmp_path with the real theme and plugin; assertions on the HTML."""
+
+import re
+
+from htmltree import parse
+
+
+def comment_ids(doc):
+    return [e.attrs["id"] for e in doc.find_all("li") if (e.attrs.get("id") or "").startswith("comment-")]
+
+
+def test_34_comments_with_one_reply_make_4_pages_with_the_reply_inside_its_parent(site):
+    site.post("long-thread", "A Long Thread")
+    for i in range(34):
+        site.comment("long-thread", f"c{i:02d}", f"Comment number {i}.", date=f"2025-01-02 10:{i:02d}")
+    site.comment("long-thread", "reply", "A reply to twelve.", date="2025-01-03 08:00", reply_to="c12")
+    built = site.build(COMMENTS_PER_PAGE=10)
+
+    pages = [
+        "long-thread/index.html",
+        "long-thread/comment-page-2/index.html",
+        "long-thread/comment-page-3/index.html",
+        "long-thread/comment-page-4/index.html",
+    ]
+    docs = [parse(built.html(p)) for p in pages]
+    assert not (built.output / "long-thread/comment-page-5").exists()
+    on_page = [comment_ids(doc) for doc in docs]
+    assert [len(ids) for ids in on_page] == [10, 11, 10, 4]
+    assert on_page[0][:2] == ["comment-c00", "comment-c01"]
+    assert on_page[1] == [f"comment-c{i}" for i in range(10, 13)] + ["comment-reply"] + [
+        f"comment-c{i}" for i in range(13, 20)
+    ]
+    reply = docs[1].by_id("comment-reply")
+    assert docs[1].by_id("comment-c12") in list(reply.ancestors())
+    assert "reply to Sam" in reply.text()
+
+    # Pager above and below, the current page marked, numbering continues across pages.
+    pagers = docs[2].find_all("nav", class_="comment-pager")
+    assert len(pagers) == 2
+    for pager in pagers:
+        assert pager.find_all("span", **{"aria-current": "page"})[0].text() == "3"
+        links = [a.attrs["href"] for a in pager.find_all("a")]
+        assert "../../long-thread/#comments" in links
+        assert "../../long-thread/comment-page-4/#comments" in links
+    numbers = [e.text().strip() for e in docs[3].find_all("span", class_="number")]
+    assert numbers == ["31.", "32.", "33.", "34."]
+    assert "35 Comments to “A Long Thread”" in docs[0].text()
+    assert "35 Comments to “A Long Thread”" in docs[3].text()
+
+
+def test_every_comment_id_has_a_redirect_to_its_page(site):
+    site.post("t")
+    for i in range(7):
+        site.comment("t", f"c{i}", date=f"2025-01-02 10:0{i}")
+    built = site.build(COMMENTS_PER_PAGE=3)
+    html = built.html("comment/c6/index.html")
+    assert '<meta http-equiv="refresh" content="0; url=../../t/comment-page-3/#comment-c6">' in html
+    assert 'href="../../t/comment-page-3/#comment-c6"' in html
+    page3 = parse(built.html("t/comment-page-3/index.html"))
+    assert page3.by_id("comment-c6") is not None
+    permalink = page3.by_id("comment-c6").find_all("a", class_="permalink")[0]
+    assert permalink.attrs["href"] == "../../t/comment-page-3/#comment-c6"
+
+
+def test_a_comment_shows_avatar_name_link_date_and_body(site):
+    site.post("t")
+    site.comment("t", "c1", "Hello **there**", author="Mira", email="Mira@Example.org ", website="https://example.net/m")
+    built = site.build()
+    doc = parse(built.html("t/index.html"))
+    li = doc.by_id("comment-c1")
+    (img,) = li.find_all("img")
+    assert re.fullmatch(r"https://www\.gravatar\.com/avatar/[0-9a-f]{64}\?s=96&d=identicon", img.attrs["src"])
+    assert img.attrs["referrerpolicy"] == "no-referrer"
+    (name,) = [a for a in li.find_all("a") if a.attrs.get("href") == "https://example.net/m"]
+    assert name.text() == "Mira" and name.attrs["rel"] == "nofollow ugc noopener"
+    assert li.find_all("time")[0].attrs["datetime"] == "2025-01-02T10:00:00+00:00"
+    assert li.find_all("strong")[0].text() == "there"
+    assert "Mira@Example.org" not in built.html("t/index.html")
+
+
+def test_pseudonyms_and_websites_are_escaped(site):
+    site.post("t")
+    site.comment("t", "c1", author='<script>alert(1)</script>"x', website='https://example.org/"><script>alert(2)</script>')
+    html = site.build().html("t/index.html")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_newest_order_and_depth_limit(site):
+    site.post("t")
+    site.comment("t", "a", date="2025-01-02 10:00")
+    site.comment("t", "b", date="2025-01-02 11:00")
+    for depth in range(1, 8):
+        site.comment("t", f"r{depth}", author=f"n{depth}", date=f"2025-01-03 1{depth}:00",
+                     reply_to="a" if depth == 1 else f"r{depth - 1}")  # fmt: skip
+    doc = parse(site.build(COMMENTS_ORDER="newest", COMMENTS_MAX_DEPTH=3).html("t/index.html"))
+    assert comment_ids(doc)[:2] == ["comment-b", "comment-a"]
+    assert "Comments begin with the newest." in doc.text()
+    deep = doc.by_id("comment-r5")
+    assert "deepest" in deep.classes() and "depth-3" in deep.classes()
+    assert "in reply to n4" in deep.text()
+    assert doc.by_id("comment-r4") in list(deep.ancestors())
+    assert "in reply to" not in doc.by_id("comment-r1").find_all("article")[0].text()
+
+
+def test_a_closed_post_shows_its_comments_and_no_form(site):
+    site.post("shut", comments="closed")
+    site.comment("shut", "c1")
+    doc = parse(site.build(COMMENT_INTAKE_URL="https://intake.example/comment").html("shut/index.html"))
+    assert doc.by_id("comment-c1") is not None
+    assert doc.find_all("form") == [] and doc.by_id("respond") is None
+    assert "Comments are closed on this post." in doc.text()
+    assert "Jump to reply form" not in doc.text()
+    assert doc.find_all("a", **{"data-reply-to": "c1"}) == []
+
+
+def test_the_form_posts_to_the_intake_url_and_links_the_guidelines(site):
+    site.post("t")
+    site.page("guidelines", "Community guidelines")
+    doc = parse(site.build(COMMENT_INTAKE_URL="https://intake.example/comment").html("t/index.html"))
+    (form,) = doc.find_all("form")
+    assert form.attrs["action"] == "https://intake.example/comment" and form.attrs["method"] == "post"
+    labels = {label.attrs["for"]: label.text() for label in form.find_all("label")}
+    assert labels["author"].startswith("First name or pseudonym") and "required" in labels["author"]
+    assert "never published" in labels["email"]
+    assert "optional" in labels["website"]
+    for name in ("author", "email"):
+        assert "required" in doc.by_id(name).attrs
+    assert "website" not in [e.attrs.get("name") for e in form.find_all(required="")]
+    respond = doc.by_id("respond")
+    assert "Join the conversation" in respond.text()
+    assert [a.attrs["href"] for a in respond.find_all("a")] == ["../pages/guidelines/"]
+    assert doc.find_all("a", href="#respond")[0].text() == "Jump to reply form"
+
+
+def test_without_an_intake_url_the_page_says_how_to_send_a_comment(site):
+    site.post("t")
+    doc = parse(site.build(COMMENT_EMAIL="moderators@holdspace.example").html("t/index.html"))
+    assert doc.find_all("form") == []
+    assert "To comment, write to the moderators at moderators@holdspace.example" in doc.by_id("respond").text()
+
+
+def test_index_shows_comment_counts(site):
+    site.post("one", date="2025-01-01 09:00")
+    site.post("two", date="2025-01-05 09:00")
+    site.comment("one", "c1")
+    site.comment("one", "c2", reply_to="c1", date="2025-01-03 09:00")
+    doc = parse(site.build().html("index.html"))
+    counts = [a.text() for a in doc.find_all("a") if a.attrs.get("href", "").endswith("#comments")]
+    assert counts == ["0 comments", "2 comments"]
+
+
+def test_commenters_get_no_author_pages(site):
+    site.post("t", author="Sonia")
+    site.comment("t", "c1", author="member1")
+    site.comment("t", "c2", author="member12")
+    built = site.build()
+    authors = sorted(p.name for p in (built.output / "author").iterdir())
+    assert authors == ["sonia"]
+
+
+def test_bad_comments_are_reported_and_the_rest_published(site):
+    site.post("t")
+    site.comment("t", "good", "I am fine.")
+    site.comment("t", "bad-date", date="yesterday")
+    site.raw_comment("t", "latin1.md", "Author: A\nEmail: a@example.org\nDate: 2025-01-02 10:00\n\ncafé\n".encode("latin-1"))
+    site.comment("t", "orphan", reply_to="nobody")
+    site.comment("elsewhere", "lost")
+    built = site.build()
+    doc = parse(built.html("t/index.html"))
+    assert comment_ids(doc) == ["comment-good"]
+    report = built.report
+    assert (report.published, report.held_back) == (1, 4)
+    text = [str(p) for p in report.problems]
+    assert len(text) == 4
+    assert all(re.match(r".+\.md:\d+: .+; .+", line) for line in text)
+    assert any("latin1.md:5: the file is not UTF-8 text" in line for line in text)
+    assert any("lost.md:1: the folder 'elsewhere' names no post" in line for line in text)
+
+
+def test_a_post_with_a_bad_comments_value_is_reported(site):
+    path = site.post("t", comments="maybe")
+    built = site.build()
+    assert [str(p) for p in built.report.problems] == [
+        f"{path}:4: Comments: 'maybe' is neither open nor closed (treated as closed); "
+        "write 'Comments: open' or 'Comments: closed'"
+    ]
+
+
+def test_queue_and_rejected_comments_are_never_published(site):
+    site.post("t")
+    site.comment("t", "approved")
+    site.comment("t", "waiting", "QUEUED-CANARY", folder="moderation/queue", email="queued@example.org")
+    site.comment("t", "refused", "REJECTED-CANARY", folder="moderation/rejected", email="rejected@example.org")
+    built = site.build()
+    assert built.report.queued == 1
+    for path in built.files():
+        data = path.read_bytes()
+        for canary in (b"QUEUED-CANARY", b"REJECTED-CANARY", b"waiting", b"refused", b"@example.org"):
+            assert canary not in data, f"{canary!r} in {path}"
+
+
+def test_a_second_build_renders_nothing_again(site):
+    site.post("t")
+    for i in range(5):
+        site.comment("t", f"c{i}", f"Body {i}")
+    assert site.build().report.rendered == 5
+    site.comment("t", "c9", "A new one")
+    report = site.build().report
+    assert (report.rendered, report.cache_hits) == (1, 5)

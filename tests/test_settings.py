@@ -1,0 +1,34 @@
+import pytest
+
+from holdspace.settings import DEFAULTS, SettingsError, holdspace_settings
+
+
+def test_defaults():
+    settings = holdspace_settings({"SITENAME": "x"})
+    assert settings == DEFAULTS
+    assert (settings["COMMENTS_ORDER"], settings["COMMENTS_MAX_DEPTH"], settings["COMMENTS_PER_PAGE"]) == (
+        "oldest",
+        5,
+        50,
+    )
+    assert settings["AVATARS"] == "gravatar"
+
+
+def test_user_values_win():
+    assert holdspace_settings({"COMMENTS_PER_PAGE": 10})["COMMENTS_PER_PAGE"] == 10
+
+
+@pytest.mark.parametrize(
+    ("user", "message"),
+    [
+        ({"COMMENTS_ORDER": "random"}, "setting COMMENTS_ORDER = 'random' is not valid; use one of 'oldest', 'newest'"),
+        ({"COMMENTS_PER_PAGE": 0}, "setting COMMENTS_PER_PAGE = 0 is not valid; use a whole number of 1 or more"),
+        ({"COMMENTS_MAX_DEPTH": "5"}, "setting COMMENTS_MAX_DEPTH = '5' is not valid; use a whole number of 1 or more"),
+        ({"COMMENT_PER_PAGE": 3}, "unknown setting COMMENT_PER_PAGE; did you mean COMMENTS_PER_PAGE?"),
+        ({"COMMENTS_PAGE_URL": "{post_url}p/"}, "setting COMMENTS_PAGE_URL = '{post_url}p/' has no {number}"),
+    ],
+)
+def test_bad_settings_name_the_key(user, message):
+    with pytest.raises(SettingsError) as error:
+        holdspace_settings(user)
+    assert message in str(error.value)
