@@ -128,4 +128,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_report_header(config: pytest.Config) -> str:
     found = chromium_path()
-    return f"chromium: {found}" if found else "chromium: missing, so the browser tests are skipped (apt-get install chromium)"
+    return (
+        f"chromium: {found}"
+        if found
+        else "chromium: missing, so the browser tests are skipped (apt-get install chromium)"
+    )

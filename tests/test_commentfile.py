@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -53,7 +53,7 @@ def test_bom_and_crlf_line_endings_are_accepted():
         ("2020-05-06 07:08", datetime(2020, 5, 6, 7, 8, tzinfo=TZ)),
         ("2020-05-06 07:08:09+02:00", datetime(2020, 5, 6, 7, 8, 9, tzinfo=timezone(timedelta(hours=2)))),
         ("2020-05-06 07:08 -0530", datetime(2020, 5, 6, 7, 8, tzinfo=timezone(-timedelta(hours=5, minutes=30)))),
-        ("2020-05-06T07:08Z", datetime(2020, 5, 6, 7, 8, tzinfo=timezone.utc)),
+        ("2020-05-06T07:08Z", datetime(2020, 5, 6, 7, 8, tzinfo=UTC)),
         ("2020-02-30 07:08", None),
         ("2020-05-06", None),
         ("06/05/2020 07:08", None),

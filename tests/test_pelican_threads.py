@@ -64,7 +64,9 @@ def test_every_comment_id_has_a_redirect_to_its_page(site):
 
 def test_a_comment_shows_avatar_name_link_date_and_body(site):
     site.post("t")
-    site.comment("t", "c1", "Hello **there**", author="Mira", email="Mira@Example.org ", website="https://example.net/m")
+    site.comment(
+        "t", "c1", "Hello **there**", author="Mira", email="Mira@Example.org ", website="https://example.net/m"
+    )
     built = site.build()
     doc = parse(built.html("t/index.html"))
     li = doc.by_id("comment-c1")
@@ -80,7 +82,9 @@ def test_a_comment_shows_avatar_name_link_date_and_body(site):
 
 def test_pseudonyms_and_websites_are_escaped(site):
     site.post("t")
-    site.comment("t", "c1", author='<script>alert(1)</script>"x', website='https://example.org/"><script>alert(2)</script>')
+    site.comment(
+        "t", "c1", author='<script>alert(1)</script>"x', website='https://example.org/"><script>alert(2)</script>'
+    )
     html = site.build().html("t/index.html")
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -163,7 +167,9 @@ def test_bad_comments_are_reported_and_the_rest_published(site):
     site.post("t")
     site.comment("t", "good", "I am fine.")
     site.comment("t", "bad-date", date="yesterday")
-    site.raw_comment("t", "latin1.md", "Author: A\nEmail: a@example.org\nDate: 2025-01-02 10:00\n\ncafé\n".encode("latin-1"))
+    site.raw_comment(
+        "t", "latin1.md", "Author: A\nEmail: a@example.org\nDate: 2025-01-02 10:00\n\ncafé\n".encode("latin-1")
+    )
     site.comment("t", "orphan", reply_to="nobody")
     site.comment("elsewhere", "lost")
     built = site.build()

@@ -65,7 +65,7 @@ def test_replies_deeper_than_the_limit_are_labelled_with_the_parent_name():
         "c0": None, "c1": None, "c2": None, "c3": None, "c4": None,
         "c5": "name4", "c6": "name5", "c7": "name6",
     }  # fmt: skip
-    opened, parent_of = walk_ids(thread.pages[0])
+    _opened, parent_of = walk_ids(thread.pages[0])
     assert parent_of["c7"] == "c6"  # still nested in the page: the theme flattens it
 
 

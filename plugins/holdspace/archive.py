@@ -168,7 +168,12 @@ def _valid_replies(comments: list[Comment], archive: Archive) -> list[Comment]:
             for member in cycle:
                 m = by_id[member]
                 archive.problems.append(
-                    Problem(m.path, m.reply_to_line, f"replies form a cycle: {chain}", "remove or correct one of these Reply-To lines")
+                    Problem(
+                        m.path,
+                        m.reply_to_line,
+                        f"replies form a cycle: {chain}",
+                        "remove or correct one of these Reply-To lines",
+                    )
                 )
                 bad.add(member)
         for walked in walk:

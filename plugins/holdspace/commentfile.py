@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -73,20 +73,24 @@ def parse_comment(raw: bytes, path: str, thread: str, tz: tzinfo) -> tuple[Comme
 
     cid = Path(path).stem
     if not is_valid_id(cid):
-        problem(1, f"file name {Path(path).name!r} is not a valid comment id", f"rename the file: {ID_RULE}, then '.md'")
+        problem(
+            1, f"file name {Path(path).name!r} is not a valid comment id", f"rename the file: {ID_RULE}, then '.md'"
+        )
 
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
         bad = raw[e.start : e.start + 1].hex()
-        problem(line, f"the file is not UTF-8 text (byte 0x{bad})", "save it as UTF-8")
+        problem(raw[: e.start].count(b"\n") + 1, f"the file is not UTF-8 text (byte 0x{bad})", "save it as UTF-8")
         return None, problems
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        problem(line, "the file holds a NUL character, so it is not a text file", "save the comment as plain UTF-8 text")
+        problem(
+            text[: text.index("\x00")].count("\n") + 1,
+            "the file holds a NUL character, so it is not a text file",
+            "save the comment as plain UTF-8 text",
+        )
         return None, problems
 
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -140,14 +144,26 @@ def parse_comment(raw: bytes, path: str, thread: str, tz: tzinfo) -> tuple[Comme
 
     website, website_line = values.get("website", ("", 0))
     if website and not is_web_url(website):
-        problem(website_line, f"Website {_clip(website)!r} is not an http or https URL", "write it as https://... or remove the line")
+        problem(
+            website_line,
+            f"Website {_clip(website)!r} is not an http or https URL",
+            "write it as https://... or remove the line",
+        )
 
     reply_to, reply_line = values.get("reply-to", ("", 0))
     if "reply-to" in values and not is_valid_id(reply_to):
-        problem(reply_line, f"Reply-To {_clip(reply_to)!r} is not a comment id", f"write the id of the parent comment ({ID_RULE})")
+        problem(
+            reply_line,
+            f"Reply-To {_clip(reply_to)!r} is not a comment id",
+            f"write the id of the parent comment ({ID_RULE})",
+        )
 
     if not body:
-        problem(min(body_line, len(lines)), "the comment body is empty", "write the comment below the header and a blank line")
+        problem(
+            min(body_line, len(lines)),
+            "the comment body is empty",
+            "write the comment below the header and a blank line",
+        )
 
     if problems or date is None:
         return None, problems
@@ -175,7 +191,7 @@ def parse_date(text: str, tz: tzinfo) -> datetime | None:
     if offset is None:
         zone: tzinfo = tz
     elif offset == "Z":
-        zone = timezone.utc
+        zone = UTC
     else:
         sign = -1 if offset[0] == "-" else 1
         digits = offset[1:].replace(":", "")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -52,9 +51,7 @@ def project_path(content_path: str, value: str) -> str:
 
 
 def count_files(folder: str) -> int:
-    return sum(
-        name.endswith(".md") and not name.startswith(".") for _, _, names in os.walk(folder) for name in names
-    )
+    return sum(name.endswith(".md") and not name.startswith(".") for _, _, names in os.walk(folder) for name in names)
 
 
 class CommentsGenerator(Generator):

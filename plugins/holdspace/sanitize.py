@@ -8,6 +8,8 @@ bleach is no longer maintained (no releases, not even for security, since
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import nh3
 
 TAGS = frozenset({"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre"})
@@ -15,7 +17,7 @@ ATTRIBUTES = {"a": frozenset({"href", "title"}), "ol": frozenset({"start"})}
 URL_SCHEMES = frozenset({"http", "https"})
 LINK_REL = "nofollow ugc noopener noreferrer"
 # Part of the rendered-body cache key: a change of rules or of nh3 redoes the cache.
-VERSION = f"nh3 {nh3.__version__}; {sorted(TAGS)}; {sorted(ATTRIBUTES.items())}; {sorted(URL_SCHEMES)}; {LINK_REL}"
+VERSION = f"nh3 {version('nh3')}; {sorted(TAGS)}; {sorted(ATTRIBUTES.items())}; {sorted(URL_SCHEMES)}; {LINK_REL}"
 
 _CLEANER = nh3.Cleaner(
     tags=set(TAGS),

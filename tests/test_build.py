@@ -1,0 +1,64 @@
+"""The command line (`python -m holdspace.build`, what `make html` runs), in a subprocess."""
+
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def run_build(site, *extra, settings="pelicanconf.py"):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    return subprocess.run(
+        [sys.executable, "-m", "holdspace.build", str(site.content), "-o", str(site.root / "output"),
+         "-s", str(ROOT / settings), "--log-handler", "plain", *extra],
+        cwd=site.root, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_a_clean_archive_builds_and_exits_zero(site):
+    site.post("t")
+    site.comment("t", "c1")
+    site.comment("t", "q1", folder="moderation/queue")
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    assert "Holdspace: 1 posts, 1 comments published, 0 held back, 1 waiting in moderation/queue/" in result.stderr
+    assert (site.root / "output" / "t" / "index.html").exists()
+
+
+def test_a_bad_comment_is_reported_the_site_written_and_the_exit_non_zero(site):
+    site.post("t")
+    site.comment("t", "good")
+    bad = site.comment("t", "bad", date="2025-13-01 10:00")
+    before = bad.read_bytes()
+    result = run_build(site)
+    assert result.returncode == 1
+    message = "content/comments/t/bad.md:3: bad date '2025-13-01 10:00'; write it as YYYY-MM-DD HH:MM[:SS]"
+    assert result.stderr.count(message) == 2  # as it is found, and again in the summary
+    assert "1 comments published, 1 held back" in result.stderr
+    assert "Traceback" not in result.stderr
+    page = (site.root / "output" / "t" / "index.html").read_text(encoding="utf-8")
+    assert 'id="comment-good"' in page and 'id="comment-bad"' not in page
+    assert bad.read_bytes() == before
+
+
+def test_fatal_warnings_fails_on_a_problem(site):
+    site.post("t")
+    site.comment("t", "bad", reply_to="nobody")
+    result = run_build(site, "--fatal", "warnings")
+    assert result.returncode != 0
+
+
+def test_a_bad_setting_is_one_line_not_a_traceback(site, tmp_path):
+    site.post("t")
+    conf = tmp_path / "conf.py"
+    conf.write_text(
+        f"exec(open({str(ROOT / 'pelicanconf.py')!r}).read())\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        "COMMENTS_ORDER = 'sideways'\n",
+        encoding="utf-8",
+    )
+    result = run_build(site, settings=str(conf))
+    assert result.returncode == 2
+    assert "setting COMMENTS_ORDER = 'sideways' is not valid; use one of 'oldest', 'newest'" in result.stderr
+    assert "Traceback" not in result.stderr
