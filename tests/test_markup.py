@@ -63,3 +63,24 @@ def test_one_renderer_serves_many_comments_without_leaking_state(render):
     first = render("[a][ref]\n\n[ref]: https://example.org/ref")
     assert "https://example.org/ref" in first
     assert render("[a][ref]") == "<p>[a][ref]</p>"  # the reference from the first body is gone
+
+
+def test_the_renderer_version_is_the_same_in_every_process():
+    """The cache key must not depend on hash randomisation, or no build would reuse the cache."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    versions = {
+        subprocess.run(
+            [sys.executable, "-c", "from holdspace.markup import VERSION; print(VERSION)"],
+            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+    assert len(versions) == 1
