@@ -17,7 +17,8 @@ ATTRIBUTES = {"a": frozenset({"href", "title"}), "ol": frozenset({"start"})}
 URL_SCHEMES = frozenset({"http", "https"})
 LINK_REL = "nofollow ugc noopener noreferrer"
 # Part of the rendered-body cache key: a change of rules or of nh3 redoes the cache.
-VERSION = f"nh3 {version('nh3')}; {sorted(TAGS)}; {sorted((tag, sorted(names)) for tag, names in ATTRIBUTES.items())}; {sorted(URL_SCHEMES)}; {LINK_REL}"
+_ATTRS = sorted((tag, sorted(names)) for tag, names in ATTRIBUTES.items())
+VERSION = f"nh3 {version('nh3')}; {sorted(TAGS)}; {_ATTRS}; {sorted(URL_SCHEMES)}; {LINK_REL}"
 
 _CLEANER = nh3.Cleaner(
     tags=set(TAGS),
