@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         handler=LOG_HANDLERS[args.log_handler] or logging.StreamHandler(),
         logs_dedup_min_level=getattr(logging, args.logs_dedup_min_level),
     )
+    # Progress on long work: the plugin logs it at INFO, shown even without -v.
+    if args.verbosity is None or args.verbosity > logging.INFO:
+        logging.getLogger("holdspace").setLevel(logging.INFO)
     collector = _Collector()
     build_report.connect(collector.receive)
     start = time.perf_counter()

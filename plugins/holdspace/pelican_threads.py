@@ -83,7 +83,7 @@ class CommentsGenerator(Generator):
             comments_root,
             {p.slug for p in posts} | drafts,
             ZoneInfo(self.settings.get("TIMEZONE") or "UTC"),
-            progress=lambda n: logger.info("Holdspace: read %d comment files", n),
+            progress=lambda n: logger.info("Holdspace: read %d comment files ...", n),
         )
         report.problems.extend(archive.problems)
         report.held_back = len(archive.held_back)
