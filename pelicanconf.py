@@ -16,7 +16,7 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []  # nothing under content/ is copied as is: comments never are
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
-DEFAULT_DATE_FORMAT = "%d %B %Y"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]

@@ -38,7 +38,7 @@ def test_34_comments_with_one_reply_make_4_pages_with_the_reply_inside_its_paren
     pagers = docs[2].find_all("nav", class_="comment-pager")
     assert len(pagers) == 2
     for pager in pagers:
-        assert pager.find_all("span", **{"aria-current": "page"})[0].text() == "3"
+        assert pager.find_all("span", **{"aria-current": "page"})[0].text() == "page 3"
         links = [a.attrs["href"] for a in pager.find_all("a")]
         assert "../../long-thread/#comments" in links
         assert "../../long-thread/comment-page-4/#comments" in links
@@ -135,13 +135,31 @@ def test_the_form_posts_to_the_intake_url_and_links_the_guidelines(site):
     assert "Join the conversation" in respond.text()
     assert [a.attrs["href"] for a in respond.find_all("a")] == ["../pages/guidelines/"]
     assert doc.find_all("a", href="#respond")[0].text() == "Jump to reply form"
+    assert '<script src="../theme/js/reply.js" defer></script>' in site.build(COMMENT_INTAKE_URL="/c").html(
+        "t/index.html"
+    )
 
 
 def test_without_an_intake_url_the_page_says_how_to_send_a_comment(site):
-    site.post("t")
+    site.post("t", "The Post")
+    site.comment("t", "c1", author="Mira")
     doc = parse(site.build(COMMENT_EMAIL="moderators@holdspace.example").html("t/index.html"))
     assert doc.find_all("form") == []
     assert "To comment, write to the moderators at moderators@holdspace.example" in doc.by_id("respond").text()
+    assert doc.find_all("a", href="#respond")[0].text() == "How to join the conversation"
+    (reply,) = doc.by_id("comment-c1").find_all("p", class_="reply")[0].find_all("a")
+    assert reply.attrs["href"] == (
+        "mailto:moderators@holdspace.example?subject=Reply%20to%20Mira%20%28comment%20c1%29%20on%20The%20Post"
+    )
+    assert reply.text() == "Reply to Mira by email"
+
+
+def test_with_neither_intake_url_nor_email_there_are_no_reply_links(site):
+    site.post("t")
+    site.comment("t", "c1")
+    doc = parse(site.build().html("t/index.html"))
+    assert doc.find_all("p", class_="reply") == [] and doc.find_all("form") == []
+    assert "This site does not take new comments online yet." in doc.by_id("respond").text()
 
 
 def test_index_shows_comment_counts(site):

@@ -5,10 +5,12 @@
   var field = document.getElementById("reply-to");
   var note = document.getElementById("replying-to");
   if (!field || !note) return;
+  var comment = document.getElementById("comment");
   function clear() {
     field.value = "";
     note.hidden = true;
     note.textContent = "";
+    if (comment) comment.focus();
   }
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[data-reply-to]");
@@ -21,5 +23,10 @@
     cancel.addEventListener("click", clear);
     note.appendChild(cancel);
     note.hidden = false;
+    if (comment) {
+      event.preventDefault();
+      document.getElementById("respond").scrollIntoView();
+      comment.focus();
+    }
   });
 })();
