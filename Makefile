@@ -19,6 +19,8 @@ help:
 	@echo "make devserver  serve at http://localhost:$(PORT), rebuilding on every change"
 	@echo "make publish    build with publishconf.py (absolute URLs, feeds)"
 	@echo "make check      lint, type-check, tests, and a build that fails on any warning"
+	@echo "make lint       only the lint and type-check part of make check"
+	@echo "make venv       only create .venv and install the pinned dependencies"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
 
 venv: $(STAMP)
@@ -36,10 +38,14 @@ html: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-serve: html
+# serve and devserver build first, and go on when comments were held back
+# (exit 1: the site is written, the summary lists them); a bad setting (exit 2) stops.
+serve: $(STAMP)
+	@$(BUILD) -s pelicanconf.py || [ $$? -eq 1 ]
 	$(BIN)/pelican --listen -s pelicanconf.py -o $(OUTPUT) -p $(PORT)
 
 devserver: $(STAMP)
+	@$(BUILD) -s pelicanconf.py || [ $$? -eq 1 ]
 	$(BIN)/pelican --autoreload --listen content -s pelicanconf.py -o $(OUTPUT) -p $(PORT)
 
 publish: $(STAMP)

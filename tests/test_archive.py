@@ -1,4 +1,5 @@
 import hashlib
+import os
 from zoneinfo import ZoneInfo
 
 from holdspace.archive import read_archive
@@ -109,12 +110,57 @@ def test_a_reply_to_a_held_back_comment_is_still_published(tmp_path):
     assert len(archive.problems) == 1 and "bad date" in str(archive.problems[0])
 
 
-def test_hidden_and_non_markdown_files_are_ignored(tmp_path):
+def test_hidden_files_are_ignored_and_other_files_reported(tmp_path):
     write(tmp_path, "t1", "a")
     (tmp_path / "t1" / ".DS_Store").write_bytes(b"\0\1")
+    (tmp_path / "t1" / ".a.md.swp").write_bytes(b"\0\1")
     (tmp_path / "t1" / "notes.txt").write_text("x", encoding="utf-8")
+    write(tmp_path, "t1", "b").rename(tmp_path / "t1" / "Up.MD")
     archive = read_archive(str(tmp_path), {"t1"}, TZ)
-    assert ids(archive, "t1") == ["a"] and archive.problems == []
+    assert ids(archive, "t1") == ["a"]
+    assert messages(archive) == [
+        f"{tmp_path / 't1' / name}:1: this is not a comment file: comment files are named <id>.md; "
+        "rename it to end in .md (lower case), or move it out of the comments folder"
+        for name in ("Up.MD", "notes.txt")
+    ]
+
+
+def test_links_and_special_files_are_reported_not_followed(tmp_path):
+    secret = write(tmp_path / "elsewhere", "q", "q1", body="QUEUED SECRET")
+    write(tmp_path / "comments", "t1", "a")
+    (tmp_path / "comments" / "t1" / "sym.md").symlink_to(secret)
+    (tmp_path / "comments" / "t2").symlink_to(secret.parent, target_is_directory=True)
+    os.mkfifo(tmp_path / "comments" / "t1" / "pipe.md")
+    archive = read_archive(str(tmp_path / "comments"), {"t1", "t2"}, TZ)
+    assert ids(archive, "t1") == ["a"] and "t2" not in archive.threads
+    found = messages(archive)
+    assert (
+        f"{tmp_path / 'comments' / 't1' / 'pipe.md'}:1: this is not a regular file; move it out of the comments folder"
+        in found
+    )
+    for link in ("t1/sym.md", "t2"):
+        assert (
+            f"{tmp_path / 'comments' / link}:1: this is a symbolic link, not a comment file; "
+            "comments must be real files: move the file here instead of linking to it"
+        ) in found
+    assert len(found) == 3
+
+
+def test_an_id_is_taken_by_its_first_file_even_when_that_file_is_held_back(tmp_path):
+    write(tmp_path, "a", "x", date="not a date")
+    later = write(tmp_path, "t", "x")
+    archive = read_archive(str(tmp_path), {"a", "t"}, TZ)
+    assert archive.threads == {}
+    assert (
+        f"{later}:1: the id 'x' is already used by {tmp_path / 'a' / 'x.md'}; rename one of the files: ids are unique across the archive"
+        in messages(archive)
+    )
+
+
+def test_a_slug_with_a_slash_is_a_nested_folder(tmp_path):
+    write(tmp_path / "2025", "foo", "sc")
+    archive = read_archive(str(tmp_path), {"2025/foo"}, TZ)
+    assert ids(archive, "2025/foo") == ["sc"] and archive.problems == []
 
 
 def test_a_missing_comments_folder_is_an_empty_archive(tmp_path):

@@ -42,11 +42,14 @@ def test_a_bad_comment_is_reported_the_site_written_and_the_exit_non_zero(site):
     assert bad.read_bytes() == before
 
 
-def test_fatal_warnings_fails_on_a_problem(site):
-    site.post("t")
-    site.comment("t", "bad", reply_to="nobody")
+def test_fatal_warnings_fails_on_a_pelican_warning(site):
+    path = site.post("t")
+    path.write_text(path.read_text(encoding="utf-8") + "\nSee [this]({filename}/nope.md).\n", encoding="utf-8")
+    site.comment("t", "good")
+    assert run_build(site).returncode == 0  # a warning alone does not fail a normal build
     result = run_build(site, "--fatal", "warnings")
-    assert result.returncode != 0
+    assert result.returncode == 1
+    assert "nope.md" in result.stderr
 
 
 def test_a_bad_setting_is_one_line_not_a_traceback(site, tmp_path):

@@ -171,3 +171,35 @@ def test_read_comment_reads_the_file(tmp_path):
 def test_an_empty_file_reports_what_is_missing():
     found = messages(b"")
     assert len(found) == 4 and all(":1: " in m for m in found)
+
+
+@pytest.mark.parametrize("website", ["https://[oops", "http://a]b/", "https://ex\uff0fample.org:x"])
+def test_urls_the_parser_rejects_are_bad_websites_not_crashes(website):
+    data = f"Author: A\nEmail: a@example.org\nDate: 2020-01-01 10:00\nWebsite: {website}\n\nHi\n".encode()
+    (message,) = messages(data)
+    assert ":4: Website " in message and "is not an http or https URL" in message
+
+
+def test_the_commenters_email_is_never_in_author_website_or_body():
+    data = (
+        b"Author: jane.doe@example.org\nEmail: Jane.Doe@example.org\nDate: 2020-01-01 10:00\n"
+        b"Website: https://jane.doe@example.org/\n\nHello.\n\nWrite to me: jane.doe@example.org\n"
+    )
+    assert messages(data) == [
+        "content/comments/t1/c-1.md:1: Author looks like an email address, and emails are never shown; "
+        "write a first name or pseudonym instead",
+        "content/comments/t1/c-1.md:4: the Website holds the commenter's email address; remove it: emails are never published",
+        "content/comments/t1/c-1.md:8: the body holds the commenter's email address; remove it: emails are never published",
+    ]
+
+
+def test_invisible_characters_alone_are_empty():
+    data = "Author: \u200b\nEmail: a@example.org\nDate: 2020-01-01 10:00\n\n\u200b\u200d\n".encode()
+    assert messages(data) == [
+        "content/comments/t1/c-1.md:1: Author shows nothing (only invisible characters); write a first name or pseudonym",
+        "content/comments/t1/c-1.md:5: the comment body is empty; write the comment below the header and a blank line",
+    ]
+
+
+def test_dates_take_ascii_digits_only():
+    assert parse_date("\u0662\u0660\u0662\u0665-\u0660\u0661-\u0660\u0662 \u0661\u0660:\u0660\u0660", TZ) is None

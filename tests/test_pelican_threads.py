@@ -232,3 +232,43 @@ def test_a_second_build_renders_nothing_again(site):
     site.comment("t", "c9", "A new one")
     report = site.build().report
     assert (report.rendered, report.cache_hits) == (1, 5)
+
+
+def test_every_html_id_on_a_thread_page_is_unique(site):
+    site.post("t")
+    for cid in ("ann", "ann-by", "by-ann", "hint", "body-hint", "comments", "respond", "author"):
+        site.comment("t", cid)
+    doc = parse(site.build(COMMENT_INTAKE_URL="/c").html("t/index.html"))
+    all_ids = [e.attrs["id"] for e in doc.iter() if "id" in e.attrs]
+    assert len(all_ids) == len(set(all_ids))
+    assert len(comment_ids(doc)) == 8
+
+
+def test_drafts_and_translations_build_and_keep_their_comments_back(site):
+    site.post("t", "Original")
+    site.post("draft-post", status="draft")
+    path = site.content / "posts" / "t-fr.md"
+    path.write_text("Title: Traduction\nDate: 2025-01-01 09:00\nSlug: t\nLang: fr\n\nCorps.\n", encoding="utf-8")
+    site.comment("t", "c1")
+    site.comment("draft-post", "d1", "DRAFT-CANARY")
+    built = site.build()
+    assert (built.report.published, built.report.on_drafts, built.report.problems) == (1, 1, [])
+    assert 'id="comment-c1"' in built.html("t/index.html")
+    translation = next(p for p in built.files() if "t-fr" in p.name or "/fr" in str(p))
+    assert 'id="comment-c1"' not in translation.read_text(encoding="utf-8")
+    assert all(b"DRAFT-CANARY" not in p.read_bytes() for p in built.files())
+
+
+def test_a_body_too_deeply_nested_to_render_is_held_back_and_the_rest_published(site):
+    site.post("t")
+    site.comment("t", "good")
+    deep = site.comment("t", "deep", "- " * 496 + "x")
+    site.comment("t", "answer", "to the deep one", reply_to="deep", date="2025-01-03 10:00")
+    built = site.build()
+    doc = parse(built.html("t/index.html"))
+    assert comment_ids(doc) == ["comment-good", "comment-answer"]
+    assert "in reply to a comment that is not shown" in doc.by_id("comment-answer").text()
+    assert [str(p) for p in built.report.problems] == [
+        f"{deep}:5: the comment's formatting is nested too deeply to show; simplify its nested lists or quotes"
+    ]
+    assert built.report.held_back == 1

@@ -26,9 +26,20 @@ def test_user_values_win():
         ({"COMMENTS_MAX_DEPTH": "5"}, "setting COMMENTS_MAX_DEPTH = '5' is not valid; use a whole number of 1 or more"),
         ({"COMMENT_PER_PAGE": 3}, "unknown setting COMMENT_PER_PAGE; did you mean COMMENTS_PER_PAGE?"),
         ({"COMMENTS_PAGE_URL": "{post_url}p/"}, "setting COMMENTS_PAGE_URL = '{post_url}p/' has no {number}"),
+        (
+            {"COMMENTS_PAGE_URL": "{post_url}{slug}-{number}/"},
+            "setting COMMENTS_PAGE_URL = '{post_url}{slug}-{number}/' uses {slug}; use only the fields {number}, {post_url}",
+        ),
+        ({"COMMENT_REDIRECT_SAVE_AS": "c/{id}/{x}.html"}, "uses {x}; use only the fields {id}"),
+        ({"COMMENT_REDIRECT_URL": "c/{id"}, "is not a valid pattern"),
+        ({"COMMENTS_PATH": None}, "setting COMMENTS_PATH = None is not valid; use a string such as 'comments'"),
     ],
 )
 def test_bad_settings_name_the_key(user, message):
     with pytest.raises(SettingsError) as error:
         holdspace_settings(user)
     assert message in str(error.value)
+
+
+def test_an_empty_redirect_pattern_turns_redirects_off():
+    assert holdspace_settings({"COMMENT_REDIRECT_SAVE_AS": ""})["COMMENT_REDIRECT_SAVE_AS"] == ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -31,21 +32,43 @@ class Archive:
         return sum(len(comments) for comments in self.threads.values())
 
 
-def comment_files(root: str) -> Iterable[tuple[str, str | None]]:
-    """Yield (path, thread) for every ``.md`` file below ``root``.
+def comment_files(root: str) -> Iterable[tuple[str, str | None, Problem | None]]:
+    """Yield (path, thread, problem) for every file below ``root``, in path order.
 
-    ``thread`` is the folder name for ``root/<thread>/<id>.md``, ``None`` for a
-    file anywhere else. Hidden files and folders are skipped.
+    ``thread`` is the folder path below ``root`` (``None`` for a file directly
+    in it). ``problem`` is set for a file that cannot be a comment: not named
+    ``.md``, a symbolic link, or not a regular file. Hidden files and folders
+    (``.git``, editors' ``.swp``) are skipped; a linked folder is reported.
     """
     if not os.path.isdir(root):
         return
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel = os.path.relpath(dirpath, root)
-        thread = rel if rel != os.curdir and os.sep not in rel else None
-        for name in sorted(filenames):
-            if name.endswith(".md") and not name.startswith("."):
-                yield os.path.join(dirpath, name), thread
+        thread = None if rel == os.curdir else rel.replace(os.sep, "/")
+        names = sorted(n for n in dirnames + filenames if not n.startswith("."))
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d))
+        )
+        for name in names:
+            path = os.path.join(dirpath, name)
+            if name in dirnames:
+                continue
+            if os.path.islink(path):
+                yield path, thread, Problem(path, 1, "this is a symbolic link, not a comment file", LINK_TODO)
+            elif not stat.S_ISREG(os.lstat(path).st_mode):
+                yield path, thread, Problem(path, 1, "this is not a regular file", "move it out of the comments folder")
+            elif not name.endswith(".md"):
+                yield (
+                    path,
+                    thread,
+                    Problem(path, 1, "this is not a comment file: comment files are named <id>.md", NAME_TODO),
+                )
+            else:
+                yield path, thread, None
+
+
+LINK_TODO = "comments must be real files: move the file here instead of linking to it"
+NAME_TODO = "rename it to end in .md (lower case), or move it out of the comments folder"
 
 
 def read_archive(
@@ -58,17 +81,31 @@ def read_archive(
     """Read the comments below ``root``; ``threads`` are the slugs that take comments."""
     archive = Archive()
     comments: list[Comment] = []
-    for path, thread in comment_files(root):
+    first_of_id: dict[str, str] = {}  # id -> the first file with it, valid or not
+    for path, thread, problem in comment_files(root):
         archive.files += 1
         if progress is not None and archive.files % 1000 == 0:
             progress(archive.files)
-        if thread is None:
+        if problem is not None or thread is None:
             archive.problems.append(
-                Problem(path, 1, "the comment is not in a post's folder", "move it to comments/<post-slug>/")
+                problem or Problem(path, 1, "the comment is not in a post's folder", "move it to comments/<post-slug>/")
             )
             archive.held_back.add(path)
             continue
         comment, problems = read_comment(path, thread, tz)
+        cid = os.path.basename(path)[: -len(".md")]
+        if cid in first_of_id:
+            problems.insert(
+                0,
+                Problem(
+                    path,
+                    1,
+                    f"the id {cid!r} is already used by {first_of_id[cid]}",
+                    "rename one of the files: ids are unique across the archive",
+                ),
+            )
+        else:
+            first_of_id[cid] = path
         if thread not in threads:
             close = difflib.get_close_matches(thread, threads, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -86,7 +123,6 @@ def read_archive(
         else:
             comments.append(comment)
 
-    comments = _unique_ids(comments, archive)
     comments = _valid_replies(comments, archive)
     for comment in comments:
         archive.threads.setdefault(comment.thread, []).append(comment)
@@ -94,27 +130,6 @@ def read_archive(
         thread_comments.sort(key=lambda c: (c.date, c.id))
     archive.problems.sort()
     return archive
-
-
-def _unique_ids(comments: list[Comment], archive: Archive) -> list[Comment]:
-    """Keep the first file of each id, in path order; report the others."""
-    first: dict[str, Comment] = {}
-    kept = []
-    for comment in comments:
-        if comment.id in first:
-            archive.problems.append(
-                Problem(
-                    comment.path,
-                    1,
-                    f"the id {comment.id!r} is already used by {first[comment.id].path}",
-                    "rename one of the files: ids are unique across the archive",
-                )
-            )
-            archive.held_back.add(comment.path)
-        else:
-            first[comment.id] = comment
-            kept.append(comment)
-    return kept
 
 
 def _valid_replies(comments: list[Comment], archive: Archive) -> list[Comment]:

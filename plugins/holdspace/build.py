@@ -37,6 +37,8 @@ def summary(report: BuildReport, seconds: float, queue: str) -> str:
         f"{report.held_back} held back, {report.queued} waiting in {queue} ({seconds:.1f} s; "
         f"{report.rendered} bodies rendered, {report.cache_hits} from cache)"
     ]
+    if report.on_drafts:
+        lines.append(f"{report.on_drafts} approved comment(s) wait for their draft post to be published")
     if report.problems:
         lines.append(f"{len(report.problems)} problem(s) to fix; the files were left as they are:")
         lines.extend(f"  {p}" for p in report.problems[:SHOWN])

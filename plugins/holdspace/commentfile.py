@@ -23,10 +23,12 @@ REQUIRED = ("author", "email", "date")
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 HEADER_RE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
 DATE_RE = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?"
-    r"[ \t]*(Z|[+-]\d{2}:?\d{2})?"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?"
+    r"[ \t]*(Z|[+-][0-9]{2}:?[0-9]{2})?"
 )
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Characters that show nothing: a body or name made only of these is empty.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 ID_RULE = "letters, digits, '-' and '_', starting with a letter or digit, at most 64 characters"
 
 
@@ -48,6 +50,7 @@ class Comment:
     reply_to: str | None
     body: str
     reply_to_line: int = 0
+    body_line: int = 0
 
 
 def is_valid_id(text: str) -> bool:
@@ -117,8 +120,10 @@ def parse_comment(raw: bytes, path: str, thread: str, tz: tzinfo) -> tuple[Comme
             values[key] = (value, number)
     else:
         number = len(lines) + 1  # no blank line: the whole file is header
-    body_line = number + 1
-    body = "\n".join(lines[number:]).strip()
+    rest = lines[number:]
+    lead = next((i for i, line in enumerate(rest) if line.strip()), len(rest))
+    body_line = number + 1 + lead  # the first line of the body
+    body = "\n".join(rest).strip()
 
     for key in REQUIRED:
         if key not in values:
@@ -126,7 +131,15 @@ def parse_comment(raw: bytes, path: str, thread: str, tz: tzinfo) -> tuple[Comme
         elif not values[key][0]:
             problem(values[key][1], f"{KEYS[key]} is empty", f"write the {KEYS[key].lower()} after '{KEYS[key]}:'")
 
-    author = values.get("author", ("", 0))[0]
+    author, author_line = values.get("author", ("", 0))
+    if author and not author.strip(INVISIBLE + " "):
+        problem(author_line, "Author shows nothing (only invisible characters)", "write a first name or pseudonym")
+    elif EMAIL_RE.search(author):
+        problem(
+            author_line,
+            "Author looks like an email address, and emails are never shown",
+            "write a first name or pseudonym instead",
+        )
     email, email_line = values.get("email", ("", 0))
     if email and not EMAIL_RE.fullmatch(email):
         problem(email_line, "Email is not an email address", "write the commenter's address, like name@example.org")
@@ -158,12 +171,26 @@ def parse_comment(raw: bytes, path: str, thread: str, tz: tzinfo) -> tuple[Comme
             f"write the id of the parent comment ({ID_RULE})",
         )
 
-    if not body:
+    if not body.strip(INVISIBLE + " \t\n"):
         problem(
-            min(body_line, len(lines)),
+            min(number + 1, len(lines)),
             "the comment body is empty",
             "write the comment below the header and a blank line",
         )
+
+    if email:  # the one thing never published: not even where the commenter typed it
+        lowered = email.lower()
+        if lowered in website.lower():
+            problem(
+                website_line, "the Website holds the commenter's email address", "remove it: emails are never published"
+            )
+        index = body.lower().find(lowered)
+        if index >= 0:
+            problem(
+                body_line + body[:index].count("\n"),
+                "the body holds the commenter's email address",
+                "remove it: emails are never published",
+            )
 
     if problems or date is None:
         return None, problems
@@ -178,6 +205,7 @@ def parse_comment(raw: bytes, path: str, thread: str, tz: tzinfo) -> tuple[Comme
         reply_to=reply_to or None,
         body=body,
         reply_to_line=reply_line,
+        body_line=body_line,
     ), []
 
 
@@ -208,8 +236,11 @@ def parse_date(text: str, tz: tzinfo) -> datetime | None:
 def is_web_url(text: str) -> bool:
     if any(ch.isspace() or ord(ch) < 32 for ch in text):
         return False
-    parts = urlsplit(text)
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    try:
+        parts = urlsplit(text)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. "https://[oops": not a URL at all
+        return False
 
 
 def _did_you_mean(name: str) -> str:

@@ -23,9 +23,9 @@ from .bodycache import BodyCache
 from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer
 from .problems import Problem
-from .published import page_location, publish
+from .published import page_location, publish_all
 from .settings import holdspace_settings
-from .threads import build_thread
+from .threads import Thread, build_thread
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class BuildReport:
     queued: int = 0
     pages_written: int = 0
     problems: list[Problem] = field(default_factory=list)
+    on_drafts: int = 0  # approved comments on draft posts: kept, not published
     cache_hits: int = 0
     rendered: int = 0
 
@@ -86,15 +87,18 @@ class CommentsGenerator(Generator):
             progress=lambda n: logger.info("Holdspace: read %d comment files ...", n),
         )
         report.problems.extend(archive.problems)
-        report.held_back = len(archive.held_back)
+        held_back = set(archive.held_back)
+        report.on_drafts = sum(len(archive.threads.get(slug, [])) for slug in drafts)
         report.queued = count_files(os.path.join(project_path(self.path, hs["MODERATION_PATH"]), "queue"))
 
         cache = BodyCache(project_path(self.path, hs["HOLDSPACE_CACHE_PATH"]), MARKUP_VERSION, CommentRenderer().render)
         self.redirects: list[tuple[str, str]] = []
         for post in posts:
-            comments = archive.threads.get(post.slug, [])
+            published, problems = publish_all(archive.threads.get(post.slug, []), cache.render, hs)
+            report.problems.extend(problems)
+            held_back.update(p.path for p in problems)
             thread = build_thread(
-                [publish(c, cache.render, hs) for c in comments],
+                published,
                 order=hs["COMMENTS_ORDER"],
                 max_depth=hs["COMMENTS_MAX_DEPTH"],
                 per_page=hs["COMMENTS_PER_PAGE"],
@@ -107,6 +111,8 @@ class CommentsGenerator(Generator):
                 for cid, node in thread.by_id.items():
                     self.redirects.append((cid, f"{thread.pages[node.page - 1].url}#comment-{cid}"))
         self.posts = posts
+        report.held_back = len(held_back)
+        report.problems.sort()
         cache.save()
         report.cache_hits, report.rendered = cache.hits, cache.misses
         for problem in report.problems:
@@ -166,10 +172,34 @@ def initialized(pelican_object) -> None:
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
 
 
+def article_defaults(generator) -> None:
+    """Give every article, drafts and translations too, an empty thread to start
+    with, so any template can ask for one; ``CommentsGenerator`` fills in the
+    threads of published and hidden posts. A translation's comments stay on
+    the post in the default language."""
+    for article in (
+        *generator.articles,
+        *generator.translations,
+        *generator.hidden_articles,
+        *generator.hidden_translations,
+        *generator.drafts,
+        *generator.drafts_translations,
+    ):
+        article.comment_thread = _empty_thread(article)
+        article.comments_closed = True
+
+
+def _empty_thread(article) -> Thread:
+    thread = build_thread([])
+    thread.pages[0].url, thread.pages[0].save_as = article.url, article.save_as
+    return thread
+
+
 def get_generators(pelican_object):
     return CommentsGenerator
 
 
 def register() -> None:
     signals.initialized.connect(initialized)
+    signals.article_generator_finalized.connect(article_defaults)
     signals.get_generators.connect(get_generators)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .avatars import avatar_url
 from .commentfile import Comment
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,35 @@ def publish(comment: Comment, render: Callable[[str], str], settings: Mapping[st
         body=render(comment.body),
         avatar=avatar_url(comment.email, settings["AVATARS"], settings["AVATAR_SIZE"], settings["GRAVATAR_DEFAULT"]),
     )
+
+
+def publish_all(
+    comments: list[Comment], render: Callable[[str], str], settings: Mapping[str, Any]
+) -> tuple[list[PublishedComment], list[Problem]]:
+    """Publish each comment; one whose body cannot be rendered is held back and reported."""
+    published, problems = [], []
+    for comment in comments:
+        try:
+            published.append(publish(comment, render, settings))
+        except RecursionError:
+            problems.append(
+                Problem(
+                    comment.path,
+                    comment.body_line,
+                    "the comment's formatting is nested too deeply to show",
+                    "simplify its nested lists or quotes",
+                )
+            )
+        except Exception as e:  # a renderer bug must not stop the other comments
+            problems.append(
+                Problem(
+                    comment.path,
+                    comment.body_line,
+                    f"the comment could not be rendered ({e.__class__.__name__}: {e})",
+                    "simplify its formatting, and report this as a Holdspace bug",
+                )
+            )
+    return published, problems
 
 
 def page_location(settings: Mapping[str, Any], post_url: str, post_save_as: str, number: int) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,6 +47,13 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "GRAVATAR_DEFAULT": ("identicon", "mp", "monsterid", "wavatar", "retro", "robohash", "blank"),
 }
 POSITIVE_INTS = ("COMMENTS_MAX_DEPTH", "COMMENTS_PER_PAGE", "AVATAR_SIZE")
+# URL and path patterns: the fields each may use, the first of them required.
+PATTERNS: dict[str, tuple[str, ...]] = {
+    "COMMENTS_PAGE_URL": ("number", "post_url"),
+    "COMMENTS_PAGE_SAVE_AS": ("number", "post_dir"),
+    "COMMENT_REDIRECT_URL": ("id",),
+    "COMMENT_REDIRECT_SAVE_AS": ("id",),
+}
 # Prefixes that mark a user setting as ours, so a misspelt one is caught.
 OUR_PREFIXES = ("COMMENT", "AVATAR", "GRAVATAR", "HOLDSPACE")
 
@@ -75,12 +83,27 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
         value = merged[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             problems.append(f"setting {key} = {value!r} is not valid; use a whole number of 1 or more")
-    for key in ("COMMENTS_PAGE_URL", "COMMENTS_PAGE_SAVE_AS"):
-        if "{number}" not in str(merged[key]):
-            problems.append(f"setting {key} = {merged[key]!r} has no {{number}}; put {{number}} in it")
-    for key in ("COMMENT_REDIRECT_URL", "COMMENT_REDIRECT_SAVE_AS"):
-        if merged[key] and "{id}" not in str(merged[key]):
-            problems.append(f"setting {key} = {merged[key]!r} has no {{id}}; put {{id}} in it")
+    for key, default in DEFAULTS.items():
+        if isinstance(default, str) and not isinstance(merged[key], str):
+            problems.append(f"setting {key} = {merged[key]!r} is not valid; use a string such as {default!r}")
+    for key, fields in PATTERNS.items():
+        problems.extend(_pattern_problems(key, merged[key], fields))
     if problems:
         raise SettingsError("\n".join(problems))
     return merged
+
+
+def _pattern_problems(key: str, pattern: object, fields: tuple[str, ...]) -> list[str]:
+    if not isinstance(pattern, str) or (pattern == "" and key.startswith("COMMENT_REDIRECT")):
+        return []  # a non-string is reported above; an empty redirect pattern turns redirects off
+    names = ", ".join("{" + f + "}" for f in fields)
+    try:
+        parsed = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as e:
+        return [f"setting {key} = {pattern!r} is not a valid pattern ({e}); use the fields {names}"]
+    unknown = [name for name in parsed if name not in fields]
+    if unknown:
+        return [f"setting {key} = {pattern!r} uses {{{unknown[0]}}}; use only the fields {names}"]
+    if fields[0] not in parsed:
+        return [f"setting {key} = {pattern!r} has no {{{fields[0]}}}; put {{{fields[0]}}} in it"]
+    return []
