@@ -91,3 +91,22 @@ def test_no_email_from_the_archive_reaches_any_built_file(demo):
         data = path.read_bytes().lower()
         for email in emails:
             assert email.encode() not in data, f"{email} in {path}"
+
+
+def test_nothing_from_moderation_reaches_any_built_file(demo):
+    output, report, _ = demo
+    queued = list((ROOT / "moderation" / "queue").rglob("*.md"))
+    rejected = list((ROOT / "moderation" / "rejected").rglob("*.md"))
+    assert report.queued == len(queued) >= 1 and rejected
+    needles = []
+    for path in queued + rejected:
+        body = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
+        needles.append(" ".join(body.split()[:6]).encode())  # the body's first words
+        needles.append(f'id="comment-{path.stem}"'.encode())
+        needles.append(f"comment/{path.stem}/".encode())
+    files = [p for p in output.rglob("*") if p.is_file()]
+    for path in files:
+        data = b" ".join(path.read_bytes().split())
+        for needle in needles:
+            assert needle not in data, f"{needle!r} in {path}"
+    assert not (output / "comment" / queued[0].stem).exists()
