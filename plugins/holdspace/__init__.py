@@ -8,7 +8,9 @@ The package follows the data, one module a stage:
     sanitize     the only module that imports nh3    (pure)
     bodycache    rendered bodies cached by content hash
     avatars      avatar URLs, never the email        (pure)
+    published    a comment as templates see it       (pure)
     threads      reply tree, numbering, pages        (pure)
+    discussions  one thread per post, page URLs      (pure)
     pelican_threads  the Pelican plugin: signals and a Generator, nothing else
     build        the command line: build, summary, exit status
 

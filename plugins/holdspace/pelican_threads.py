@@ -20,10 +20,10 @@ from pelican.generators import Generator
 
 from .archive import read_archive
 from .bodycache import BodyCache
+from .discussions import Target, build_discussions, comments_state
 from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer
 from .problems import Problem
-from .published import page_location, publish_all
 from .settings import holdspace_settings
 from .threads import Thread, build_thread
 
@@ -66,18 +66,11 @@ class CommentsGenerator(Generator):
         report.posts = len(posts)
 
         for post in posts:
-            state = str(post.metadata.get("comments", "open")).strip().lower()
-            post.comments_closed = state == "closed"
-            if state not in ("open", "closed"):
-                post.comments_closed = True
-                report.problems.append(
-                    Problem(
-                        post.source_path,
-                        _line_of(post.source_path, "comments"),
-                        f"Comments: {state!r} is neither open nor closed (treated as closed)",
-                        "write 'Comments: open' or 'Comments: closed'",
-                    )
-                )
+            post.comments_closed, problem = comments_state(
+                post.metadata.get("comments", "open"), post.source_path, _line_of(post.source_path, "comments")
+            )
+            if problem is not None:
+                report.problems.append(problem)
 
         comments_root = os.path.join(self.path, hs["COMMENTS_PATH"])
         archive = read_archive(
@@ -92,24 +85,13 @@ class CommentsGenerator(Generator):
         report.queued = count_files(os.path.join(project_path(self.path, hs["MODERATION_PATH"]), "queue"))
 
         cache = BodyCache(project_path(self.path, hs["HOLDSPACE_CACHE_PATH"]), MARKUP_VERSION, CommentRenderer().render)
-        self.redirects: list[tuple[str, str]] = []
+        discussions = build_discussions((Target(p.slug, p.url, p.save_as) for p in posts), archive, cache.render, hs)
         for post in posts:
-            published, problems = publish_all(archive.threads.get(post.slug, []), cache.render, hs)
-            report.problems.extend(problems)
-            held_back.update(p.path for p in problems)
-            thread = build_thread(
-                published,
-                order=hs["COMMENTS_ORDER"],
-                max_depth=hs["COMMENTS_MAX_DEPTH"],
-                per_page=hs["COMMENTS_PER_PAGE"],
-            )
-            for page in thread.pages:
-                page.url, page.save_as = page_location(hs, post.url, post.save_as, page.number)
-            post.comment_thread = thread
-            report.published += thread.count
-            if hs["COMMENT_REDIRECT_SAVE_AS"]:
-                for cid, node in thread.by_id.items():
-                    self.redirects.append((cid, f"{thread.pages[node.page - 1].url}#comment-{cid}"))
+            post.comment_thread = discussions.threads[post.slug]
+            report.published += post.comment_thread.count
+        report.problems.extend(discussions.problems)
+        held_back.update(discussions.held_back)
+        self.redirects = discussions.redirects
         self.posts = posts
         report.held_back = len(held_back)
         report.problems.sort()

@@ -14,9 +14,12 @@ from typing import Any, Protocol
 
 
 class Item(Protocol):
-    id: str
-    reply_to: str | None
-    author: str
+    @property
+    def id(self) -> str: ...
+    @property
+    def reply_to(self) -> str | None: ...
+    @property
+    def author(self) -> str: ...
 
 
 @dataclass

@@ -1,0 +1,69 @@
+"""From the checked archive to one thread per post: publish, tree, pages, links.
+
+Pure: posts come in as (slug, url, save_as) and threads go out, so the Pelican
+plugin only hands its articles across (and pages can take threads the same way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .archive import Archive
+from .problems import Problem
+from .published import page_location, publish_all
+from .threads import Thread, build_thread
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something that takes comments: its slug, URL and output file."""
+
+    slug: str
+    url: str
+    save_as: str
+
+
+@dataclass
+class Discussions:
+    threads: dict[str, Thread] = field(default_factory=dict)
+    redirects: list[tuple[str, str]] = field(default_factory=list)  # (comment id, URL of it on its page)
+    problems: list[Problem] = field(default_factory=list)
+    held_back: set[str] = field(default_factory=set)  # paths
+
+
+def build_discussions(
+    targets: Iterable[Target], archive: Archive, render: Callable[[str], str], settings: Mapping[str, Any]
+) -> Discussions:
+    result = Discussions()
+    for target in targets:
+        published, problems = publish_all(archive.threads.get(target.slug, []), render, settings)
+        result.problems.extend(problems)
+        result.held_back.update(p.path for p in problems)
+        thread = build_thread(
+            published,
+            order=settings["COMMENTS_ORDER"],
+            max_depth=settings["COMMENTS_MAX_DEPTH"],
+            per_page=settings["COMMENTS_PER_PAGE"],
+        )
+        for page in thread.pages:
+            page.url, page.save_as = page_location(settings, target.url, target.save_as, page.number)
+        result.threads[target.slug] = thread
+        if settings["COMMENT_REDIRECT_SAVE_AS"]:
+            for cid, node in thread.by_id.items():
+                result.redirects.append((cid, f"{thread.pages[node.page - 1].url}#comment-{cid}"))
+    return result
+
+
+def comments_state(value: object, path: str, line: int) -> tuple[bool, Problem | None]:
+    """(closed?, problem) for a post's ``Comments:`` metadata; anything but open or closed closes."""
+    state = str(value).strip().lower()
+    if state in ("open", "closed"):
+        return state == "closed", None
+    return True, Problem(
+        path,
+        line,
+        f"Comments: {state!r} is neither open nor closed (treated as closed)",
+        "write 'Comments: open' or 'Comments: closed'",
+    )
