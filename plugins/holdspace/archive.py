@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from .commentfile import Comment, read_comment
-from .problems import Problem
+from .problems import Problem, display_path
 
 
 @dataclass
@@ -100,7 +100,7 @@ def read_archive(
                 Problem(
                     path,
                     1,
-                    f"the id {cid!r} is already used by {first_of_id[cid]}",
+                    f"the id {cid!r} is already used by {display_path(first_of_id[cid])}",
                     "rename one of the files: ids are unique across the archive",
                 ),
             )
