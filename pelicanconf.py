@@ -59,5 +59,9 @@ COMMENTS_PER_PAGE = 50
 COMMENT_INTAKE_URL = ""
 COMMENT_EMAIL = "moderators@holdspace.example"
 COMMENT_GUIDELINES_PAGE = "guidelines"
-# Holdspace: avatars ("gravatar" loads images from gravatar.com; "none" loads nothing).
+# Holdspace: staff (the post authors here). Only these emails may use the
+# reserved names of moderation/guidelines.toml; their comments get a badge.
+STAFF_EMAILS = ["sonia@example.org", "noor@example.net", "ben@example.com"]
+# Holdspace: avatars ("gravatar" loads images from gravatar.com; "local" draws
+# them here from a secret in .secrets/, never in git; "none" shows an initial).
 AVATARS = "gravatar"

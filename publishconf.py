@@ -11,3 +11,7 @@ RELATIVE_URLS = False
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 DELETE_OUTPUT_DIRECTORY = True
+# With AVATARS = "local", publishing needs the secret the pictures were drawn
+# with: `make secret` once, and keep .secrets/avatar-secret (or set
+# HOLDSPACE_AVATAR_SECRET). A missing secret is an error, not a new one.
+AVATAR_SECRET_CREATE = False

@@ -71,7 +71,7 @@ def test_a_comment_shows_avatar_name_link_date_and_body(site):
     doc = parse(built.html("t/index.html"))
     li = doc.by_id("comment-c1")
     (img,) = li.find_all("img")
-    assert re.fullmatch(r"https://www\.gravatar\.com/avatar/[0-9a-f]{64}\?s=96&d=identicon", img.attrs["src"])
+    assert re.fullmatch(r"https://www\.gravatar\.com/avatar/[0-9a-f]{64}\?s=96&d=identicon&r=g", img.attrs["src"])
     assert img.attrs["referrerpolicy"] == "no-referrer"
     (name,) = [a for a in li.find_all("a") if a.attrs.get("href") == "https://example.net/m"]
     assert name.text() == "Mira" and name.attrs["rel"] == "nofollow ugc noopener"

@@ -77,8 +77,13 @@ def read_archive(
     tz: tzinfo,
     *,
     progress: Callable[[int], None] | None = None,
+    check: Callable[[Comment], list[Problem]] | None = None,
 ) -> Archive:
-    """Read the comments below ``root``; ``threads`` are the slugs that take comments."""
+    """Read the comments below ``root``; ``threads`` are the slugs that take comments.
+
+    ``check`` adds the problems of a comment that passed its own file checks
+    (the guidelines' hard rules).
+    """
     archive = Archive()
     comments: list[Comment] = []
     first_of_id: dict[str, str] = {}  # id -> the first file with it, valid or not
@@ -93,6 +98,8 @@ def read_archive(
             archive.held_back.add(path)
             continue
         comment, problems = read_comment(path, thread, tz)
+        if comment is not None and check is not None:
+            problems.extend(check(comment))
         cid = os.path.basename(path)[: -len(".md")]
         if cid in first_of_id:
             problems.insert(

@@ -16,6 +16,8 @@ import time
 from pelican import LOG_HANDLERS, get_instance, parse_arguments
 from pelican.log import init as init_logging
 
+from .avatars import SecretMissing
+from .guidelines import RulesError
 from .pelican_threads import BuildReport, build_report
 from .problems import display_path
 from .settings import SettingsError
@@ -34,7 +36,8 @@ class _Collector:
 def summary(report: BuildReport, seconds: float, queue: str) -> str:
     lines = [
         f"Holdspace: {report.posts} posts, {report.published} comments published, "
-        f"{report.held_back} held back, {report.queued} waiting in {queue} ({seconds:.1f} s; "
+        f"{report.held_back} held back, {report.queued} waiting in {queue} "
+        f"({report.queued_crisis} flagged for crisis) ({seconds:.1f} s; "
         f"{report.rendered} bodies rendered, {report.cache_hits} from cache)"
     ]
     if report.on_drafts:
@@ -67,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         pelican.run()
     except SettingsError as e:
         print(f"{args.settings or 'pelicanconf.py'}: {e}", file=sys.stderr)
+        return 2
+    except (RulesError, SecretMissing) as e:
+        print(e, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Interrupted; the site may be half written.", file=sys.stderr)

@@ -51,6 +51,7 @@ class Comment:
     body: str
     reply_to_line: int = 0
     body_line: int = 0
+    author_line: int = 0
 
 
 def is_valid_id(text: str) -> bool:
@@ -206,6 +207,7 @@ def parse_comment(raw: bytes, path: str, thread: str, tz: tzinfo) -> tuple[Comme
         body=body,
         reply_to_line=reply_line,
         body_line=body_line,
+        author_line=author_line,
     ), []
 
 

@@ -29,16 +29,21 @@ class Target:
 class Discussions:
     threads: dict[str, Thread] = field(default_factory=dict)
     redirects: list[tuple[str, str]] = field(default_factory=list)  # (comment id, URL of it on its page)
+    local_avatars: set[str] = field(default_factory=set)  # paths in the site of the identicons to draw
     problems: list[Problem] = field(default_factory=list)
     held_back: set[str] = field(default_factory=set)  # paths
 
 
 def build_discussions(
-    targets: Iterable[Target], archive: Archive, render: Callable[[str], str], settings: Mapping[str, Any]
+    targets: Iterable[Target],
+    archive: Archive,
+    render: Callable[[str], str],
+    settings: Mapping[str, Any],
+    secret: bytes = b"",
 ) -> Discussions:
     result = Discussions()
     for target in targets:
-        published, problems = publish_all(archive.threads.get(target.slug, []), render, settings)
+        published, problems = publish_all(archive.threads.get(target.slug, []), render, settings, secret)
         result.problems.extend(problems)
         result.held_back.update(p.path for p in problems)
         thread = build_thread(
@@ -50,6 +55,7 @@ def build_discussions(
         for page in thread.pages:
             page.url, page.save_as = page_location(settings, target.url, target.save_as, page.number)
         result.threads[target.slug] = thread
+        result.local_avatars.update(c.avatar for c in published if c.avatar and "://" not in c.avatar)
         if settings["COMMENT_REDIRECT_SAVE_AS"]:
             for cid, node in thread.by_id.items():
                 result.redirects.append((cid, f"{thread.pages[node.page - 1].url}#comment-{cid}"))

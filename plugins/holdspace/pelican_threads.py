@@ -12,22 +12,32 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import partial
+from html import escape
 from zoneinfo import ZoneInfo
 
 from blinker import signal as named_signal
 from pelican import signals
 from pelican.generators import Generator
 
-from .archive import read_archive
+from .archive import comment_files, read_archive
+from .avatars import avatar_secret, identicon_svg
 from .bodycache import BodyCache
+from .commentfile import read_comment
 from .discussions import Target, build_discussions, comments_state
+from .guidelines import GUIDELINES_FILE, Rules, describe, load_rules
 from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer
 from .problems import Problem
 from .settings import holdspace_settings
 from .threads import Thread, build_thread
+from .verdicts import CRISIS, flags, hard_problems, normalise_emails
 
 logger = logging.getLogger(__name__)
+
+# Where the guidelines page shows the rules of moderation/guidelines.toml.
+RULES_MARKER = "<p>[guidelines-rules]</p>"
 
 # Sent once per build with a BuildReport; ``holdspace.build`` listens to it.
 build_report = named_signal("holdspace.build-report")
@@ -39,6 +49,7 @@ class BuildReport:
     published: int = 0
     held_back: int = 0
     queued: int = 0
+    queued_crisis: int = 0
     pages_written: int = 0
     problems: list[Problem] = field(default_factory=list)
     on_drafts: int = 0  # approved comments on draft posts: kept, not published
@@ -51,8 +62,14 @@ def project_path(content_path: str, value: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(content_path)), value)
 
 
-def count_files(folder: str) -> int:
-    return sum(name.endswith(".md") and not name.startswith(".") for _, _, names in os.walk(folder) for name in names)
+def read_queue(folder: str, tz: tzinfo, rules: Rules) -> list[tuple[str, bool]]:
+    """(path, flagged for crisis?) of every file waiting in the queue."""
+    waiting = []
+    for path, thread, problem in comment_files(folder):
+        comment = read_comment(path, thread or "", tz)[0] if problem is None else None
+        crisis = comment is not None and any(f.kind == CRISIS for f in flags(comment, rules, ()))
+        waiting.append((path, crisis))
+    return waiting
 
 
 class CommentsGenerator(Generator):
@@ -72,20 +89,32 @@ class CommentsGenerator(Generator):
             if problem is not None:
                 report.problems.append(problem)
 
-        comments_root = os.path.join(self.path, hs["COMMENTS_PATH"])
+        moderation = project_path(self.path, hs["MODERATION_PATH"])
+        rules = load_rules(os.path.join(moderation, GUIDELINES_FILE))
+        staff = normalise_emails(hs["STAFF_EMAILS"])
+        self.context["comment_rules"] = rules
+        self._show_rules(rules, hs["COMMENT_GUIDELINES_PAGE"])
+        tz = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
         archive = read_archive(
-            comments_root,
+            os.path.join(self.path, hs["COMMENTS_PATH"]),
             {p.slug for p in posts} | drafts,
-            ZoneInfo(self.settings.get("TIMEZONE") or "UTC"),
+            tz,
             progress=lambda n: logger.info("Holdspace: read %d comment files ...", n),
+            check=partial(hard_problems, rules=rules, staff_emails=staff),
         )
         report.problems.extend(archive.problems)
         held_back = set(archive.held_back)
         report.on_drafts = sum(len(archive.threads.get(slug, [])) for slug in drafts)
-        report.queued = count_files(os.path.join(project_path(self.path, hs["MODERATION_PATH"]), "queue"))
+        queue = read_queue(os.path.join(moderation, "queue"), tz, rules)
+        report.queued, report.queued_crisis = len(queue), sum(1 for _, crisis in queue if crisis)
 
         cache = BodyCache(project_path(self.path, hs["HOLDSPACE_CACHE_PATH"]), MARKUP_VERSION, CommentRenderer().render)
-        discussions = build_discussions((Target(p.slug, p.url, p.save_as) for p in posts), archive, cache.render, hs)
+        secret = b""
+        if hs["AVATARS"] == "local":
+            secret = avatar_secret(project_path(self.path, hs["AVATAR_SECRET_FILE"]), hs["AVATAR_SECRET_CREATE"])
+        targets = [Target(p.slug, p.url, p.save_as) for p in posts]
+        discussions = build_discussions(targets, archive, cache.render, hs, secret)
+        self.local_avatars = discussions.local_avatars
         for post in posts:
             post.comment_thread = discussions.threads[post.slug]
             report.published += post.comment_thread.count
@@ -99,6 +128,13 @@ class CommentsGenerator(Generator):
         report.cache_hits, report.rendered = cache.hits, cache.misses
         for problem in report.problems:
             logger.error("%s", problem)
+
+    def _show_rules(self, rules: Rules, slug: str) -> None:
+        """Put the rules, in plain sentences, where the guidelines page says [guidelines-rules]."""
+        for page in [*self.context.get("pages", []), *self.context.get("hidden_pages", [])]:
+            if page.slug == slug and RULES_MARKER in page._content:
+                items = "".join(f"<li>{escape(sentence)}</li>" for sentence in describe(rules))
+                page._content = page._content.replace(RULES_MARKER, f'<ul class="rules">{items}</ul>')
 
     def generate_output(self, writer) -> None:
         hs = self.hs
@@ -130,6 +166,11 @@ class CommentsGenerator(Generator):
                     target=target,
                     url=hs["COMMENT_REDIRECT_URL"].format(id=cid),
                 )
+        for path in sorted(self.local_avatars):
+            target = os.path.join(self.output_path, path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as f:
+                f.write(identicon_svg(os.path.basename(path)[: -len(".svg")]))
         build_report.send(self, report=self.report)
 
 

@@ -26,10 +26,13 @@ class PublishedComment:
     website: str | None
     reply_to: str | None
     body: str  # sanitized HTML
-    avatar: str | None  # image URL, or None to draw an initial
+    avatar: str | None  # absolute image URL (gravatar), a path in the site (local), or None
+    staff: bool = False
 
 
-def publish(comment: Comment, render: Callable[[str], str], settings: Mapping[str, Any]) -> PublishedComment:
+def publish(
+    comment: Comment, render: Callable[[str], str], settings: Mapping[str, Any], secret: bytes = b""
+) -> PublishedComment:
     return PublishedComment(
         id=comment.id,
         author=comment.author,
@@ -37,18 +40,21 @@ def publish(comment: Comment, render: Callable[[str], str], settings: Mapping[st
         website=comment.website,
         reply_to=comment.reply_to,
         body=render(comment.body),
-        avatar=avatar_url(comment.email, settings["AVATARS"], settings["AVATAR_SIZE"], settings["GRAVATAR_DEFAULT"]),
+        avatar=avatar_url(
+            comment.email, settings["AVATARS"], settings["AVATAR_SIZE"], settings["GRAVATAR_DEFAULT"], secret
+        ),
+        staff=comment.email.strip().lower() in {e.strip().lower() for e in settings["STAFF_EMAILS"]},
     )
 
 
 def publish_all(
-    comments: list[Comment], render: Callable[[str], str], settings: Mapping[str, Any]
+    comments: list[Comment], render: Callable[[str], str], settings: Mapping[str, Any], secret: bytes = b""
 ) -> tuple[list[PublishedComment], list[Problem]]:
     """Publish each comment; one whose body cannot be rendered is held back and reported."""
     published, problems = [], []
     for comment in comments:
         try:
-            published.append(publish(comment, render, settings))
+            published.append(publish(comment, render, settings, secret))
         except RecursionError:
             problems.append(
                 Problem(

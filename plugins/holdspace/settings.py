@@ -29,9 +29,18 @@ DEFAULTS: dict[str, Any] = {
     "COMMENT_EMAIL": "",
     # Slug of the page holding the full community guidelines.
     "COMMENT_GUIDELINES_PAGE": "guidelines",
-    # "gravatar" (third-party images from gravatar.com, keyed by the SHA-256
-    # of the email) or "none" (no images: an initial drawn by the theme).
+    # Emails of staff: only they may use the reserved names of the guidelines,
+    # and their comments carry a "Staff" badge.
+    "STAFF_EMAILS": [],
+    # "gravatar": images from gravatar.com, keyed by the SHA-256 of the email;
+    # "local": an identicon drawn at build time from an HMAC of the email with
+    # a secret, served by the site itself; "none": no image, an initial.
     "AVATARS": "gravatar",
+    # AVATARS = "local": the secret's file (from the project folder; the
+    # HOLDSPACE_AVATAR_SECRET environment variable wins), and whether a build
+    # may create it when it is missing (publishconf.py says no).
+    "AVATAR_SECRET_FILE": ".secrets/avatar-secret",
+    "AVATAR_SECRET_CREATE": True,
     "AVATAR_SIZE": 48,
     "GRAVATAR_DEFAULT": "identicon",
     # The moderation folder (queue/, rejected/); relative paths here and below
@@ -43,7 +52,7 @@ DEFAULTS: dict[str, Any] = {
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "COMMENTS_ORDER": ("oldest", "newest"),
-    "AVATARS": ("gravatar", "none"),
+    "AVATARS": ("gravatar", "local", "none"),
     "GRAVATAR_DEFAULT": ("identicon", "mp", "monsterid", "wavatar", "retro", "robohash", "blank"),
 }
 POSITIVE_INTS = ("COMMENTS_MAX_DEPTH", "COMMENTS_PER_PAGE", "AVATAR_SIZE")
@@ -55,7 +64,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "COMMENT_REDIRECT_SAVE_AS": ("id",),
 }
 # Prefixes that mark a user setting as ours, so a misspelt one is caught.
-OUR_PREFIXES = ("COMMENT", "AVATAR", "GRAVATAR", "HOLDSPACE")
+OUR_PREFIXES = ("COMMENT", "AVATAR", "GRAVATAR", "HOLDSPACE", "STAFF")
 
 
 class SettingsError(ValueError):
@@ -86,6 +95,15 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
     for key, default in DEFAULTS.items():
         if isinstance(default, str) and not isinstance(merged[key], str):
             problems.append(f"setting {key} = {merged[key]!r} is not valid; use a string such as {default!r}")
+    staff = merged["STAFF_EMAILS"]
+    if not isinstance(staff, (list, tuple)) or not all(isinstance(e, str) and "@" in e for e in staff):
+        problems.append(
+            f"setting STAFF_EMAILS = {staff!r} is not valid; use a list of addresses, like ['ana@example.org']"
+        )
+    if not isinstance(merged["AVATAR_SECRET_CREATE"], bool):
+        problems.append(
+            f"setting AVATAR_SECRET_CREATE = {merged['AVATAR_SECRET_CREATE']!r} is not valid; use True or False"
+        )
     for key, fields in PATTERNS.items():
         problems.extend(_pattern_problems(key, merged[key], fields))
     if problems:

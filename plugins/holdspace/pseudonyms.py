@@ -1,0 +1,93 @@
+"""Pseudonyms: the only name a commenter shows.
+
+Hard rules (``name_problems``): 1-40 characters after trimming; not an email
+address or a web address; no control, zero-width or bidirectional-override
+characters. Flags: a name that looks like a full name, and names that look
+like another (``skeleton`` folds case, width, accents and look-alike letters,
+so "Adm1n" and "аdmin" with a Cyrillic "а" both look like "admin").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_LENGTH = 40
+
+# Letters and digits that pass for Latin letters. Not the whole Unicode
+# confusables table: the common look-alikes used to impersonate a name.
+_LOOKALIKES = str.maketrans(
+    {
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+        "ԁ": "d", "һ": "h", "ӏ": "l", "ο": "o", "α": "a", "ν": "v", "ι": "i", "κ": "k", "τ": "t", "ρ": "p",
+        "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "$": "s", "@": "a", "ɑ": "a",
+        # the strokes: all read as "i" here, so "Adm1n" and "AdmIn" look like "admin"
+        "1": "i", "l": "i", "|": "i", "!": "i", "ı": "i",
+    }
+)  # fmt: skip
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\S+\.(?:com|org|net|io|co|info|uk|de)\b", re.IGNORECASE)
+# Categories refused in names: controls, format characters (zero-width, bidi
+# overrides, soft hyphen), private use, surrogates, line and paragraph separators.
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+
+
+def name_problems(name: str) -> list[tuple[str, str]]:
+    """The hard-rule failures of ``name``, as (what is wrong, what to do)."""
+    trimmed = name.strip()
+    problems = []
+    bad = sorted({ch for ch in trimmed if unicodedata.category(ch) in _REFUSED_CATEGORIES})
+    if bad:
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in bad)
+        problems.append(
+            (
+                f"the name holds invisible or direction-changing characters ({codes})",
+                "write the name with visible letters only",
+            )
+        )
+    length = len(unicodedata.normalize("NFC", trimmed))
+    if length == 0:
+        problems.append(("the name is empty", "write a first name or pseudonym"))
+    elif length > MAX_LENGTH:
+        problems.append((f"the name is {length} characters long", f"shorten it to {MAX_LENGTH} characters or fewer"))
+    if _EMAIL.search(trimmed):
+        problems.append(
+            ("the name is an email address, and emails are never shown", "write a first name or pseudonym instead")
+        )
+    elif _URL.search(trimmed):
+        problems.append(
+            ("the name is a web address", "put the address in Website and a first name or pseudonym in Author")
+        )
+    return problems
+
+
+def looks_like_full_name(name: str) -> bool:
+    """Two or more capitalised words, like "Jane Doe" (not "owl_at_3am", not "Sunny 🌻")."""
+    words = [w for w in re.split(r"[\s.]+", name.strip()) if w]
+    capitalised = [w for w in words if w[0].isupper() and any(ch.islower() for ch in w[1:])]
+    return len(capitalised) >= 2
+
+
+def fold(name: str) -> str:
+    """Case, width and spacing folded: the same name written differently."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def skeleton(name: str) -> str:
+    """What a name looks like: folded, accents and look-alike characters mapped, only letters kept."""
+    return "".join(ch for ch in _mapped(name) if ch.isalnum())
+
+
+def looks_like(name: str, other: str) -> bool:
+    """``name`` looks like ``other``, or one of its words does ("Sonia B" looks like "Sonia")."""
+    target = skeleton(other)
+    if not target:
+        return False
+    if skeleton(name) == target:
+        return True
+    return any("".join(ch for ch in word if ch.isalnum()) == target for word in re.split(r"[\W_]+", _mapped(name)))
+
+
+def _mapped(name: str) -> str:
+    text = unicodedata.normalize("NFKD", fold(name))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_LOOKALIKES)

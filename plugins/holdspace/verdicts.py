@@ -1,0 +1,153 @@
+"""A comment against the guidelines: hard-rule problems (refuse) and flags (read closely).
+
+Hard rules: the pseudonym rules, the maximum length, reserved names used
+without a staff email. Flags: crisis words, many links, moderation and
+disallowed words, personal data in the body, a full name, possible
+impersonation. Nothing here moves or changes a file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .commentfile import EMAIL_RE, Comment
+from .guidelines import Rules
+from .problems import Problem
+from .pseudonyms import fold, looks_like, looks_like_full_name, name_problems
+
+LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
+# Seven to fifteen digits with the usual separators: +44 20 7946 0958, (555) 010-4477.
+PHONE_RE = re.compile(r"(?<![\w/.-])\+?\(?\d[\d\s().-]{5,}\d(?![\w/-])")
+DATE_LIKE_RE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[.:]\d{2}")
+CRISIS = "crisis"
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str  # crisis, links, moderation-words, disallowed-words, personal-data, full-name, impersonation, closed
+    line: int
+    message: str
+
+
+@dataclass
+class Verdict:
+    problems: list[Problem] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def crisis(self) -> bool:
+        return any(f.kind == CRISIS for f in self.flags)
+
+
+def normalise_emails(emails: Iterable[str]) -> frozenset[str]:
+    return frozenset(e.strip().lower() for e in emails)
+
+
+def is_staff(comment: Comment, staff_emails: Collection[str]) -> bool:
+    return comment.email.strip().lower() in staff_emails
+
+
+def hard_problems(comment: Comment, rules: Rules, staff_emails: Collection[str]) -> list[Problem]:
+    """What keeps ``comment`` from being published under ``rules``."""
+    problems = [Problem(comment.path, comment.author_line, what, todo) for what, todo in name_problems(comment.author)]
+    length = len(comment.body)
+    if length > rules.max_characters:
+        problems.append(
+            Problem(
+                comment.path,
+                comment.body_line,
+                f"the comment is {length} characters long; the guidelines allow {rules.max_characters}",
+                f"shorten it, or raise max_characters in {rules.source or 'the guidelines file'}",
+            )
+        )
+    if not is_staff(comment, staff_emails):
+        for reserved in rules.reserved_names:
+            if fold(comment.author) == fold(reserved):
+                problems.append(
+                    Problem(
+                        comment.path,
+                        comment.author_line,
+                        f"the name {comment.author!r} is reserved for staff",
+                        "ask the commenter for another name; staff comment with an email listed in STAFF_EMAILS",
+                    )
+                )
+                break
+    return problems
+
+
+def flags(
+    comment: Comment,
+    rules: Rules,
+    staff_emails: Collection[str],
+    names: Mapping[str, Collection[str]] | None = None,
+) -> list[Flag]:
+    """What the moderator should read closely. ``names`` maps folded names in the archive to their emails."""
+    found: list[Flag] = []
+    body = comment.body
+
+    def line_at(index: int) -> int:
+        return comment.body_line + body.count("\n", 0, index)
+
+    for kind, label in ((CRISIS, "crisis words"), ("moderation", "moderation words"), ("disallowed", "likely reject")):
+        pattern = rules.pattern(kind)
+        matches = list(pattern.finditer(body)) if pattern else []
+        if matches:
+            words = ", ".join(dict.fromkeys(f'"{" ".join(m.group(0).lower().split())}"' for m in matches))
+            name = kind if kind == CRISIS else f"{kind}-words"
+            found.append(Flag(name, line_at(matches[0].start()), f"{label}: {words}"))
+    links = list(LINK_RE.finditer(body))
+    if len(links) >= rules.links_hold_at:
+        found.append(Flag("links", line_at(links[0].start()), f"{len(links)} links: check it is not spam"))
+    if rules.flag_email_addresses:
+        emails = list(EMAIL_RE.finditer(body))
+        if emails:
+            found.append(Flag("personal-data", line_at(emails[0].start()), "an email address in the comment"))
+    if rules.flag_phone_numbers:
+        for match in PHONE_RE.finditer(body):
+            digits = sum(ch.isdigit() for ch in match.group(0))
+            if 7 <= digits <= 15 and not DATE_LIKE_RE.fullmatch(match.group(0).strip()):
+                found.append(
+                    Flag("personal-data", line_at(match.start()), "what looks like a phone number in the comment")
+                )
+                break
+    if looks_like_full_name(comment.author):
+        found.append(
+            Flag("full-name", comment.author_line, "the name looks like a full name: first name or pseudonym only")
+        )
+    if not is_staff(comment, staff_emails):
+        email = comment.email.strip().lower()
+        for reserved in rules.reserved_names:
+            if fold(comment.author) != fold(reserved) and looks_like(comment.author, reserved):
+                found.append(
+                    Flag("impersonation", comment.author_line, f"the name looks like the reserved name {reserved!r}")
+                )
+                break
+        others = (names or {}).get(fold(comment.author), ())
+        if others and email not in others:
+            found.append(
+                Flag(
+                    "impersonation",
+                    comment.author_line,
+                    f"{comment.author!r} has commented before with another email: possible impersonation",
+                )
+            )
+    return found
+
+
+def judge(
+    comment: Comment,
+    rules: Rules,
+    staff_emails: Collection[str],
+    names: Mapping[str, Collection[str]] | None = None,
+) -> Verdict:
+    return Verdict(hard_problems(comment, rules, staff_emails), flags(comment, rules, staff_emails, names))
+
+
+def name_index(comments: Iterable[Comment]) -> dict[str, set[str]]:
+    """Folded name -> the emails it was used with."""
+    index: dict[str, set[str]] = {}
+    for comment in comments:
+        index.setdefault(fold(comment.author), set()).add(comment.email.strip().lower())
+    return index
