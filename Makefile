@@ -10,7 +10,9 @@ OUTPUT ?= output
 export PYTHONPATH := $(CURDIR)/plugins
 BUILD := $(BIN)/python -m holdspace.build content -o $(OUTPUT) --log-handler plain
 
-.PHONY: help html test serve devserver clean publish check lint venv
+MODERATE := $(BIN)/python -m holdspace.moderate
+
+.PHONY: help html test serve devserver clean publish check lint venv queue show approve reject restore log secret
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -22,6 +24,15 @@ help:
 	@echo "make lint       only the lint and type-check part of make check"
 	@echo "make venv       only create .venv and install the pinned dependencies"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
+	@echo ""
+	@echo "Moderation (see moderation/README.md):"
+	@echo "make queue                       the comments waiting, crisis first"
+	@echo "make show ID=<id>                one waiting comment as it would be published"
+	@echo "make approve ID=<id> [ID=\"a b\"]  check the rules, then move it into content/comments/"
+	@echo "make reject ID=<id> REASON=\"...\" move it into moderation/rejected/"
+	@echo "make restore ID=<id>             move a rejected comment back to the queue"
+	@echo "make log                         the latest decisions"
+	@echo "make secret                      create the secret for AVATARS = \"local\" (once)"
 
 venv: $(STAMP)
 
@@ -61,3 +72,19 @@ check: lint test
 
 clean:
 	rm -rf $(OUTPUT) .cache
+
+# Moderation: ID names one comment (or several, for approve: ID="a b").
+queue: $(STAMP)
+	@$(MODERATE) queue
+
+show approve reject restore: $(STAMP)
+	@if [ -z "$(ID)" ]; then echo "Say which comment: make $@ ID=<id> (make queue lists them)"; exit 2; fi
+	@$(MODERATE) $@ $(ID) $(if $(filter reject,$@),--reason "$(REASON)")
+
+log: $(STAMP)
+	@$(MODERATE) log
+
+secret:
+	@if [ -s .secrets/avatar-secret ]; then echo ".secrets/avatar-secret exists; keep it (a new one changes every picture)"; \
+	else mkdir -p .secrets && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > .secrets/avatar-secret \
+	&& echo "Wrote .secrets/avatar-secret (git ignores it). Keep a copy: every build must use the same secret."; fi

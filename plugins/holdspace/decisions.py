@@ -1,0 +1,271 @@
+"""Moderation decisions on comment files: find, examine, approve, reject, restore.
+
+The library half of the moderation commands (``moderate`` is the command
+line): it raises ``ModerationError`` with plain-language reasons and never
+prints. Every decision is a move that never overwrites or deletes a file,
+followed by one line in the audit log.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import runpy
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from . import auditlog
+from .archive import comment_files, read_archive
+from .commentfile import Comment, read_comment
+from .guidelines import GUIDELINES_FILE, Rules, load_rules
+from .moves import MoveError, move_file
+from .postindex import PostInfo, read_posts
+from .problems import Problem, display_path
+from .settings import holdspace_settings
+from .verdicts import Flag, Verdict, flags, hard_problems, name_index, normalise_emails
+
+LOG_FILE = "decisions.log"
+
+
+class ModerationError(Exception):
+    """A command that could not be carried out; each line says what and what to do."""
+
+
+@dataclass
+class Project:
+    root: str
+    content: str
+    comments: str
+    moderation: str
+    rules: Rules
+    staff: frozenset[str]
+    tz: tzinfo
+    posts: dict[str, PostInfo]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def queue(self) -> str:
+        return os.path.join(self.moderation, "queue")
+
+    @property
+    def rejected(self) -> str:
+        return os.path.join(self.moderation, "rejected")
+
+    @property
+    def log(self) -> str:
+        return os.path.join(self.moderation, LOG_FILE)
+
+
+def open_project(root: str, settings_file: str, slugify: Callable[[str], str]) -> Project:
+    """Read the project's settings, rules and posts (no Pelican run)."""
+    user = runpy.run_path(os.path.join(root, settings_file))
+    settings = {**user, **holdspace_settings(user)}
+    content = os.path.join(root, settings.get("PATH", "content"))
+    moderation = os.path.join(root, settings["MODERATION_PATH"])
+    article_paths = settings.get("ARTICLE_PATHS", [""])
+    return Project(
+        root=root,
+        content=content,
+        comments=os.path.join(content, settings["COMMENTS_PATH"]),
+        moderation=moderation,
+        rules=load_rules(os.path.join(moderation, GUIDELINES_FILE)),
+        staff=normalise_emails(settings["STAFF_EMAILS"]),
+        tz=ZoneInfo(settings.get("TIMEZONE") or "UTC"),
+        posts=read_posts([os.path.join(content, p) for p in article_paths], slugify),
+        settings=settings,
+    )
+
+
+@dataclass
+class Examined:
+    """A comment file with what the guidelines say of it."""
+
+    id: str
+    thread: str
+    path: str
+    comment: Comment | None
+    verdict: Verdict
+    post: PostInfo | None = None
+
+
+@dataclass
+class Published:
+    """What the approved archive holds, for the checks that look across files."""
+
+    paths: dict[str, str]  # id -> path of every file in content/comments/
+    names: dict[str, set[str]]  # folded name -> emails
+    comments: dict[str, Comment]
+
+
+def published(project: Project) -> Published:
+    archive = read_archive(project.comments, set(project.posts), project.tz)
+    comments = {c.id: c for thread in archive.threads.values() for c in thread}
+    paths = {os.path.basename(p)[: -len(".md")]: p for p, _, problem in comment_files(project.comments) if not problem}
+    return Published(paths, name_index(comments.values()), comments)
+
+
+def examine(project: Project, path: str, thread: str, known: Published) -> Examined:
+    """Every hard-rule problem and flag of the comment file at ``path``."""
+    cid = os.path.basename(path)[: -len(".md")]
+    comment, problems = read_comment(path, thread, project.tz)
+    verdict = Verdict(problems=list(problems))
+    post = project.posts.get(thread)
+    if post is None:
+        close = difflib.get_close_matches(thread, list(project.posts), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        verdict.problems.append(
+            Problem(path, 1, f"the folder {thread!r} names no post", f"move the file to its post's folder{hint}")
+        )
+    if comment is not None:
+        verdict.problems.extend(hard_problems(comment, project.rules, project.staff))
+        verdict.flags.extend(flags(comment, project.rules, project.staff, known.names))
+        if post is not None and post.closed:
+            verdict.flags.append(Flag("closed", 1, "the post is closed to new comments"))
+        if comment.reply_to and comment.reply_to not in known.comments:
+            verdict.problems.append(_missing_parent(project, comment))
+        elif comment.reply_to and known.comments[comment.reply_to].thread != thread:
+            verdict.problems.append(
+                Problem(
+                    path,
+                    comment.reply_to_line,
+                    f"Reply-To {comment.reply_to!r} is a comment on another post",
+                    "correct the Reply-To line, or remove it",
+                )
+            )
+    if cid in known.paths and os.path.abspath(known.paths[cid]) != os.path.abspath(path):
+        verdict.problems.append(
+            Problem(
+                path,
+                1,
+                f"the id {cid!r} is already used by {display_path(known.paths[cid])}",
+                "rename this file (the id is the file name) before approving it",
+            )
+        )
+    return Examined(cid, thread, path, comment, verdict, post)
+
+
+def _missing_parent(project: Project, comment: Comment) -> Problem:
+    parent = comment.reply_to or ""
+    where = {"queue": project.queue, "rejected": project.rejected}
+    for name, folder in where.items():
+        if os.path.exists(os.path.join(folder, comment.thread, f"{parent}.md")):
+            todo = (
+                f"approve {parent} first"
+                if name == "queue"
+                else f"{parent} was rejected: remove the Reply-To line to publish this on its own"
+            )
+            return Problem(comment.path, comment.reply_to_line, f"it replies to {parent}, which is not published", todo)
+    return Problem(
+        comment.path,
+        comment.reply_to_line,
+        f"Reply-To {parent!r} names no comment",
+        "correct the Reply-To line, or remove it",
+    )
+
+
+def pending(project: Project, folder: str, known: Published | None = None) -> list[Examined]:
+    """Every comment file in ``folder`` (the queue, or rejected), examined."""
+    known = known or published(project)
+    found = []
+    for path, thread, problem in comment_files(folder):
+        if problem is not None or thread is None:
+            continue  # not a comment file: `make queue` lists only <post>/<id>.md files
+        found.append(examine(project, path, thread, known))
+    return found
+
+
+def locate(folder: str, cid: str, label: str) -> tuple[str, str]:
+    """(path, thread) of comment ``cid`` in ``folder``; unknown ids name the closest ones."""
+    matches = [(p, t) for p, t, problem in comment_files(folder) if problem is None and t and _id(p) == cid]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        listed = ", ".join(display_path(p) for p, _ in matches)
+        raise ModerationError(f"{cid} is in more than one folder ({listed}); rename one of the files")
+    ids = sorted({_id(p) for p, t, problem in comment_files(folder) if problem is None and t})
+    close = difflib.get_close_matches(cid, ids, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ("" if ids else f"; {label} is empty")
+    raise ModerationError(f"no comment {cid!r} in {label}{hint}")
+
+
+def _id(path: str) -> str:
+    return os.path.basename(path)[: -len(".md")]
+
+
+def moderator_name() -> str:
+    """Who decides: $MODERATOR, else git's user.name."""
+    name = os.environ.get("MODERATOR", "").strip()
+    if not name:
+        try:
+            name = subprocess.run(
+                ["git", "config", "user.name"], capture_output=True, text=True, timeout=10, check=False
+            ).stdout.strip()
+        except OSError:
+            name = ""
+    if not name:
+        raise ModerationError(
+            "who is deciding? add MODERATOR=<your name> to the command, e.g. make approve ID=x MODERATOR=Ana"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: str
+    post: str
+    source: str
+    destination: str
+    flags: tuple[Flag, ...]
+
+
+def approve(project: Project, cid: str, moderator: str) -> Decision:
+    path, thread = locate(project.queue, cid, "moderation/queue/")
+    examined = examine(project, path, thread, published(project))
+    if examined.verdict.problems:
+        reasons = "\n".join(f"  {p}" for p in examined.verdict.problems)
+        raise ModerationError(
+            f"{cid} cannot be approved: it breaks these rules (fix the file, then approve it again):\n{reasons}"
+        )
+    return _decide(project, "approve", examined, os.path.join(project.comments, thread, f"{cid}.md"), "", moderator)
+
+
+def reject(project: Project, cid: str, reason: str, moderator: str) -> Decision:
+    if not reason.strip():
+        raise ModerationError(
+            f'say why: make reject ID={cid} REASON="..." (the reason goes in the log, never on the site)'
+        )
+    path, thread = locate(project.queue, cid, "moderation/queue/")
+    examined = examine(project, path, thread, published(project))
+    return _decide(project, "reject", examined, os.path.join(project.rejected, thread, f"{cid}.md"), reason, moderator)
+
+
+def restore(project: Project, cid: str, moderator: str, reason: str = "") -> Decision:
+    path, thread = locate(project.rejected, cid, "moderation/rejected/")
+    examined = examine(project, path, thread, published(project))
+    return _decide(project, "restore", examined, os.path.join(project.queue, thread, f"{cid}.md"), reason, moderator)
+
+
+def _decide(
+    project: Project, action: str, examined: Examined, destination: str, reason: str, moderator: str
+) -> Decision:
+    """Move the file, then log the decision (the entry is built first, so it cannot fail after the move)."""
+    entry = auditlog.Entry(
+        time=auditlog.now(),
+        moderator=moderator,
+        action=action,
+        id=examined.id,
+        post=examined.thread,
+        reason=reason,
+        sha256=auditlog.file_sha256(examined.path),
+        flags=tuple(dict.fromkeys(f.kind for f in examined.verdict.flags)),
+    )
+    try:
+        move_file(examined.path, destination)
+    except MoveError as e:
+        raise ModerationError(f"{examined.id}: {e}") from e
+    auditlog.append(project.log, entry)
+    return Decision(examined.id, examined.thread, examined.path, destination, tuple(examined.verdict.flags))

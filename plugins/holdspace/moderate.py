@@ -1,0 +1,291 @@
+"""The moderation commands, in plain language for volunteers.
+
+    python -m holdspace.moderate queue
+    python -m holdspace.moderate show ID
+    python -m holdspace.moderate approve ID [ID ...]
+    python -m holdspace.moderate reject ID --reason "..."
+    python -m holdspace.moderate restore ID
+    python -m holdspace.moderate log
+
+The Makefile wraps each one (``make queue``, ``make approve ID=...``). The
+work is done by ``decisions``; this module only reads arguments and prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import textwrap
+from collections.abc import Sequence
+from datetime import datetime
+from html.parser import HTMLParser
+
+from . import auditlog
+from .archive import comment_files
+from .avatars import SecretMissing
+from .decisions import (
+    Decision,
+    Examined,
+    ModerationError,
+    Project,
+    Published,
+    approve,
+    examine,
+    locate,
+    moderator_name,
+    open_project,
+    pending,
+    published,
+    reject,
+    restore,
+)
+from .guidelines import RulesError
+from .markup import CommentRenderer
+from .problems import display_path
+from .settings import SettingsError
+from .verdicts import CRISIS
+
+QUEUE = "moderation/queue/"
+
+
+def when(date: datetime) -> str:
+    return f"{date.day} {date.strftime('%B %Y, %H:%M')}"
+
+
+def excerpt(text: str, width: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def describe(item: Examined, known: Published, indent: str = "  ") -> list[str]:
+    """A comment's heading line, its flags and the rules it breaks."""
+    c = item.comment
+    head = f"{indent}{item.id}"
+    if c is not None:
+        head += f"  {c.author} · {when(c.date)}"
+        if c.reply_to:
+            parent = known.comments.get(c.reply_to)
+            head += f" · replies to {c.reply_to}" + (f" ({parent.author})" if parent else "")
+    lines = [head]
+    for flag in sorted(item.verdict.flags, key=lambda f: f.kind != CRISIS):
+        mark = "!!" if flag.kind == CRISIS else "! "
+        lines.append(f"{indent}  {mark} {flag.message} (line {flag.line})")
+    for problem in item.verdict.problems:
+        lines.append(f"{indent}  ✗ cannot be approved: {problem.what}; {problem.todo} (line {problem.line})")
+    if c is not None:
+        lines.append(f'{indent}  "{excerpt(c.body)}"')
+    return lines
+
+
+def cmd_queue(project: Project) -> int:
+    known = published(project)
+    items = pending(project, project.queue, known)
+    strays = [p for p, thread, problem in comment_files(project.queue) if problem is not None or thread is None]
+    if not items and not strays:
+        print(f"Nothing waits in {QUEUE}. Thank you!")
+        return 0
+    crisis = sum(1 for i in items if i.verdict.crisis)
+    print(f"{len(items)} comment(s) wait in {QUEUE} ({crisis} flagged for crisis, shown first).")
+
+    groups: dict[str, list[Examined]] = {}
+    for item in sorted(items, key=lambda i: (not i.verdict.crisis, i.comment.date.timestamp() if i.comment else 0)):
+        groups.setdefault(item.thread, []).append(item)
+    for thread, group in groups.items():
+        post = project.posts.get(thread)
+        title = f"{post.title} ({thread})" if post else f"{thread} (no such post)"
+        closed = " [comments closed]" if post and post.closed else ""
+        print(f"\n{title}{closed}")
+        for item in group:
+            print("\n".join(describe(item, known)))
+    for path in strays:
+        print(f"\nNot a comment file, left alone: {display_path(path)} (comment files are <post-slug>/<id>.md)")
+    print('\nRead one: make show ID=<id>. Decide: make approve ID=<id>, or make reject ID=<id> REASON="...".')
+    return 0
+
+
+class _Text(HTMLParser):
+    """Sanitized comment HTML as terminal text: paragraphs, "- " items, links with their address."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.href: list[str | None] = []
+        self.in_pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre":
+            self.in_pre += 1
+        if tag in ("p", "pre", "blockquote", "ul", "ol"):
+            self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag == "a":
+            self.href.append(dict(attrs).get("href"))
+        if tag == "blockquote":
+            self.parts.append("> ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self.in_pre -= 1
+        if tag == "a" and self.href:
+            href = self.href.pop()
+            if href:
+                self.parts.append(f" <{href}>")
+        elif tag in ("p", "pre", "blockquote"):
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data if self.in_pre else re.sub(r"\s+", " ", data))
+
+
+def as_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    lines = [line.strip() for line in "".join(parser.parts).split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def cmd_show(project: Project, cid: str) -> int:
+    path, thread = locate(project.queue, cid, QUEUE)
+    known = published(project)
+    item = examine(project, path, thread, known)
+    c = item.comment
+    post = project.posts.get(thread)
+    print(f"Comment {cid}, waiting in {display_path(path)}")
+    print(f"On:         {post.title if post else '(no such post)'} ({thread})")
+    if c is not None:
+        print(f"Name shown: {c.author}")
+        print("Email:      never shown")
+        print(f"Website:    {c.website or '-'}")
+        print(f"Date:       {when(c.date)}")
+        if c.reply_to:
+            parent = known.comments.get(c.reply_to)
+            if parent:
+                print(f'Replies to: {c.reply_to}, by {parent.author}: "{excerpt(parent.body, 70)}"')
+            else:
+                print(f"Replies to: {c.reply_to} (not published)")
+    print("Flags:      none" if not item.verdict.flags else "Flags:")
+    for flag in sorted(item.verdict.flags, key=lambda f: f.kind != CRISIS):
+        print(f"  {'!!' if flag.kind == CRISIS else '! '} {flag.message} (line {flag.line})")
+    if item.verdict.problems:
+        print("Hard rules: broken, so it cannot be approved as it is:")
+        for problem in item.verdict.problems:
+            print(f"  ✗ {problem}")
+    else:
+        print("Hard rules: all met")
+    if c is not None:
+        print("\nAs it would be published:\n")
+        body = as_text(CommentRenderer().render(c.body))
+        print(textwrap.indent(body, "  | ", lambda line: True))
+    return 0
+
+
+def report(decision: Decision, project: Project, verb: str) -> None:
+    post = project.posts.get(decision.post)
+    title = f"'{post.title}'" if post else decision.post
+    print(f"{verb} {decision.id} on {title}: moved to {display_path(decision.destination)}")
+
+
+def cmd_approve(project: Project, ids: Sequence[str]) -> int:
+    moderator = moderator_name()
+    failed = 0
+    for cid in ids:
+        try:
+            decision = approve(project, cid, moderator)
+        except ModerationError as e:
+            print(e, file=sys.stderr)
+            failed += 1
+            continue
+        report(decision, project, "Approved")
+        if any(f.kind == CRISIS for f in decision.flags):
+            print("  It was flagged for crisis; the log records that.")
+    if len(ids) > failed:
+        print("Run make html to publish the approved comments.")
+    return 1 if failed else 0
+
+
+def cmd_reject(project: Project, cid: str, reason: str) -> int:
+    decision = reject(project, cid, reason, moderator_name())
+    report(decision, project, "Rejected")
+    print(f"It is kept there, never published. make restore ID={cid} brings it back to the queue.")
+    return 0
+
+
+def cmd_restore(project: Project, cid: str) -> int:
+    decision = restore(project, cid, moderator_name())
+    report(decision, project, "Restored")
+    return 0
+
+
+def cmd_log(project: Project, count: int) -> int:
+    entries, bad = auditlog.read(project.log)
+    if not entries:
+        print(f"No decisions yet in {display_path(project.log)}.")
+    for entry in entries[-count:]:
+        reason = f" because: {entry.reason}" if entry.reason else ""
+        flagged = f" [flags: {', '.join(entry.flags)}]" if entry.flags else ""
+        print(f"{entry.time}  {entry.moderator}: {entry.action} {entry.id} on {entry.post}{reason}{flagged}")
+    for line in bad:
+        print(
+            f"{display_path(project.log)}:{line}: this line is not a complete entry (cut short?); it is kept as it is"
+        )
+    return 0
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="moderate", description="Moderate Holdspace comments.")
+    parser.add_argument("--settings", default="pelicanconf.py", help="the Pelican settings file")
+    parser.add_argument("--root", default=".", help="the project folder")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("queue", help="list the comments waiting for a decision")
+    show = commands.add_parser("show", help="one waiting comment as it would be published")
+    show.add_argument("id")
+    approve_ = commands.add_parser("approve", help="check the rules, then publish")
+    approve_.add_argument("ids", nargs="+")
+    reject_ = commands.add_parser("reject", help="move to moderation/rejected/")
+    reject_.add_argument("id")
+    reject_.add_argument("--reason", default="")
+    restore_ = commands.add_parser("restore", help="move a rejected comment back to the queue")
+    restore_.add_argument("id")
+    log = commands.add_parser("log", help="the latest decisions")
+    log.add_argument("--count", type=int, default=20)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    try:
+        from pelican.utils import slugify
+
+        project = open_project(args.root, args.settings, slugify)
+        if args.command == "queue":
+            return cmd_queue(project)
+        if args.command == "show":
+            return cmd_show(project, args.id)
+        if args.command == "approve":
+            return cmd_approve(project, args.ids)
+        if args.command == "reject":
+            return cmd_reject(project, args.id, args.reason)
+        if args.command == "restore":
+            return cmd_restore(project, args.id)
+        return cmd_log(project, args.count)
+    except ModerationError as e:
+        print(e, file=sys.stderr)
+        return 1
+    except (RulesError, SettingsError, SecretMissing) as e:
+        print(e, file=sys.stderr)
+        return 2
+    except FileNotFoundError as e:
+        print(f"{e.filename}: not found; run the command from the project folder", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
