@@ -72,12 +72,13 @@ def load_rules(path: str | Path) -> Rules:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         match = re.search(r"at line (\d+)", str(e))
-        what = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+        what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(e))
+        last = len(text.rstrip("\n").split("\n"))
         raise RulesError(
             [
                 Problem(
                     path,
-                    int(match.group(1)) if match else 1,
+                    int(match.group(1)) if match else last,
                     f"this is not valid TOML ({what})",
                     'compare it with the lines around it: text in "quotes", lists in [brackets]',
                 )

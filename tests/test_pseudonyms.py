@@ -1,0 +1,44 @@
+import pytest
+
+from holdspace.pseudonyms import fold, looks_like, looks_like_full_name, name_problems, skeleton
+
+
+@pytest.mark.parametrize("name", ["Mira", "owl_at_3am", "Ελένη", "Юлия", "美咲", "أمل", "Sunny 🌻", "x" * 40, "  Jo  "])
+def test_good_names(name):
+    assert name_problems(name) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("", "the name is empty"),
+        ("   ", "the name is empty"),
+        ("x" * 41, "the name is 41 characters long"),
+        ("jo@example.org", "the name is an email address, and emails are never shown"),
+        ("https://example.org", "the name is a web address"),
+        ("www.example.org", "the name is a web address"),
+        ("\u202eevil", "the name holds invisible or direction-changing characters (U+202E)"),
+        ("Jo\u200bhn", "the name holds invisible or direction-changing characters (U+200B)"),
+        ("Jo\x07", "the name holds invisible or direction-changing characters (U+0007)"),
+        ("\u2066Ana\u2069", "the name holds invisible or direction-changing characters (U+2066, U+2069)"),
+    ],
+)
+def test_bad_names(name, what):
+    assert what in [w for w, _ in name_problems(name)]
+
+
+@pytest.mark.parametrize(("name", "full"), [("Jane Doe", True), ("Mr. Tom Smith", True), ("Jane", False),
+                                            ("owl at 3am", False), ("Sunny 🌻", False), ("JO", False)])  # fmt: skip
+def test_full_names(name, full):
+    assert looks_like_full_name(name) is full
+
+
+def test_fold_and_skeleton():
+    assert fold("  ＡＤＭＩＮ  ") == "admin"
+    assert skeleton("Ádmín") == skeleton("admin") == skeleton("аdmin") == skeleton("Adm1n") == "admin"
+
+
+@pytest.mark.parametrize(("name", "other", "alike"), [("S0nia", "Sonia", True), ("Sonia B", "Sonia", True),
+                         ("sonia_fan", "Sonia", True), ("Soniah", "Sonia", False), ("Alison", "admin", False)])  # fmt: skip
+def test_looks_like(name, other, alike):
+    assert looks_like(name, other) is alike
