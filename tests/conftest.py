@@ -35,6 +35,25 @@ class Site:
         for folder in ("content/posts", "content/pages", "content/comments", "moderation/queue", "moderation/rejected"):
             (root / folder).mkdir(parents=True, exist_ok=True)
 
+    def write_settings(self, **settings: object) -> Path:
+        """A pelicanconf.py in the project folder: the repository's, with ``settings`` on top."""
+        lines = [
+            "import pathlib",
+            f"exec(pathlib.Path({str(ROOT / 'pelicanconf.py')!r}).read_text(encoding='utf-8'))",
+            f"THEME = {str(ROOT / 'theme')!r}",
+            f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]",
+            "COMMENT_EMAIL = ''",
+            *(f"{key} = {value!r}" for key, value in settings.items()),
+        ]
+        path = self.root / "pelicanconf.py"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    def use_project_rules(self) -> Path:
+        target = self.root / "moderation" / "guidelines.toml"
+        shutil.copyfile(ROOT / "moderation" / "guidelines.toml", target)
+        return target
+
     def post(self, slug: str, title: str | None = None, date: str = "2025-01-01 09:00", **meta: str) -> Path:
         lines = [f"Title: {title or slug.replace('-', ' ').title()}", f"Date: {date}", f"Slug: {slug}"]
         lines += [f"{key.replace('_', '-').title()}: {value}" for key, value in meta.items()]

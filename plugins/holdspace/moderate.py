@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 from html.parser import HTMLParser
@@ -105,29 +104,35 @@ def cmd_queue(project: Project) -> int:
 
 
 class _Text(HTMLParser):
-    """Sanitized comment HTML as terminal text: paragraphs, "- " items, links with their address."""
+    """Sanitized comment HTML as terminal text: paragraphs, "- " items, "> " quotes, links with their address."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.href: list[str | None] = []
         self.in_pre = 0
+        self.quote = 0
+        self.line_start = True
+
+    def newline(self, text: str = "") -> None:
+        self.parts.append("\n" + "> " * self.quote + text)
+        self.line_start = True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "blockquote":
+            self.quote += 1
         if tag == "pre":
             self.in_pre += 1
-        if tag in ("p", "pre", "blockquote", "ul", "ol"):
-            self.parts.append("\n")
+        if tag in ("p", "pre", "blockquote", "ul", "ol", "br"):
+            self.newline()
         elif tag == "li":
-            self.parts.append("\n- ")
-        elif tag == "br":
-            self.parts.append("\n")
+            self.newline("- ")
         elif tag == "a":
             self.href.append(dict(attrs).get("href"))
-        if tag == "blockquote":
-            self.parts.append("> ")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "blockquote":
+            self.quote -= 1
         if tag == "pre":
             self.in_pre -= 1
         if tag == "a" and self.href:
@@ -135,21 +140,36 @@ class _Text(HTMLParser):
             if href:
                 self.parts.append(f" <{href}>")
         elif tag in ("p", "pre", "blockquote"):
-            self.parts.append("\n")
+            self.newline()
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data if self.in_pre else re.sub(r"\s+", " ", data))
+        if self.in_pre:
+            lines = data.split("\n")
+            self.parts.append(lines[0])
+            for line in lines[1:]:
+                self.newline(line)
+        else:
+            text = re.sub(r"\s+", " ", data)
+            text = text.lstrip() if self.line_start else text
+            if text:
+                self.parts.append(text)
+                self.line_start = False
 
 
 def as_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
-    lines = [line.strip() for line in "".join(parser.parts).split("\n")]
     out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
+    for line in "".join(parser.parts).split("\n"):
+        line = line.rstrip()
+        blank = not line.strip(" >")
+        if blank and out and not out[-1].strip(" >"):
+            out[-1] = min(out[-1], line, key=len)  # one blank line; a plain one where the quote ends
+        elif not blank or out:
             out.append(line)
-    return "\n".join(out).strip()
+    while out and not out[-1].strip(" >"):
+        out.pop()
+    return "\n".join(out)
 
 
 def cmd_show(project: Project, cid: str) -> int:
@@ -183,7 +203,7 @@ def cmd_show(project: Project, cid: str) -> int:
     if c is not None:
         print("\nAs it would be published:\n")
         body = as_text(CommentRenderer().render(c.body))
-        print(textwrap.indent(body, "  | ", lambda line: True))
+        print("\n".join(f"  | {line}".rstrip() for line in body.split("\n")))
     return 0
 
 

@@ -1,0 +1,225 @@
+"""Approve, reject and restore on a project in tmp_path: moves, refusals, the log."""
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import Site
+from holdspace import auditlog, decisions
+from holdspace.decisions import (
+    ModerationError,
+    approve,
+    examine,
+    locate,
+    moderator_name,
+    open_project,
+    published,
+    reject,
+    restore,
+)
+
+
+def slugify(text):
+    return text.lower().replace(" ", "-")
+
+
+@pytest.fixture
+def project_site(site, monkeypatch):
+    monkeypatch.setenv("MODERATOR", "Ana")
+    site.write_settings(STAFF_EMAILS=["sonia@example.org"])
+    site.use_project_rules()
+    site.post("t", "The Post")
+    site.comment("t", "old", "An approved comment.", author="Mira", email="mira@example.org")
+    return site
+
+
+def project(site):
+    return open_project(str(site.root), "pelicanconf.py", slugify)
+
+
+def queued(site, cid, body="A kind word.", **headers):
+    return site.comment("t", cid, body, folder="moderation/queue", date="2025-02-01 10:00", **headers)
+
+
+def test_approve_moves_the_file_and_logs_the_decision(project_site):
+    site = project_site
+    path = queued(site, "new", "I want to die some days.")
+    data = path.read_bytes()
+    decision = approve(project(site), "new", "Ana")
+    target = site.root / "content" / "comments" / "t" / "new.md"
+    assert not path.exists() and target.read_bytes() == data
+    assert decision.destination == str(target)
+    (entry,), bad = auditlog.read(site.root / "moderation" / "decisions.log")
+    assert bad == []
+    assert (entry.moderator, entry.action, entry.id, entry.post, entry.reason) == ("Ana", "approve", "new", "t", "")
+    assert entry.sha256 == hashlib.sha256(data).hexdigest()
+    assert entry.flags == ("crisis",)
+
+
+def test_a_hard_rule_refuses_and_leaves_the_file(project_site):
+    site = project_site
+    path = queued(site, "imp", author="Sonia", email="someone@example.org")
+    with pytest.raises(ModerationError) as error:
+        approve(project(site), "imp", "Ana")
+    message = str(error.value)
+    assert message.startswith("imp cannot be approved: it breaks these rules")
+    assert f"{path}:1: the name 'Sonia' is reserved for staff" in message
+    assert path.exists() and not (site.root / "moderation" / "decisions.log").exists()
+
+
+def test_flags_do_not_block(project_site):
+    site = project_site
+    queued(site, "same", author="Mira", email="other@example.org")
+    p = project(site)
+    item = examine(p, str(site.root / "moderation/queue/t/same.md"), "t", published(p))
+    assert [f.kind for f in item.verdict.flags] == ["impersonation"]
+    approve(p, "same", "Ana")
+    (entry,), _ = auditlog.read(site.root / "moderation" / "decisions.log")
+    assert entry.flags == ("impersonation",)
+
+
+def test_a_reply_waits_for_its_parent(project_site):
+    site = project_site
+    queued(site, "parent")
+    queued(site, "child", reply_to="parent")
+    with pytest.raises(ModerationError) as error:
+        approve(project(site), "child", "Ana")
+    assert "it replies to parent, which is not published; approve parent first" in str(error.value)
+    approve(project(site), "parent", "Ana")
+    approve(project(site), "child", "Ana")
+    assert (site.root / "content/comments/t/child.md").exists()
+
+
+def test_an_id_already_published_is_refused(project_site):
+    site = project_site
+    site.comment("t", "old", folder="moderation/queue", date="2025-02-01 10:00")
+    with pytest.raises(ModerationError) as error:
+        approve(project(site), "old", "Ana")
+    assert "the id 'old' is already used by" in str(error.value)
+    assert (site.root / "moderation/queue/t/old.md").exists()
+
+
+def test_an_unknown_id_names_the_closest(project_site):
+    site = project_site
+    queued(site, "lonely-q01")
+    queued(site, "lonely-q02")
+    with pytest.raises(ModerationError) as error:
+        approve(project(site), "lonely-q1", "Ana")
+    assert str(error.value) == "no comment 'lonely-q1' in moderation/queue/; did you mean lonely-q01, lonely-q02?"
+    with pytest.raises(ModerationError, match="moderation/rejected/ is empty"):
+        restore(project(site), "x", "Ana")
+
+
+def test_reject_needs_a_reason_then_restore_brings_it_back(project_site):
+    site = project_site
+    path = queued(site, "spam", "BUY NOW")
+    with pytest.raises(ModerationError, match="say why"):
+        reject(project(site), "spam", " ", "Ana")
+    reject(project(site), "spam", "advertising", "Ana")
+    rejected = site.root / "moderation/rejected/t/spam.md"
+    assert rejected.exists() and not path.exists()
+    restore(project(site), "spam", "Bo")
+    assert path.exists() and not rejected.exists()
+    entries, _ = auditlog.read(site.root / "moderation" / "decisions.log")
+    assert [(e.action, e.moderator, e.reason, e.flags) for e in entries] == [
+        ("reject", "Ana", "advertising", ("disallowed-words",)),
+        ("restore", "Bo", "", ("disallowed-words",)),
+    ]
+
+
+def test_a_moderator_may_edit_a_queued_file_before_approving(project_site):
+    site = project_site
+    path = queued(site, "edit", "Call me on 07700 900123 any time.")
+    p = project(site)
+    assert [f.kind for f in examine(p, str(path), "t", published(p)).verdict.flags] == ["personal-data"]
+    edited = path.read_text(encoding="utf-8").replace("Call me on 07700 900123 any time.", "Call me any time.")
+    path.write_text(edited, encoding="utf-8")
+    approve(project(site), "edit", "Ana")
+    target = site.root / "content/comments/t/edit.md"
+    assert target.read_text(encoding="utf-8") == edited
+    (entry,), _ = auditlog.read(site.root / "moderation" / "decisions.log")
+    assert entry.sha256 == hashlib.sha256(edited.encode()).hexdigest() and entry.flags == ()
+
+
+def test_a_crash_in_the_middle_of_a_move_loses_nothing(project_site, monkeypatch):
+    site = project_site
+    path = queued(site, "c1")
+
+    class Crash(BaseException):
+        pass
+
+    def crash(src, dst):
+        raise Crash
+
+    monkeypatch.setattr(decisions, "move_file", crash)
+    with pytest.raises(Crash):
+        approve(project(site), "c1", "Ana")
+    assert path.exists() and not (site.root / "content/comments/t/c1.md").exists()
+    monkeypatch.undo()
+
+    monkeypatch.setenv("MODERATOR", "Ana")
+    monkeypatch.setattr(auditlog, "append", crash)  # moved, then the crash before the log line
+    with pytest.raises(Crash):
+        approve(project(site), "c1", "Ana")
+    assert not path.exists() and (site.root / "content/comments/t/c1.md").exists()
+
+
+def test_the_moderator_comes_from_the_environment_or_git(monkeypatch, tmp_path):
+    monkeypatch.setenv("MODERATOR", "  Ana ")
+    assert moderator_name() == "Ana"
+    monkeypatch.delenv("MODERATOR")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gitconfig").write_text("[user]\n\tname = Git Person\n", encoding="utf-8")
+    assert moderator_name() == "Git Person"
+    (tmp_path / "gitconfig").write_text("", encoding="utf-8")
+    with pytest.raises(ModerationError, match="MODERATOR=<your name>"):
+        moderator_name()
+
+
+def test_locate_refuses_an_id_in_two_posts(project_site):
+    site = project_site
+    queued(site, "twice")
+    site.comment("u", "twice", folder="moderation/queue")
+    with pytest.raises(ModerationError, match="is in more than one folder"):
+        locate(str(site.root / "moderation/queue"), "twice", "moderation/queue/")
+
+
+ACTIONS = st.lists(st.tuples(st.sampled_from(["approve", "reject", "restore"]), st.integers(0, 3)), max_size=25)
+
+
+@settings(deadline=None, max_examples=40)
+@given(ACTIONS)
+def test_any_sequence_of_decisions_keeps_every_file_exactly_once(actions):
+    with tempfile.TemporaryDirectory() as folder:
+        site = Site(Path(folder))
+        site.write_settings()
+        site.post("t")
+        ids = [f"q{i}" for i in range(4)]
+        contents = {cid: queued(site, cid, f"Comment {cid}.").read_bytes() for cid in ids}
+        p = open_project(folder, "pelicanconf.py", slugify)
+        for action, index in actions:
+            cid = ids[index]
+            try:
+                if action == "approve":
+                    approve(p, cid, "Prop")
+                elif action == "reject":
+                    reject(p, cid, "because", "Prop")
+                else:
+                    restore(p, cid, "Prop")
+            except ModerationError:
+                pass  # refused: the comment is elsewhere
+            for other in ids:
+                places = [
+                    site.root / base / "t" / f"{other}.md"
+                    for base in ("moderation/queue", "content/comments", "moderation/rejected")
+                ]
+                found = [place for place in places if place.exists()]
+                assert len(found) == 1 and found[0].read_bytes() == contents[other]
+        entries, bad = auditlog.read(site.root / "moderation" / "decisions.log")
+        assert bad == [] and len(entries) <= len(actions)

@@ -1,0 +1,109 @@
+"""The moderation command line, as `make queue`, `make show`, ... run it."""
+
+import pytest
+
+from holdspace.moderate import as_text, main
+
+
+@pytest.fixture
+def mod(site, monkeypatch, capsys):
+    monkeypatch.setenv("MODERATOR", "Ana")
+    site.write_settings(STAFF_EMAILS=["sonia@example.org"])
+    site.use_project_rules()
+    site.post("t", "Tea and Sympathy")
+    site.post("u", "Unrelated")
+    site.comment("t", "old", "The first published comment, about tea.", author="Mira", email="mira@example.org")
+
+    def run(*args):
+        code = main(["--root", str(site.root), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return site, run
+
+
+def queued(site, thread, cid, body, date, **headers):
+    return site.comment(thread, cid, body, folder="moderation/queue", date=date, **headers)
+
+
+def test_queue_groups_by_post_crisis_first_then_oldest(mod):
+    site, run = mod
+    queued(site, "u", "u-old", "Older, calm.", "2025-02-01 08:00")
+    queued(site, "t", "t-calm", "Calm words.", "2025-02-01 09:00")
+    queued(site, "t", "t-crisis", "Tonight I want to die.", "2025-02-03 09:00", author="Kit")
+    queued(site, "t", "t-reply", "Agreed!", "2025-02-02 09:00", reply_to="old")
+    code, out, _ = run("queue")
+    assert code == 0
+    assert out.startswith("4 comment(s) wait in moderation/queue/ (1 flagged for crisis, shown first).")
+    order = [out.index(x) for x in ("Tea and Sympathy (t)", "t-crisis", "t-calm", "t-reply", "Unrelated (u)", "u-old")]
+    assert order == sorted(order)
+    assert '!! crisis words: "want to die" (line 5)' in out
+    assert "t-reply  Sam · 2 February 2025, 09:00 · replies to old (Mira)" in out
+    assert '"Calm words."' in out
+
+
+def test_queue_shows_what_cannot_be_approved_and_stray_files(mod):
+    site, run = mod
+    queued(site, "t", "bad", "Hello", "2025-02-01 09:00", author="admin", email="x@example.org")
+    (site.root / "moderation/queue/t/notes.txt").write_text("x", encoding="utf-8")
+    _, out, _ = run("queue")
+    assert "✗ cannot be approved: the name 'admin' is reserved for staff" in out
+    assert "Not a comment file, left alone:" in out and "notes.txt" in out
+
+
+def test_an_empty_queue(mod):
+    _, run = mod
+    assert run("queue")[1] == "Nothing waits in moderation/queue/. Thank you!\n"
+
+
+def test_show_prints_the_comment_as_published_with_its_parent_and_flags(mod):
+    site, run = mod
+    queued(site, "t", "q1", "See *this*: https://example.org/a\n\n> quoted\n\n- one\n- two", "2025-02-01 09:00",
+           reply_to="old", author="mira", email="other@example.org")  # fmt: skip
+    code, out, _ = run("show", "q1")
+    assert code == 0
+    assert "Name shown: mira" in out and "Email:      never shown" in out
+    assert "other@example.org" not in out
+    assert 'Replies to: old, by Mira: "The first published comment, about tea."' in out
+    assert "has commented before with another email" in out
+    assert "Hard rules: all met" in out
+    assert (
+        "  | See this: https://example.org/a <https://example.org/a>\n  |\n  | > quoted\n  |\n  | - one\n  | - two"
+        in out
+    )
+
+
+def test_approve_several_reject_restore_and_the_log(mod):
+    site, run = mod
+    for cid in ("a1", "a2", "r1"):
+        queued(site, "t", cid, f"Words of {cid}.", "2025-02-01 09:00", author=cid.upper())
+    code, out, err = run("approve", "a1", "a2", "nope")
+    assert code == 1
+    assert "Approved a1 on 'Tea and Sympathy': moved to " in out and "Approved a2" in out
+    assert "Run make html to publish the approved comments." in out
+    assert "no comment 'nope' in moderation/queue/" in err
+    code, out, _ = run("reject", "r1", "--reason", "off topic")
+    assert code == 0 and "Rejected r1" in out and (site.root / "moderation/rejected/t/r1.md").exists()
+    assert run("reject", "a1", "--reason", "x")[0] == 1  # already approved: not in the queue
+    assert run("restore", "r1")[0] == 0
+    code, out, _ = run("log")
+    lines = out.strip().split("\n")
+    assert len(lines) == 4
+    assert lines[2].endswith("Ana: reject r1 on t because: off topic")
+    assert lines[3].endswith("Ana: restore r1 on t")
+
+
+def test_a_bad_rules_file_is_one_clear_error(mod):
+    site, run = mod
+    (site.root / "moderation/guidelines.toml").write_text("[length]\nmax_characters = -1\n", encoding="utf-8")
+    code, _, err = run("queue")
+    assert code == 2
+    assert err.strip().endswith(
+        "guidelines.toml:2: max_characters = -1 is not a whole number of 1 or more; write for example max_characters = 5000"
+    )
+
+
+def test_as_text():
+    html = '<p>Hi <a href="https://example.org" rel="x">there</a><br>\nnext</p>\n<pre><code>a\n  b\n</code></pre>'
+    assert as_text(html) == "Hi there <https://example.org>\nnext\n\na\n  b"
+    assert as_text("<blockquote>\n<p>one</p>\n<p>two</p>\n</blockquote>\n<p>after</p>") == "> one\n>\n> two\n\nafter"
