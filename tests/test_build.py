@@ -65,3 +65,22 @@ def test_a_bad_setting_is_one_line_not_a_traceback(site, tmp_path):
     assert result.returncode == 2
     assert "setting COMMENTS_ORDER = 'sideways' is not valid; use one of 'oldest', 'newest'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_publishing_local_avatars_without_a_secret_is_a_clear_error(site, tmp_path):
+    site.post("t")
+    site.comment("t", "c1")
+    conf = site.write_settings(AVATARS="local", AVATAR_SECRET_CREATE=False)
+    result = run_build(site, settings=str(conf))
+    assert result.returncode == 2
+    assert "AVATARS = 'local' needs a secret and there is none in" in result.stderr
+    assert "run `make secret` once" in result.stderr and "Traceback" not in result.stderr
+    assert not (site.root / ".secrets").exists()
+
+
+def test_the_summary_counts_crisis_in_the_queue(site):
+    site.post("t")
+    site.use_project_rules()
+    site.comment("t", "q1", "I want to die.", folder="moderation/queue")
+    result = run_build(site)
+    assert "1 waiting in moderation/queue/ (1 flagged for crisis)" in result.stderr

@@ -272,3 +272,93 @@ def test_a_body_too_deeply_nested_to_render_is_held_back_and_the_rest_published(
         f"{deep}:5: the comment's formatting is nested too deeply to show; simplify its nested lists or quotes"
     ]
     assert built.report.held_back == 1
+
+
+def test_a_hand_moved_comment_that_breaks_a_hard_rule_is_held_back(site):
+    site.post("t")
+    site.use_project_rules()
+    site.comment("t", "ok")
+    bad = site.comment("t", "imp", author="Moderator", email="someone@example.org")
+    long = site.comment("t", "long", "x" * 5001)
+    built = site.build(STAFF_EMAILS=["staff@example.org"])
+    assert comment_ids(parse(built.html("t/index.html"))) == ["comment-ok"]
+    text = [str(p) for p in built.report.problems]
+    assert (
+        f"{bad}:1: the name 'Moderator' is reserved for staff; ask the commenter for another name; staff comment with an email listed in STAFF_EMAILS"
+        in text
+    )
+    assert any(
+        line.startswith(f"{long}:5: the comment is 5001 characters long; the guidelines allow 5000") for line in text
+    )
+
+
+def test_staff_comments_get_a_badge(site):
+    site.post("t")
+    site.comment("t", "staff", author="Moderator", email="Staff@Example.org")
+    site.comment("t", "reader", author="Mira")
+    doc = parse(site.build(STAFF_EMAILS=["staff@example.org"]).html("t/index.html"))
+    assert [b.text() for b in doc.by_id("comment-staff").find_all("span", class_="badge staff")] == ["Staff"]
+    assert doc.by_id("comment-reader").find_all("span", class_="badge staff") == []
+
+
+def test_local_avatars_leave_no_email_and_no_hash_of_one_in_the_site(site):
+    import hashlib
+
+    site.post("t")
+    emails = ["Mira@Example.org ", "kit@example.net", "ana@example.com"]
+    for i, email in enumerate(emails):
+        site.comment("t", f"c{i}", author=f"N{i}", email=email)
+    built = site.build(AVATARS="local")
+    secret = (site.root / ".secrets" / "avatar-secret").read_text(encoding="utf-8")
+    assert len(secret.strip()) == 64
+    doc = parse(built.html("t/index.html"))
+    sources = [img.attrs["src"] for img in doc.find_all("img")]
+    assert len(sources) == 3 and all(re.fullmatch(r"\.\./avatars/[0-9a-f]{32}\.svg", s) for s in sources)
+    for src in sources:
+        svg = (built.output / "t" / src).read_text(encoding="utf-8")
+        assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "<rect" in svg
+    needles = []
+    for email in emails:
+        for form in (email, email.strip(), email.strip().lower()):
+            data = form.encode()
+            needles += [data, hashlib.md5(data).hexdigest().encode(), hashlib.sha1(data).hexdigest().encode(),
+                        hashlib.sha256(data).hexdigest().encode()]  # fmt: skip
+    for path in built.files():
+        content = path.read_bytes().lower()
+        for needle in needles:
+            assert needle.lower() not in content, f"{needle!r} in {path}"
+    assert b"gravatar.com" not in b"".join(p.read_bytes() for p in built.files())
+
+
+def test_the_same_secret_draws_the_same_avatars(site):
+    site.post("t")
+    site.comment("t", "c1", email="kit@example.net")
+    first = parse(site.build(AVATARS="local").html("t/index.html")).find_all("img")[0].attrs["src"]
+    second = parse(site.build(AVATARS="local").html("t/index.html")).find_all("img")[0].attrs["src"]
+    assert first == second
+    (site.root / ".secrets" / "avatar-secret").write_text("another secret\n", encoding="utf-8")
+    assert parse(site.build(AVATARS="local").html("t/index.html")).find_all("img")[0].attrs["src"] != first
+
+
+def test_the_guidelines_page_shows_the_rules_file(site):
+    site.post("t")
+    site.page("guidelines", "Guidelines", "Our rules:\n\n[guidelines-rules]\n\nThanks.")
+    rules = site.use_project_rules()
+    html = site.build().html("pages/guidelines/index.html")
+    assert "<li>A comment can be up to 5,000 characters long.</li>" in html
+    assert "[guidelines-rules]" not in html
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace("max_characters = 5000", "max_characters = 1200"), encoding="utf-8"
+    )
+    built = site.build(COMMENT_INTAKE_URL="/c")
+    assert "<li>A comment can be up to 1,200 characters long.</li>" in built.html("pages/guidelines/index.html")
+    assert 'maxlength="1200"' in built.html("t/index.html")
+
+
+def test_the_report_counts_crisis_in_the_queue(site):
+    site.post("t")
+    site.use_project_rules()
+    site.comment("t", "q1", "I want to die.", folder="moderation/queue")
+    site.comment("t", "q2", "Hello.", folder="moderation/queue")
+    report = site.build().report
+    assert (report.queued, report.queued_crisis) == (2, 1)
