@@ -74,12 +74,17 @@ clean:
 	rm -rf $(OUTPUT) .cache
 
 # Moderation: ID names one comment (or several, for approve: ID="a b").
+# ID and REASON reach the command through the environment, as typed: no
+# shell or make expansion of quotes, `$` or backticks in them.
+override ID := $(value ID)
+override REASON := $(value REASON)
+export ID REASON
+
 queue: $(STAMP)
 	@$(MODERATE) queue
 
 show approve reject restore: $(STAMP)
-	@if [ -z "$(ID)" ]; then echo "Say which comment: make $@ ID=<id> (make queue lists them)"; exit 2; fi
-	@$(MODERATE) $@ $(ID) $(if $(filter reject,$@),--reason "$(REASON)")
+	@$(MODERATE) --from-make $@
 
 log: $(STAMP)
 	@$(MODERATE) log

@@ -43,6 +43,7 @@ def test_a_bad_comment_is_reported_the_site_written_and_the_exit_non_zero(site):
 
 
 def test_fatal_warnings_fails_on_a_pelican_warning(site):
+    site.use_project_rules()
     path = site.post("t")
     path.write_text(path.read_text(encoding="utf-8") + "\nSee [this]({filename}/nope.md).\n", encoding="utf-8")
     site.comment("t", "good")
@@ -84,3 +85,10 @@ def test_the_summary_counts_crisis_in_the_queue(site):
     site.comment("t", "q1", "I want to die.", folder="moderation/queue")
     result = run_build(site)
     assert "1 waiting in moderation/queue/ (1 flagged for crisis)" in result.stderr
+
+
+def test_a_missing_rules_file_is_a_warning(site):
+    site.post("t")
+    result = run_build(site)
+    assert result.returncode == 0
+    assert "moderation/guidelines.toml is missing, so the default rules apply (no crisis words)" in result.stderr

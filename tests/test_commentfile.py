@@ -203,3 +203,19 @@ def test_invisible_characters_alone_are_empty():
 
 def test_dates_take_ascii_digits_only():
     assert parse_date("\u0662\u0660\u0662\u0665-\u0660\u0661-\u0660\u0662 \u0661\u0660:\u0660\u0660", TZ) is None
+
+
+def test_messages_never_repeat_an_email_address():
+    data = b"Author: A\nEmail: a@example.org\nDate: 2020-01-01 10:00\nWebsite: jo.secret@example.org\nE-mail me at jo.secret@example.org\n\nHi\n"
+    found = messages(data)
+    assert len(found) == 2
+    assert all("jo.secret" not in m for m in found)
+    assert any("Website '<an email address>' is not an http or https URL" in m for m in found)
+
+
+def test_raw_body_of_broken_files():
+    from holdspace.commentfile import raw_body
+
+    assert raw_body(b"Author: A\nDate: soon\n\nWords here.\n") == ("Words here.", 4)
+    assert raw_body(b"just text, no header\nsecond line") == ("just text, no header\nsecond line", 1)
+    assert raw_body(b"Author: A\n\n\n\ncaf\xe9") == ("caf\ufffd", 5)

@@ -25,7 +25,7 @@ def test_the_projects_rules_file_loads():
 
 
 def test_a_missing_file_gives_the_defaults(tmp_path):
-    assert load_rules(tmp_path / "none.toml") == Rules(source=str(tmp_path / "none.toml"))
+    assert load_rules(tmp_path / "none.toml") == Rules(source=str(tmp_path / "none.toml"), missing=True)
 
 
 def test_keys_left_out_keep_their_defaults(tmp_path):

@@ -107,3 +107,58 @@ def test_as_text():
     html = '<p>Hi <a href="https://example.org" rel="x">there</a><br>\nnext</p>\n<pre><code>a\n  b\n</code></pre>'
     assert as_text(html) == "Hi there <https://example.org>\nnext\n\na\n  b"
     assert as_text("<blockquote>\n<p>one</p>\n<p>two</p>\n</blockquote>\n<p>after</p>") == "> one\n>\n> two\n\nafter"
+
+
+def test_show_prints_the_words_of_a_broken_file_and_its_crisis_flag(mod):
+    site, run = mod
+    site.raw_comment(
+        "t", "cr.md", b"Author: Kit\nDate: 4 March\n\nI want to kill myself tonight.\n", folder="moderation/queue"
+    )
+    code, out, _ = run("show", "cr")
+    assert code == 0
+    assert '!! crisis words: "kill myself"' in out
+    assert (
+        "What it says (the file must be fixed before it can be published):\n\n  | I want to kill myself tonight." in out
+    )
+    _, out, _ = run("queue")
+    assert "(1 flagged for crisis, shown first)" in out
+
+
+def test_show_warns_of_a_staff_badge(mod):
+    site, run = mod
+    queued(site, "t", "st", "Hello from the team.", "2025-02-01 09:00", author="Sonia", email="sonia@example.org")
+    assert "Badge:      Staff (its email is in STAFF_EMAILS" in run("show", "st")[1]
+
+
+def test_a_missing_rules_file_is_said(mod):
+    site, run = mod
+    (site.root / "moderation/guidelines.toml").unlink()
+    _, _, err = run("queue")
+    assert "guidelines.toml is missing, so the default rules apply: no crisis words" in err
+
+
+def test_a_post_without_a_slug_line_takes_comments_under_pelicans_slug(mod):
+    site, run = mod
+    (site.content / "posts" / "g.md").write_text(
+        "Title: Grief at Work\nDate: 2025-01-01 09:00\n\nBody.\n", encoding="utf-8"
+    )
+    queued(site, "grief-at-work", "g1", "Thinking of you.", "2025-02-01 09:00", author="Lou")
+    code, out, err = run("approve", "g1")
+    assert code == 0, err
+    assert "Approved g1 on 'Grief at Work'" in out
+
+
+def test_ids_and_reason_come_from_make_untouched(mod, monkeypatch):
+    site, run = mod
+    queued(site, "t", "r1", "BUY NOW", "2025-02-01 09:00", author="R")
+    reason = 'asks for $500 "buy now" `echo X` it\'s spam'
+    monkeypatch.setenv("ID", "r1")
+    monkeypatch.setenv("REASON", reason)
+    assert run("--from-make", "reject")[0] == 0
+    from holdspace import auditlog
+
+    (entry,), _ = auditlog.read(site.root / "moderation" / "decisions.log")
+    assert entry.reason == reason
+    monkeypatch.setenv("ID", "")
+    code, _, err = run("--from-make", "show")
+    assert code == 1 and "say which one comment: make show ID=<id>" in err

@@ -3,7 +3,11 @@ import pytest
 from holdspace.pseudonyms import fold, looks_like, looks_like_full_name, name_problems, skeleton
 
 
-@pytest.mark.parametrize("name", ["Mira", "owl_at_3am", "Ελένη", "Юлия", "美咲", "أمل", "Sunny 🌻", "x" * 40, "  Jo  "])
+@pytest.mark.parametrize(
+    "name",
+    ["Mira", "owl_at_3am", "Ελένη", "Юлия", "美咲", "أمل", "Sunny 🌻", "x" * 40, "  Jo  ", "Ana.co",
+     "Alex \U0001f3f3\ufe0f\u200d\U0001f308", "\U0001f469\u200d\u2764\ufe0f\u200d\U0001f469 Jo", "\u0639\u0644\u06cc\u200c\u0631\u0636\u0627"],
+)  # fmt: skip
 def test_good_names(name):
     assert name_problems(name) == []
 
@@ -17,6 +21,9 @@ def test_good_names(name):
         ("jo@example.org", "the name is an email address, and emails are never shown"),
         ("https://example.org", "the name is a web address"),
         ("www.example.org", "the name is a web address"),
+        ("example.org/me", "the name is a web address"),
+        ("Jo\u200d", "the name holds invisible or direction-changing characters (U+200D)"),
+        ("J\u200do", "the name holds invisible or direction-changing characters (U+200D)"),
         ("\u202eevil", "the name holds invisible or direction-changing characters (U+202E)"),
         ("Jo\u200bhn", "the name holds invisible or direction-changing characters (U+200B)"),
         ("Jo\x07", "the name holds invisible or direction-changing characters (U+0007)"),

@@ -87,3 +87,51 @@ def test_full_names_and_impersonation_are_flagged():
     flagged = judge(comment(author="mira", email="second@example.org"), RULES, STAFF, names)
     assert kinds(flagged) == ["impersonation"] and "commented before with another email" in flagged.flags[0].message
     assert judge(comment(author="Mira", email="FIRST@example.org"), RULES, STAFF, names).flags == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["I don\u2019t want to be here anymore", "I can\u2019t go on", "I overdosed once", "self\u2013harming again",
+     "thinking about suicides", "SELF HARM"],
+)  # fmt: skip
+def test_crisis_words_survive_curly_apostrophes_dashes_and_endings(body):
+    rules = Rules(
+        crisis_terms=("don't want to be here", "can't go on", "overdose", "self-harm", "self harm", "suicide")
+    )
+    assert judge(comment(body), rules, STAFF).crisis
+
+
+def test_moderation_words_match_whole_words_only():
+    rules = Rules(moderation_words=("sue",))
+    assert judge(comment("Sue is my friend"), rules, STAFF).flags
+    assert judge(comment("I will pursue it"), rules, STAFF).flags == []
+
+
+def test_each_address_is_one_link():
+    body = "See https://www.mind.org.uk and https://www.samaritans.org"
+    assert judge(comment(body), Rules(links_hold_at=3), STAFF).flags == []
+    (flag,) = judge(comment(body), Rules(links_hold_at=2), STAFF).flags
+    assert flag.message == "2 links: check it is not spam"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["therapy 2015-2019", "between 2019 - 2024", "my session on 2024-03-05 14:00", "40 000 - 50 000 people",
+     "1.234.567 views", "on 05/03/2024", "It took 3 years"],
+)  # fmt: skip
+def test_numbers_that_are_not_phone_numbers(body):
+    assert judge(comment(body), RULES, STAFF).flags == []
+
+
+@pytest.mark.parametrize(
+    "body", ["ring 030/1234567", "+44 20 7946 0958", "(555) 010-4477", "07700 900123", "555-010-4477"]
+)
+def test_phone_numbers(body):
+    assert [f.kind for f in judge(comment(body), RULES, STAFF).flags] == ["personal-data"]
+
+
+@pytest.mark.parametrize("name", ["Wren", "wren", "Wr\u0435n", "Wren.", "W r e n", "Wren \U0001f33f"])
+def test_a_name_that_looks_like_one_in_the_archive_is_flagged(name):
+    names = name_index([comment(author="Wren", email="wren@example.org")])
+    flagged = judge(comment(author=name, email="new@example.org"), RULES, STAFF, names)
+    assert [f.kind for f in flagged.flags] == ["impersonation"]

@@ -254,4 +254,20 @@ def _did_you_mean(name: str) -> str:
 
 
 def _clip(text: str, width: int = 40) -> str:
+    """``text`` for a message: shortened, and any email address in it masked, since
+    messages reach terminals and CI logs."""
+    text = EMAIL_RE.sub("<an email address>", text)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def raw_body(data: bytes) -> tuple[str, int]:
+    """(body, its first line) of a comment file, however broken its header: for
+    the checks that must see the words of any comment (crisis words)."""
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blank = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    if blank == 0 or not HEADER_RE.fullmatch(lines[0].strip()):
+        return text.strip(), 1  # no header to speak of: all of it is what the commenter wrote
+    rest = lines[blank + 1 :]
+    lead = next((i for i, line in enumerate(rest) if line.strip()), len(rest))
+    return "\n".join(rest).strip(), blank + 2 + lead

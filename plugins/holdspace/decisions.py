@@ -16,17 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import auditlog
 from .archive import comment_files, read_archive
-from .commentfile import Comment, read_comment
+from .commentfile import Comment, raw_body, read_comment
 from .guidelines import GUIDELINES_FILE, Rules, load_rules
 from .moves import MoveError, move_file
 from .postindex import PostInfo, read_posts
 from .problems import Problem, display_path
 from .settings import holdspace_settings
-from .verdicts import Flag, Verdict, flags, hard_problems, name_index, normalise_emails
+from .verdicts import Flag, Verdict, body_flags, flags, hard_problems, name_index, normalise_emails
 
 LOG_FILE = "decisions.log"
 
@@ -59,9 +59,16 @@ class Project:
     def log(self) -> str:
         return os.path.join(self.moderation, LOG_FILE)
 
+    def elsewhere(self, than: str) -> dict[str, str]:
+        """The other places a comment can be, for "it is approved already" messages."""
+        places = {"queue": ("waiting in the queue", self.queue), "approved": ("approved already", self.comments),
+                  "rejected": ("rejected", self.rejected)}  # fmt: skip
+        return {label: folder for name, (label, folder) in places.items() if name != than}
 
-def open_project(root: str, settings_file: str, slugify: Callable[[str], str]) -> Project:
-    """Read the project's settings, rules and posts (no Pelican run)."""
+
+def open_project(root: str, settings_file: str, slugify: Callable[[str, dict[str, Any]], str]) -> Project:
+    """Read the project's settings, rules and posts (no Pelican run). ``slugify(title,
+    settings)`` makes the slug of a post without a ``Slug:`` line, as Pelican would."""
     user = runpy.run_path(os.path.join(root, settings_file))
     settings = {**user, **holdspace_settings(user)}
     content = os.path.join(root, settings.get("PATH", "content"))
@@ -74,10 +81,19 @@ def open_project(root: str, settings_file: str, slugify: Callable[[str], str]) -
         moderation=moderation,
         rules=load_rules(os.path.join(moderation, GUIDELINES_FILE)),
         staff=normalise_emails(settings["STAFF_EMAILS"]),
-        tz=ZoneInfo(settings.get("TIMEZONE") or "UTC"),
-        posts=read_posts([os.path.join(content, p) for p in article_paths], slugify),
+        tz=_zone(settings.get("TIMEZONE") or "UTC"),
+        posts=read_posts([os.path.join(content, p) for p in article_paths], lambda title: slugify(title, settings)),
         settings=settings,
     )
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ModerationError(
+            f"TIMEZONE = {name!r} is not a time zone; use a name like 'Europe/London' or 'UTC'"
+        ) from e
 
 
 @dataclass
@@ -113,6 +129,9 @@ def examine(project: Project, path: str, thread: str, known: Published) -> Exami
     cid = os.path.basename(path)[: -len(".md")]
     comment, problems = read_comment(path, thread, project.tz)
     verdict = Verdict(problems=list(problems))
+    if comment is None:  # a broken file still gets its words read: crisis must never hide
+        body, body_line = raw_body(_read_bytes(path))
+        verdict.flags.extend(body_flags(body, body_line, project.rules))
     post = project.posts.get(thread)
     if post is None:
         close = difflib.get_close_matches(thread, list(project.posts), n=1)
@@ -148,6 +167,14 @@ def examine(project: Project, path: str, thread: str, known: Published) -> Exami
     return Examined(cid, thread, path, comment, verdict, post)
 
 
+def _read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
 def _missing_parent(project: Project, comment: Comment) -> Problem:
     parent = comment.reply_to or ""
     where = {"queue": project.queue, "rejected": project.rejected}
@@ -178,18 +205,25 @@ def pending(project: Project, folder: str, known: Published | None = None) -> li
     return found
 
 
-def locate(folder: str, cid: str, label: str) -> tuple[str, str]:
-    """(path, thread) of comment ``cid`` in ``folder``; unknown ids name the closest ones."""
+def locate(folder: str, cid: str, label: str, elsewhere: dict[str, str] | None = None) -> tuple[str, str]:
+    """(path, thread) of comment ``cid`` in ``folder``. For an unknown id, say where it
+    is instead (``elsewhere``: label -> folder), or name the closest ids."""
     matches = [(p, t) for p, t, problem in comment_files(folder) if problem is None and t and _id(p) == cid]
     if len(matches) == 1:
         return matches[0]
     if matches:
         listed = ", ".join(display_path(p) for p, _ in matches)
         raise ModerationError(f"{cid} is in more than one folder ({listed}); rename one of the files")
+    for other_label, other in (elsewhere or {}).items():
+        found = [p for p, t, problem in comment_files(other) if problem is None and t and _id(p) == cid]
+        if found:
+            raise ModerationError(f"{cid} is not in {label}: it is {other_label} ({display_path(found[0])})")
     ids = sorted({_id(p) for p, t, problem in comment_files(folder) if problem is None and t})
-    close = difflib.get_close_matches(cid, ids, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else ("" if ids else f"; {label} is empty")
-    raise ModerationError(f"no comment {cid!r} in {label}{hint}")
+    if not ids:
+        raise ModerationError(f"no comment {cid!r} in {label}; {label} is empty")
+    by_lower = {i.lower(): i for i in ids}
+    close = [by_lower[c] for c in difflib.get_close_matches(cid.lower(), list(by_lower), n=3, cutoff=0.0)]
+    raise ModerationError(f"no comment {cid!r} in {label}; the closest: {', '.join(close)}")
 
 
 def _id(path: str) -> str:
@@ -223,7 +257,7 @@ class Decision:
 
 
 def approve(project: Project, cid: str, moderator: str) -> Decision:
-    path, thread = locate(project.queue, cid, "moderation/queue/")
+    path, thread = locate(project.queue, cid, "moderation/queue/", project.elsewhere("queue"))
     examined = examine(project, path, thread, published(project))
     if examined.verdict.problems:
         reasons = "\n".join(f"  {p}" for p in examined.verdict.problems)
@@ -238,13 +272,13 @@ def reject(project: Project, cid: str, reason: str, moderator: str) -> Decision:
         raise ModerationError(
             f'say why: make reject ID={cid} REASON="..." (the reason goes in the log, never on the site)'
         )
-    path, thread = locate(project.queue, cid, "moderation/queue/")
+    path, thread = locate(project.queue, cid, "moderation/queue/", project.elsewhere("queue"))
     examined = examine(project, path, thread, published(project))
     return _decide(project, "reject", examined, os.path.join(project.rejected, thread, f"{cid}.md"), reason, moderator)
 
 
 def restore(project: Project, cid: str, moderator: str, reason: str = "") -> Decision:
-    path, thread = locate(project.rejected, cid, "moderation/rejected/")
+    path, thread = locate(project.rejected, cid, "moderation/rejected/", project.elsewhere("rejected"))
     examined = examine(project, path, thread, published(project))
     return _decide(project, "restore", examined, os.path.join(project.queue, thread, f"{cid}.md"), reason, moderator)
 
@@ -252,7 +286,7 @@ def restore(project: Project, cid: str, moderator: str, reason: str = "") -> Dec
 def _decide(
     project: Project, action: str, examined: Examined, destination: str, reason: str, moderator: str
 ) -> Decision:
-    """Move the file, then log the decision (the entry is built first, so it cannot fail after the move)."""
+    """Move the file, then log the decision; if the log cannot be written, move the file back."""
     entry = auditlog.Entry(
         time=auditlog.now(),
         moderator=moderator,
@@ -267,5 +301,12 @@ def _decide(
         move_file(examined.path, destination)
     except MoveError as e:
         raise ModerationError(f"{examined.id}: {e}") from e
-    auditlog.append(project.log, entry)
+    try:
+        auditlog.append(project.log, entry)
+    except (OSError, ValueError) as e:  # no log line: undo the move, so the decision is not half made
+        move_file(destination, examined.path)
+        raise ModerationError(
+            f"{examined.id}: could not write {display_path(project.log)} ({e}); the comment was put back, "
+            "nothing changed"
+        ) from e
     return Decision(examined.id, examined.thread, examined.path, destination, tuple(examined.verdict.flags))

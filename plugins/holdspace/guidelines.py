@@ -29,6 +29,16 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
 }
 
 
+# Curly apostrophes and the dashes phones and word processors type, as the
+# plain ones the word lists use: one character for one, so positions stay.
+_PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u2010": "-", "\u2011": "-",
+                        "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-"})  # fmt: skip
+
+
+def normalise_text(text: str) -> str:
+    return text.translate(_PLAIN)
+
+
 class RulesError(ValueError):
     """The rules file cannot be used; ``problems`` say where and why."""
 
@@ -48,14 +58,19 @@ class Rules:
     flag_email_addresses: bool = True
     flag_phone_numbers: bool = True
     source: str = ""
+    missing: bool = False  # no rules file was found: these are the defaults
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, compare=False, repr=False)
 
     def pattern(self, kind: str) -> re.Pattern[str] | None:
-        """One compiled whole-word, any-case pattern for a word list ("crisis", "moderation", "disallowed")."""
+        """One compiled any-case pattern for a word list ("crisis", "moderation", "disallowed"),
+        to search in ``normalise_text``'d text. Words match whole words; crisis terms also
+        match with an ending ("overdosed", "self-harming"), since a miss costs more there."""
         if kind not in self._patterns:
-            words = {"crisis": self.crisis_terms, "moderation": self.moderation_words}.get(kind, self.disallowed_words)
+            listed = {"crisis": self.crisis_terms, "moderation": self.moderation_words}.get(kind, self.disallowed_words)
+            words = [normalise_text(w) for w in listed]
             alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-            self._patterns[kind] = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if words else None
+            end = "" if kind == "crisis" else r"(?!\w)"
+            self._patterns[kind] = re.compile(rf"(?<!\w)(?:{alternatives}){end}", re.IGNORECASE) if words else None
         return self._patterns[kind]
 
 
@@ -65,7 +80,7 @@ def load_rules(path: str | Path) -> Rules:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Rules(source=path)
+        return Rules(source=path, missing=True)
     except (OSError, UnicodeDecodeError) as e:
         raise RulesError([Problem(path, 1, f"cannot read the rules file ({e})", "save it as UTF-8 text")]) from e
     try:

@@ -14,6 +14,7 @@ work is done by ``decisions``; this module only reads arguments and prints.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from html.parser import HTMLParser
 from . import auditlog
 from .archive import comment_files
 from .avatars import SecretMissing
+from .commentfile import raw_body
 from .decisions import (
     Decision,
     Examined,
@@ -173,7 +175,7 @@ def as_text(html: str) -> str:
 
 
 def cmd_show(project: Project, cid: str) -> int:
-    path, thread = locate(project.queue, cid, QUEUE)
+    path, thread = locate(project.queue, cid, QUEUE, project.elsewhere("queue"))
     known = published(project)
     item = examine(project, path, thread, known)
     c = item.comment
@@ -201,9 +203,15 @@ def cmd_show(project: Project, cid: str) -> int:
     else:
         print("Hard rules: all met")
     if c is not None:
+        if c.email.strip().lower() in project.staff:
+            print("Badge:      Staff (its email is in STAFF_EMAILS; check it is really a staff member's)")
         print("\nAs it would be published:\n")
-        body = as_text(CommentRenderer().render(c.body))
-        print("\n".join(f"  | {line}".rstrip() for line in body.split("\n")))
+        text = as_text(CommentRenderer().render(c.body))
+    else:
+        with open(path, "rb") as f:
+            text = raw_body(f.read())[0]
+        print("\nWhat it says (the file must be fixed before it can be published):\n")
+    print("\n".join(f"  | {line}".rstrip() for line in text.split("\n")))
     return 0
 
 
@@ -263,39 +271,73 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="moderate", description="Moderate Holdspace comments.")
     parser.add_argument("--settings", default="pelicanconf.py", help="the Pelican settings file")
     parser.add_argument("--root", default=".", help="the project folder")
+    parser.add_argument(
+        "--from-make",
+        action="store_true",
+        help="take the ids from $ID and the reason from $REASON (the Makefile passes them so, unquoted by any shell)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("queue", help="list the comments waiting for a decision")
-    show = commands.add_parser("show", help="one waiting comment as it would be published")
-    show.add_argument("id")
-    approve_ = commands.add_parser("approve", help="check the rules, then publish")
-    approve_.add_argument("ids", nargs="+")
-    reject_ = commands.add_parser("reject", help="move to moderation/rejected/")
-    reject_.add_argument("id")
-    reject_.add_argument("--reason", default="")
-    restore_ = commands.add_parser("restore", help="move a rejected comment back to the queue")
-    restore_.add_argument("id")
+    for name, text in (
+        ("show", "one waiting comment as it would be published"),
+        ("approve", "check the rules, then publish"),
+        ("reject", "move to moderation/rejected/"),
+        ("restore", "move a rejected comment back to the queue"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("ids", nargs="*")
+        if name == "reject":
+            command.add_argument("--reason", default="")
     log = commands.add_parser("log", help="the latest decisions")
     log.add_argument("--count", type=int, default=20)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.from_make and args.command != "queue" and args.command != "log":
+        args.ids = os.environ.get("ID", "").split()
+        if args.command == "reject":
+            args.reason = os.environ.get("REASON", "")
+    return args
+
+
+def one_id(args: argparse.Namespace) -> str:
+    if len(args.ids) != 1:
+        raise ModerationError(f"say which one comment: make {args.command} ID=<id> (make queue lists them)")
+    return str(args.ids[0])
+
+
+def run(args: argparse.Namespace) -> int:
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import slugify
+
+    def post_slug(title: str, settings: dict) -> str:  # as Pelican makes a slug from a title
+        subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+        return str(slugify(title, regex_subs=subs))
+
+    project = open_project(args.root, args.settings, post_slug)
+    if project.rules.missing:
+        print(
+            f"Warning: {display_path(project.rules.source)} is missing, so the default rules apply: "
+            "no crisis words, no watched words. Restore the file (git checkout moderation/guidelines.toml).",
+            file=sys.stderr,
+        )
+    if args.command == "queue":
+        return cmd_queue(project)
+    if args.command == "log":
+        return cmd_log(project, args.count)
+    if args.command == "approve":
+        if not args.ids:
+            raise ModerationError('say which comment: make approve ID=<id>, or ID="a b" for several')
+        return cmd_approve(project, args.ids)
+    if args.command == "show":
+        return cmd_show(project, one_id(args))
+    if args.command == "reject":
+        return cmd_reject(project, one_id(args), args.reason)
+    return cmd_restore(project, one_id(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
     try:
-        from pelican.utils import slugify
-
-        project = open_project(args.root, args.settings, slugify)
-        if args.command == "queue":
-            return cmd_queue(project)
-        if args.command == "show":
-            return cmd_show(project, args.id)
-        if args.command == "approve":
-            return cmd_approve(project, args.ids)
-        if args.command == "reject":
-            return cmd_reject(project, args.id, args.reason)
-        if args.command == "restore":
-            return cmd_restore(project, args.id)
-        return cmd_log(project, args.count)
+        return run(args)
     except ModerationError as e:
         print(e, file=sys.stderr)
         return 1
@@ -305,6 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as e:
         print(f"{e.filename}: not found; run the command from the project folder", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `make queue | head`: the reader has what it wants
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import tzinfo
 from functools import partial
 from html import escape
 from zoneinfo import ZoneInfo
@@ -24,15 +23,15 @@ from pelican.generators import Generator
 from .archive import comment_files, read_archive
 from .avatars import avatar_secret, identicon_svg
 from .bodycache import BodyCache
-from .commentfile import read_comment
+from .commentfile import raw_body
 from .discussions import Target, build_discussions, comments_state
 from .guidelines import GUIDELINES_FILE, Rules, describe, load_rules
 from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer
-from .problems import Problem
+from .problems import Problem, display_path
 from .settings import holdspace_settings
 from .threads import Thread, build_thread
-from .verdicts import CRISIS, flags, hard_problems, normalise_emails
+from .verdicts import CRISIS, body_flags, hard_problems, normalise_emails
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +61,15 @@ def project_path(content_path: str, value: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(content_path)), value)
 
 
-def read_queue(folder: str, tz: tzinfo, rules: Rules) -> list[tuple[str, bool]]:
-    """(path, flagged for crisis?) of every file waiting in the queue."""
+def read_queue(folder: str, rules: Rules) -> list[tuple[str, bool]]:
+    """(path, flagged for crisis?) of every comment file waiting in the queue. The words
+    are read even when the header is broken: a crisis must never hide."""
     waiting = []
     for path, thread, problem in comment_files(folder):
-        comment = read_comment(path, thread or "", tz)[0] if problem is None else None
-        crisis = comment is not None and any(f.kind == CRISIS for f in flags(comment, rules, ()))
-        waiting.append((path, crisis))
+        if problem is None and thread is not None:
+            with open(path, "rb") as f:
+                body, line = raw_body(f.read())
+            waiting.append((path, any(flag.kind == CRISIS for flag in body_flags(body, line, rules))))
     return waiting
 
 
@@ -91,6 +92,8 @@ class CommentsGenerator(Generator):
 
         moderation = project_path(self.path, hs["MODERATION_PATH"])
         rules = load_rules(os.path.join(moderation, GUIDELINES_FILE))
+        if rules.missing:
+            logger.warning("%s is missing, so the default rules apply (no crisis words)", display_path(rules.source))
         staff = normalise_emails(hs["STAFF_EMAILS"])
         self.context["comment_rules"] = rules
         self._show_rules(rules, hs["COMMENT_GUIDELINES_PAGE"])
@@ -105,7 +108,7 @@ class CommentsGenerator(Generator):
         report.problems.extend(archive.problems)
         held_back = set(archive.held_back)
         report.on_drafts = sum(len(archive.threads.get(slug, [])) for slug in drafts)
-        queue = read_queue(os.path.join(moderation, "queue"), tz, rules)
+        queue = read_queue(os.path.join(moderation, "queue"), rules)
         report.queued, report.queued_crisis = len(queue), sum(1 for _, crisis in queue if crisis)
 
         cache = BodyCache(project_path(self.path, hs["HOLDSPACE_CACHE_PATH"]), MARKUP_VERSION, CommentRenderer().render)

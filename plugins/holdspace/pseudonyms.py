@@ -26,7 +26,10 @@ _LOOKALIKES = str.maketrans(
     }
 )  # fmt: skip
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\S+\.(?:com|org|net|io|co|info|uk|de)\b", re.IGNORECASE)
+# A web address: a scheme, "www.", or a domain followed by a path ("example.org/me").
+# A bare "Ana.co" is a name.
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://|www\.|[\w-]+\.[a-z]{2,}/", re.IGNORECASE)
+ZWJ, ZWNJ = "\u200d", "\u200c"
 # Categories refused in names: controls, format characters (zero-width, bidi
 # overrides, soft hyphen), private use, surrogates, line and paragraph separators.
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
@@ -36,7 +39,13 @@ def name_problems(name: str) -> list[tuple[str, str]]:
     """The hard-rule failures of ``name``, as (what is wrong, what to do)."""
     trimmed = name.strip()
     problems = []
-    bad = sorted({ch for ch in trimmed if unicodedata.category(ch) in _REFUSED_CATEGORIES})
+    bad = sorted(
+        {
+            ch
+            for i, ch in enumerate(trimmed)
+            if unicodedata.category(ch) in _REFUSED_CATEGORIES and not _joins(trimmed, i)
+        }
+    )
     if bad:
         codes = ", ".join(f"U+{ord(ch):04X}" for ch in bad)
         problems.append(
@@ -59,6 +68,21 @@ def name_problems(name: str) -> list[tuple[str, str]]:
             ("the name is a web address", "put the address in Website and a first name or pseudonym in Author")
         )
     return problems
+
+
+def _joins(text: str, i: int) -> bool:
+    """A joiner that is part of how the name is written, not hidden: U+200D inside
+    an emoji sequence (🏳️‍🌈, 👩‍❤️‍👩), U+200C between letters (Persian علی‌رضا)."""
+    if text[i] not in (ZWJ, ZWNJ) or i == 0 or i == len(text) - 1:
+        return False
+    before, after = text[i - 1], text[i + 1]
+    if text[i] == ZWNJ:
+        return before.isalpha() and after.isalpha()
+    return _emoji_part(before) and _emoji_part(after)
+
+
+def _emoji_part(ch: str) -> bool:
+    return unicodedata.category(ch) == "So" or ch == "\ufe0f" or 0x1F3FB <= ord(ch) <= 0x1F3FF
 
 
 def looks_like_full_name(name: str) -> bool:

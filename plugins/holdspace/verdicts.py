@@ -13,14 +13,20 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .commentfile import EMAIL_RE, Comment
-from .guidelines import Rules
+from .guidelines import Rules, normalise_text
 from .problems import Problem
-from .pseudonyms import fold, looks_like, looks_like_full_name, name_problems
+from .pseudonyms import fold, looks_like, looks_like_full_name, name_problems, skeleton
 
-LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
-# Seven to fifteen digits with the usual separators: +44 20 7946 0958, (555) 010-4477.
-PHONE_RE = re.compile(r"(?<![\w/.-])\+?\(?\d[\d\s().-]{5,}\d(?![\w/-])")
-DATE_LIKE_RE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[.:]\d{2}")
+LINK_RE = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+", re.IGNORECASE)  # one match per address
+# Seven to fifteen digits with the usual separators: +44 20 7946 0958,
+# (555) 010-4477, 030/1234567; then the look-alikes below are ruled out.
+PHONE_RE = re.compile(r"(?<![\w.-])\+?\(?\d[\d ().\-/]{5,}\d(?![\w-])")
+NOT_A_PHONE = (
+    re.compile(r".*\d{4}-\d{2}-\d{2}.*"),  # a date, as in this archive's own headers
+    re.compile(r"\d{4}\s*[-/]\s*\d{2,4}"),  # a span of years: 2015-2019, 2019 - 2024
+    re.compile(r"\d{1,3}(?:[ .,]\d{3})+(?:\s*-\s*\d{1,3}(?:[ .,]\d{3})+)?"),  # 40 000, 1.234.567, 40 000 - 50 000
+    re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"),  # 05/03/2024
+)
 CRISIS = "crisis"
 
 
@@ -83,35 +89,8 @@ def flags(
     staff_emails: Collection[str],
     names: Mapping[str, Collection[str]] | None = None,
 ) -> list[Flag]:
-    """What the moderator should read closely. ``names`` maps folded names in the archive to their emails."""
-    found: list[Flag] = []
-    body = comment.body
-
-    def line_at(index: int) -> int:
-        return comment.body_line + body.count("\n", 0, index)
-
-    for kind, label in ((CRISIS, "crisis words"), ("moderation", "moderation words"), ("disallowed", "likely reject")):
-        pattern = rules.pattern(kind)
-        matches = list(pattern.finditer(body)) if pattern else []
-        if matches:
-            words = ", ".join(dict.fromkeys(f'"{" ".join(m.group(0).lower().split())}"' for m in matches))
-            name = kind if kind == CRISIS else f"{kind}-words"
-            found.append(Flag(name, line_at(matches[0].start()), f"{label}: {words}"))
-    links = list(LINK_RE.finditer(body))
-    if len(links) >= rules.links_hold_at:
-        found.append(Flag("links", line_at(links[0].start()), f"{len(links)} links: check it is not spam"))
-    if rules.flag_email_addresses:
-        emails = list(EMAIL_RE.finditer(body))
-        if emails:
-            found.append(Flag("personal-data", line_at(emails[0].start()), "an email address in the comment"))
-    if rules.flag_phone_numbers:
-        for match in PHONE_RE.finditer(body):
-            digits = sum(ch.isdigit() for ch in match.group(0))
-            if 7 <= digits <= 15 and not DATE_LIKE_RE.fullmatch(match.group(0).strip()):
-                found.append(
-                    Flag("personal-data", line_at(match.start()), "what looks like a phone number in the comment")
-                )
-                break
+    """What the moderator should read closely. ``names`` is ``name_index`` of the archive."""
+    found = body_flags(comment.body, comment.body_line, rules)
     if looks_like_full_name(comment.author):
         found.append(
             Flag("full-name", comment.author_line, "the name looks like a full name: first name or pseudonym only")
@@ -124,15 +103,50 @@ def flags(
                     Flag("impersonation", comment.author_line, f"the name looks like the reserved name {reserved!r}")
                 )
                 break
-        others = (names or {}).get(fold(comment.author), ())
+        others = (names or {}).get(skeleton(comment.author), ())
         if others and email not in others:
             found.append(
                 Flag(
                     "impersonation",
                     comment.author_line,
-                    f"{comment.author!r} has commented before with another email: possible impersonation",
+                    f"{comment.author!r} (or a name that looks like it) has commented before with another email: "
+                    "possible impersonation",
                 )
             )
+    return found
+
+
+def body_flags(body: str, body_line: int, rules: Rules) -> list[Flag]:
+    """The flags that need only the words: usable on a file whose header is broken."""
+    found: list[Flag] = []
+    text = normalise_text(body)
+
+    def line_at(index: int) -> int:
+        return body_line + text.count("\n", 0, index)
+
+    for kind, label in ((CRISIS, "crisis words"), ("moderation", "moderation words"), ("disallowed", "likely reject")):
+        pattern = rules.pattern(kind)
+        matches = list(pattern.finditer(text)) if pattern else []
+        if matches:
+            words = ", ".join(dict.fromkeys(f'"{" ".join(m.group(0).lower().split())}"' for m in matches))
+            name = kind if kind == CRISIS else f"{kind}-words"
+            found.append(Flag(name, line_at(matches[0].start()), f"{label}: {words}"))
+    links = list(LINK_RE.finditer(text))
+    if len(links) >= rules.links_hold_at:
+        found.append(Flag("links", line_at(links[0].start()), f"{len(links)} links: check it is not spam"))
+    if rules.flag_email_addresses:
+        email = EMAIL_RE.search(text)
+        if email:
+            found.append(Flag("personal-data", line_at(email.start()), "an email address in the comment"))
+    if rules.flag_phone_numbers:
+        for match in PHONE_RE.finditer(text):
+            candidate = match.group(0).strip()
+            digits = sum(ch.isdigit() for ch in candidate)
+            if 7 <= digits <= 15 and not any(p.fullmatch(candidate) for p in NOT_A_PHONE):
+                found.append(
+                    Flag("personal-data", line_at(match.start()), "what looks like a phone number in the comment")
+                )
+                break
     return found
 
 
@@ -146,8 +160,8 @@ def judge(
 
 
 def name_index(comments: Iterable[Comment]) -> dict[str, set[str]]:
-    """Folded name -> the emails it was used with."""
+    """What each name looks like (``skeleton``) -> the emails it was used with."""
     index: dict[str, set[str]] = {}
     for comment in comments:
-        index.setdefault(fold(comment.author), set()).add(comment.email.strip().lower())
+        index.setdefault(skeleton(comment.author), set()).add(comment.email.strip().lower())
     return index
