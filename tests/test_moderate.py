@@ -2,7 +2,7 @@
 
 import pytest
 
-from holdspace.moderate import as_text, main
+from holdspace.moderate import main
 
 
 @pytest.fixture
@@ -101,12 +101,6 @@ def test_a_bad_rules_file_is_one_clear_error(mod):
     assert err.strip().endswith(
         "guidelines.toml:2: max_characters = -1 is not a whole number of 1 or more; write for example max_characters = 5000"
     )
-
-
-def test_as_text():
-    html = '<p>Hi <a href="https://example.org" rel="x">there</a><br>\nnext</p>\n<pre><code>a\n  b\n</code></pre>'
-    assert as_text(html) == "Hi there <https://example.org>\nnext\n\na\n  b"
-    assert as_text("<blockquote>\n<p>one</p>\n<p>two</p>\n</blockquote>\n<p>after</p>") == "> one\n>\n> two\n\nafter"
 
 
 def test_show_prints_the_words_of_a_broken_file_and_its_crisis_flag(mod):
