@@ -1,0 +1,65 @@
+"""The Pelican plugin for search: its own Generator, which after the site's
+pages are written updates the Whoosh index (in the cache folder, outside
+output/) from the published posts and comments and exports it under
+output/search/data/ for the browser. Nothing from moderation/ is read."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .plaintext import as_text
+from .searchexport import write_export
+from .searchindex import Doc, export, update_index
+from .settings import holdspace_settings
+
+logger = logging.getLogger(__name__)
+
+
+def documents(posts: list, default_author: str = "") -> Iterator[Doc]:
+    """One document per published post and per published comment on it."""
+    for post in posts:
+        tags = ", ".join(str(t) for t in getattr(post, "tags", []) or [])
+        category = str(getattr(post, "category", "") or "")
+        tags = ", ".join(x for x in (category, tags) if x)
+        title = as_text(post.title)
+        yield Doc(f"post:{post.slug}", "post", title, str(getattr(post, "author", default_author)),
+                  as_text(post.content), post.date, post.slug, tags, post.url)  # fmt: skip
+        thread = getattr(post, "comment_thread", None)
+        if thread is None:
+            continue
+        for cid, node in thread.by_id.items():
+            c = node.item
+            url = f"{thread.pages[node.page - 1].url}#comment-{cid}"
+            yield Doc(cid, "comment", title, c.author, as_text(c.body), c.date, post.slug, tags, url)
+
+
+class SearchGenerator(Generator):
+    def generate_context(self) -> None:
+        pass  # the threads are ready only after the comments' Generator has run
+
+    def generate_output(self, writer) -> None:
+        start = time.perf_counter()
+        hs = holdspace_settings(self.settings)
+        cache = os.path.join(os.path.dirname(os.path.abspath(self.path)), hs["HOLDSPACE_CACHE_PATH"], "search")
+        posts = [*self.context.get("articles", []), *self.context.get("hidden_articles", [])]
+        stats = update_index(cache, documents(posts))
+        files = write_export(export(cache), os.path.join(self.output_path, "search", "data"))
+        logger.info(
+            "Holdspace search: %d added, %d changed, %d removed, %d unchanged%s; %d documents exported in %.1f s",
+            stats.added, stats.changed, stats.removed, stats.unchanged, " (rebuilt)" if stats.rebuilt else "",
+            files["documents"], time.perf_counter() - start,
+        )  # fmt: skip
+
+
+def get_generators(pelican_object):
+    return SearchGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

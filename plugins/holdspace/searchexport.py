@@ -1,0 +1,116 @@
+"""The search index as static files, so a browser can rank exactly as Whoosh does.
+
+    search/data/manifest.json     doc count, average length, BM25F's B and K1, the buckets
+    search/data/s/<n>.json        one bucket of words: surface word -> term, and
+                                  term -> [idf, docnum gaps, weights, lengths]
+    search/data/d/<docnum>.json   what a result shows: title, pseudonym, date, URL, text
+    search/data/a/<n>.json        pseudonym -> docnums, for author: filters (by a hash of the name)
+
+Words and terms are bucketed by prefix, a bucket split further while it is
+large, so a query fetches only the few small files its words need.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from .searchindex import K1, B, Export
+
+FORMAT = 1
+BUCKET_BYTES = 12_000  # split a bucket above this many bytes of JSON
+MAX_PREFIX = 6
+
+
+AUTHOR_FILES = 64
+
+
+def author_bucket(folded: str) -> int:
+    """FNV-1a (32 bits) of the folded pseudonym's UTF-8, modulo AUTHOR_FILES: search.js
+    computes the same without needing a secure context for crypto."""
+    h = 0x811C9DC5
+    for byte in folded.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % AUTHOR_FILES
+
+
+def bucket_prefixes(sizes: dict[str, int]) -> list[str]:
+    """Prefixes such that each key's bucket (its longest listed prefix) stays small."""
+    groups: dict[str, list[str]] = {}
+    for key in sizes:
+        groups.setdefault(key[:2], []).append(key)
+    work = list(groups)
+    while work:
+        prefix = work.pop()
+        members = groups[prefix]
+        if sum(sizes[k] for k in members) <= BUCKET_BYTES or len(prefix) >= MAX_PREFIX:
+            continue
+        groups[prefix] = [k for k in members if len(k) <= len(prefix)]
+        for key in members:
+            if len(key) > len(prefix):
+                groups.setdefault(key[: len(prefix) + 1], []).append(key)
+        work.extend(k[: len(prefix) + 1] for k in {m[: len(prefix) + 1] for m in members if len(m) > len(prefix)})
+    return sorted(groups)
+
+
+def bucket_of(key: str, prefixes: set[str] | dict[str, int]) -> str:
+    """The longest listed prefix of ``key`` (search.js looks it up the same way)."""
+    for length in range(min(len(key), MAX_PREFIX), 0, -1):
+        if key[:length] in prefixes:
+            return key[:length]
+    return ""
+
+
+def write_export(data: Export, folder: str) -> dict[str, int]:
+    """Write the files under ``folder``; return counts and bytes, for the build's report."""
+    terms: dict[str, list[Any]] = {}
+    for term, (idf, postings) in data.terms.items():
+        gaps, last = [], 0
+        for p in postings:
+            gaps.append(p.docnum - last)
+            last = p.docnum
+        terms[term] = [idf, gaps, [_num(p.weight) for p in postings], [_num(p.length) for p in postings]]
+    sizes: dict[str, int] = {}
+    for word, term in data.surface.items():
+        sizes[word] = sizes.get(word, 0) + len(word) + len(term or "") + 6
+    for term, entry in terms.items():
+        sizes[term] = sizes.get(term, 0) + len(json.dumps(entry, separators=(",", ":"))) + len(term)
+    prefixes = bucket_prefixes(sizes)
+    index = {p: i for i, p in enumerate(prefixes)}
+    buckets: list[dict[str, dict[str, Any]]] = [{"w": {}, "t": {}} for _ in prefixes]
+    for word, term in data.surface.items():
+        buckets[index[bucket_of(word, index)]]["w"][word] = term or 0
+    for term, entry in terms.items():
+        buckets[index[bucket_of(term, index)]]["t"][term] = entry
+
+    written = 0
+    for sub in ("s", "d", "a"):
+        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    for i, bucket in enumerate(buckets):
+        written += _write(os.path.join(folder, "s", f"{i}.json"), bucket)
+    for docnum, hit in data.docs.items():
+        doc = {"id": hit.id, "k": hit.kind, "t": hit.title, "a": hit.author, "d": hit.date.isoformat(), "u": hit.url,
+               "x": hit.text}  # fmt: skip
+        written += _write(os.path.join(folder, "d", f"{docnum}.json"), doc)
+    authors: dict[int, dict[str, list[int]]] = {}
+    for folded, docnums in data.authors.items():
+        authors.setdefault(author_bucket(folded), {})[folded] = sorted(docnums)
+    for number, names in authors.items():
+        written += _write(os.path.join(folder, "a", f"{number}.json"), names)
+    manifest = {"format": FORMAT, "n": data.doc_count, "avgfl": data.avg_length, "B": B, "K1": K1,
+                "buckets": prefixes, "maxPrefix": MAX_PREFIX, "stop": sorted(data.stop_words),
+                "authorFiles": AUTHOR_FILES}  # fmt: skip
+    written += _write(os.path.join(folder, "manifest.json"), manifest)
+    return {"documents": len(data.docs), "terms": len(terms), "buckets": len(prefixes), "bytes": written}
+
+
+def _num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _write(path: str, data: Any) -> int:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return len(text.encode("utf-8"))

@@ -1,0 +1,273 @@
+"""The search index: the only module that imports Whoosh.
+
+Built at compile time from published posts and comments (never from
+moderation/), kept in a cache folder outside output/, updated incrementally:
+only added, changed or removed documents are written, keyed by id; a change of
+schema or analyzer rebuilds it. No email is ever indexed: documents are made
+from published data, which holds none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from whoosh import index as whoosh_index
+from whoosh import versionstring as whoosh_version
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.query import And, Every, Term
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+from .pseudonyms import fold
+
+B, K1 = 0.75, 1.2  # BM25F's parameters, here and in the browser's search.js
+VERSION_FILE = "holdspace-index.json"
+# Changes of these rebuild the index.
+SCHEMA_VERSION = 1
+
+
+def analyzer() -> StemmingAnalyzer:
+    return StemmingAnalyzer()
+
+
+def schema() -> Schema:
+    return Schema(
+        id=ID(unique=True, stored=True),
+        kind=ID(stored=True),  # "post" or "comment"
+        title=STORED,
+        author=STORED,
+        author_key=ID,  # the folded pseudonym, for author: filters
+        content=TEXT(analyzer=analyzer()),  # the words searched and scored
+        text=STORED,  # plain text, for snippets
+        date=DATETIME(stored=True),
+        thread=ID(stored=True),
+        tags=KEYWORD(commas=True, lowercase=True, stored=True),
+        url=STORED,
+        digest=STORED,
+    )
+
+
+def _signature() -> str:
+    """What the index was built with: a change rebuilds it. (Changing the analyzer's
+    parameters in this module means raising SCHEMA_VERSION.)"""
+    a = analyzer()
+    chain = [type(item).__name__ for item in getattr(a, "items", [a])]
+    return json.dumps(
+        {"schema": SCHEMA_VERSION, "whoosh": whoosh_version(), "fields": sorted(schema().names()), "analyzer": chain}
+    )
+
+
+@dataclass(frozen=True)
+class Doc:
+    id: str
+    kind: str
+    title: str
+    author: str
+    text: str
+    date: datetime
+    thread: str
+    tags: str  # comma-separated
+    url: str  # the comment's permalink on its page, relative to the site
+
+    def digest(self) -> str:
+        data = asdict(self) | {"date": self.date.isoformat()}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+    def content(self) -> str:
+        return f"{self.title}\n{self.text}" if self.kind == "post" else self.text
+
+
+@dataclass
+class UpdateStats:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+
+
+def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
+    """Make the index in ``folder`` hold exactly ``docs``, writing only what changed."""
+    wanted = {doc.id: doc for doc in docs}
+    stats = UpdateStats()
+    signature = _signature()
+    version_path = os.path.join(folder, VERSION_FILE)
+    try:
+        with open(version_path, encoding="utf-8") as f:
+            current = f.read()
+    except OSError:
+        current = ""
+    if current != signature or not whoosh_index.exists_in(folder):
+        if os.path.isdir(folder):
+            shutil.rmtree(folder)  # a cache: rebuilt from the archive below
+        os.makedirs(folder)
+        whoosh_index.create_in(folder, schema())
+        with open(version_path, "w", encoding="utf-8") as f:
+            f.write(signature)
+        stats.rebuilt = True
+    ix = whoosh_index.open_dir(folder)
+    with ix.searcher() as searcher:
+        have = {fields["id"]: fields["digest"] for fields in searcher.all_stored_fields()}
+    writer = ix.writer()
+    try:
+        for doc_id in have.keys() - wanted.keys():
+            writer.delete_by_term("id", doc_id)
+            stats.removed += 1
+        for doc_id, doc in wanted.items():
+            digest = doc.digest()
+            if have.get(doc_id) == digest:
+                stats.unchanged += 1
+                continue
+            if doc_id in have:
+                writer.delete_by_term("id", doc_id)
+                stats.changed += 1
+            else:
+                stats.added += 1
+            writer.add_document(
+                id=doc.id,
+                kind=doc.kind,
+                title=doc.title,
+                author=doc.author,
+                author_key=fold(doc.author),
+                content=doc.content(),
+                text=doc.text,
+                date=doc.date,
+                thread=doc.thread,
+                tags=doc.tags,
+                url=doc.url,
+                digest=digest,
+            )
+    except BaseException:
+        writer.cancel()
+        raise
+    if stats.added or stats.changed or stats.removed:
+        writer.commit()
+    else:
+        writer.cancel()
+    return stats
+
+
+@dataclass(frozen=True)
+class Hit:
+    docnum: int
+    score: float
+    id: str
+    kind: str
+    title: str
+    author: str
+    date: datetime
+    url: str
+    text: str
+
+
+def parse_query(query: str) -> tuple[list[str], str | None]:
+    """(words, author) of a reader's query: words mean AND; ``author:<name>`` filters."""
+    words, author = [], None
+    for part in query.split():
+        if part.lower().startswith("author:") and len(part) > len("author:"):
+            author = part[len("author:") :]
+        else:
+            words.append(part)
+    return words, author
+
+
+def query_terms(words: Iterable[str]) -> list[str]:
+    """The indexed terms for the words, as the content field's analyzer makes them."""
+    a = analyzer()
+    return [token.text for word in words for token in a(word)]
+
+
+def search(folder: str, query: str, limit: int = 10) -> list[Hit]:
+    """Whoosh's own ranking of ``query``: BM25F over the content field, ties by document number."""
+    words, author = parse_query(query)
+    terms = query_terms(words)
+    ix = whoosh_index.open_dir(folder)
+    with ix.searcher(weighting=BM25F(B=B, K1=K1)) as searcher:
+        if words and not terms:
+            return []  # only stop words
+        q = And([Term("content", t) for t in terms]) if terms else Every()
+        flt = Term("author_key", fold(author)) if author else None
+        results = searcher.search(q, limit=limit, filter=flt)
+        return [_hit(searcher, r.docnum, r.score or 0.0) for r in results]
+
+
+def _hit(searcher: Searcher, docnum: int, score: float) -> Hit:
+    f = searcher.stored_fields(docnum)
+    return Hit(docnum, score, f["id"], f["kind"], f["title"], f["author"], f["date"], f["url"], f["text"])
+
+
+@dataclass(frozen=True)
+class Posting:
+    docnum: int
+    weight: float
+    length: float  # the field length Whoosh scores with (stored as a byte, so rounded)
+
+
+@dataclass(frozen=True)
+class Export:
+    """What the browser needs to rank as Whoosh does."""
+
+    doc_count: int
+    avg_length: float
+    surface: dict[str, str | None]  # each word of the archive, lower-cased -> its term (None: a stop word)
+    terms: dict[str, tuple[float, list[Posting]]]  # term -> (idf, postings)
+    docs: dict[int, Hit]
+    authors: dict[str, list[int]]  # folded pseudonym -> docnums
+    stop_words: frozenset[str]
+
+
+def export(folder: str) -> Export:
+    ix = whoosh_index.open_dir(folder)
+    a = analyzer()
+    tokenizer = a.items[0] if hasattr(a, "items") else None
+    with ix.searcher(weighting=BM25F(B=B, K1=K1)) as searcher:
+        docs = {docnum: _hit(searcher, docnum, 0.0) for docnum in _live_docnums(searcher)}
+        surface: dict[str, str | None] = {}
+        authors: dict[str, list[int]] = {}
+        for docnum, hit in docs.items():
+            authors.setdefault(fold(hit.author), []).append(docnum)
+            text = f"{hit.title}\n{hit.text}" if hit.kind == "post" else hit.text
+            for token in tokenizer(text) if tokenizer else []:
+                word = token.text.lower()
+                if word not in surface:
+                    stemmed = [t.text for t in a(word)]
+                    surface[word] = stemmed[0] if stemmed else None
+        terms: dict[str, tuple[float, list[Posting]]] = {}
+        for raw in searcher.lexicon("content"):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            matcher = searcher.postings("content", term)
+            postings = []
+            while matcher.is_active():
+                docnum = matcher.id()
+                postings.append(Posting(docnum, matcher.weight(), searcher.doc_field_length(docnum, "content", 1)))
+                matcher.next()
+            if postings:
+                terms[term] = (searcher.idf("content", term), postings)
+        return Export(
+            doc_count=searcher.doc_count(),
+            avg_length=searcher.avg_field_length("content") or 1,
+            surface=surface,
+            terms=terms,
+            docs=docs,
+            authors=authors,
+            stop_words=frozenset(_stop_words(a)),
+        )
+
+
+def _stop_words(a: StemmingAnalyzer) -> Iterable[str]:
+    for item in getattr(a, "items", []):
+        if hasattr(item, "stops"):
+            return item.stops
+    return ()
+
+
+def _live_docnums(searcher: Searcher) -> Iterator[int]:
+    """The numbers of the documents not deleted."""
+    return iter(searcher.reader().all_doc_ids())
