@@ -12,7 +12,7 @@ BUILD := $(BIN)/python -m holdspace.build content -o $(OUTPUT) --log-handler pla
 
 MODERATE := $(BIN)/python -m holdspace.moderate
 
-.PHONY: help html test serve devserver clean publish check lint venv queue show approve reject restore log secret
+.PHONY: help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -23,6 +23,7 @@ help:
 	@echo "make check      lint, type-check, tests, and a build that fails on any warning"
 	@echo "make lint       only the lint and type-check part of make check"
 	@echo "make venv       only create .venv and install the pinned dependencies"
+	@echo "make search Q=\"words\"  search the archive's index (built by make html); author:<name> filters"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
 	@echo ""
 	@echo "Moderation (see moderation/README.md):"
@@ -78,13 +79,17 @@ clean:
 # shell or make expansion of quotes, `$` or backticks in them.
 override ID := $(value ID)
 override REASON := $(value REASON)
-export ID REASON
+override Q := $(value Q)
+export ID REASON Q
 
 queue: $(STAMP)
 	@$(MODERATE) queue
 
 show approve reject restore: $(STAMP)
 	@$(MODERATE) --from-make $@
+
+search: $(STAMP)
+	@$(BIN)/python -m holdspace.searchcli
 
 log: $(STAMP)
 	@$(MODERATE) log

@@ -152,3 +152,47 @@ def pytest_report_header(config: pytest.Config) -> str:
         if found
         else "chromium: missing, so the browser tests are skipped (apt-get install chromium)"
     )
+
+
+@dataclass
+class Demo:
+    output: Path
+    cache: Path
+    report: object
+    warnings: list
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """The demo archive in content/, built once for the whole test run."""
+    import logging
+
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from holdspace.pelican_threads import build_report
+
+    out = tmp_path_factory.mktemp("demo")
+    reports: list = []
+    warnings: list = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            warnings.append(record)
+
+    def receive(sender: object, report: object) -> None:
+        reports.append(report)
+
+    handler = Collect(logging.WARNING)
+    logging.getLogger().addHandler(handler)
+    build_report.connect(receive)
+    try:
+        settings = read_settings(
+            str(ROOT / "pelicanconf.py"),
+            override={"OUTPUT_PATH": str(out / "output"), "HOLDSPACE_CACHE_PATH": str(out / "cache")},
+        )
+        Pelican(settings).run()
+    finally:
+        build_report.disconnect(receive)
+        logging.getLogger().removeHandler(handler)
+    return Demo(out / "output", out / "cache", reports[0], warnings)

@@ -11,6 +11,8 @@ import pytest
 from conftest import chromium_path
 
 pytestmark = pytest.mark.browser
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 
 class Quiet(SimpleHTTPRequestHandler):
@@ -65,3 +67,63 @@ def test_a_thread_page_renders_its_comments_in_the_browser(site, serve):
     dom = dump_dom(f"{base}/t/")
     assert dom.index('id="comment-parent"') < dom.index('id="comment-child"') < dom.index("The child.")
     assert '<form class="comment-form" method="post" action="https://intake.example/c">' in dom
+
+
+def page2_word(demo):
+    """A word found in exactly one document, a comment on page 2 of a thread: (word, that comment's URL)."""
+    from holdspace.searchindex import export
+
+    data = export(str(demo.cache / "search"))
+    df = {term: len(postings) for term, (_, postings) in data.terms.items()}
+    for hit in sorted(data.docs.values(), key=lambda h: h.docnum):
+        if "comment-page-2" in hit.url:
+            words = sorted(
+                w for w in set(hit.text.lower().split()) if w.isalpha() and df.get(data.surface.get(w) or "") == 1
+            )
+            if words:
+                return words[0], hit.url
+    raise AssertionError("no comment on page 2 has a word of its own")
+
+
+def test_searching_in_the_browser_finds_a_comment_on_page_2_and_lands_on_it(demo, serve):
+    from playwright.sync_api import sync_playwright
+
+    word, url = page2_word(demo)
+    base = serve(demo.output)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            requests = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(f"{base}/")
+            page.fill("#site-search-q", word)
+            page.press("#site-search-q", "Enter")
+            page.wait_for_url(f"{base}/search/?q={word}")
+            first = page.locator(".search-results li a").first
+            first.wait_for(timeout=15_000)
+            assert "1 result for" in page.locator("#search-results [role=status]").inner_text()
+            assert page.locator(".search-results mark").first.inner_text().lower().startswith(word[:3])
+            first.click()
+            page.wait_for_url(f"{base}/{url}")
+            anchor = url.split("#")[1]
+            assert page.evaluate("location.hash") == f"#{anchor}"
+            assert page.locator(f"#{anchor}").is_visible()
+            assert page.locator(f"#{anchor}").bounding_box()["y"] < page.viewport_size["height"]
+            assert all(r.startswith(base) or "gravatar.com" in r for r in requests), requests
+        finally:
+            browser.close()
+
+
+def test_the_search_page_says_it_needs_javascript_without_it(demo, serve):
+    from playwright.sync_api import sync_playwright
+
+    base = serve(demo.output)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(java_script_enabled=False).new_page()
+            page.goto(f"{base}/search/?q=therapist")
+            assert "Search runs in your browser and needs JavaScript" in page.inner_text("main")
+        finally:
+            browser.close()

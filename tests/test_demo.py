@@ -1,6 +1,5 @@
 """The demo archive in content/: it builds without a warning and shows what the README promises."""
 
-import logging
 import re
 
 import pytest
@@ -11,41 +10,9 @@ from htmltree import parse
 EMAIL_RE = re.compile(r"^Email:\s*(.+)$", re.MULTILINE | re.IGNORECASE)
 
 
-class Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
-    from holdspace.pelican_threads import build_report
-
-    out = tmp_path_factory.mktemp("demo")
-    reports = []
-
-    def receive(sender, report):
-        reports.append(report)
-
-    handler = Collect()
-    logging.getLogger().addHandler(handler)
-    build_report.connect(receive)
-    try:
-        settings = read_settings(
-            str(ROOT / "pelicanconf.py"),
-            override={"OUTPUT_PATH": str(out / "output"), "HOLDSPACE_CACHE_PATH": str(out / "cache")},
-        )
-        Pelican(settings).run()
-    finally:
-        build_report.disconnect(receive)
-        logging.getLogger().removeHandler(handler)
-    return out / "output", reports[0], handler.records
+def demo(demo):
+    return demo.output, demo.report, demo.warnings
 
 
 def test_the_demo_builds_without_a_warning(demo):

@@ -112,7 +112,7 @@ def test_a_closed_post_shows_its_comments_and_no_form(site):
     site.comment("shut", "c1")
     doc = parse(site.build(COMMENT_INTAKE_URL="https://intake.example/comment").html("shut/index.html"))
     assert doc.by_id("comment-c1") is not None
-    assert doc.find_all("form") == [] and doc.by_id("respond") is None
+    assert doc.find_all("form", class_="comment-form") == [] and doc.by_id("respond") is None
     assert "Comments are closed on this post." in doc.text()
     assert "Jump to reply form" not in doc.text()
     assert doc.find_all("a", **{"data-reply-to": "c1"}) == []
@@ -122,7 +122,7 @@ def test_the_form_posts_to_the_intake_url_and_links_the_guidelines(site):
     site.post("t")
     site.page("guidelines", "Community guidelines")
     doc = parse(site.build(COMMENT_INTAKE_URL="https://intake.example/comment").html("t/index.html"))
-    (form,) = doc.find_all("form")
+    (form,) = doc.find_all("form", class_="comment-form")
     assert form.attrs["action"] == "https://intake.example/comment" and form.attrs["method"] == "post"
     labels = {label.attrs["for"]: label.text() for label in form.find_all("label")}
     assert labels["author"].startswith("First name or pseudonym") and "required" in labels["author"]
@@ -144,7 +144,7 @@ def test_without_an_intake_url_the_page_says_how_to_send_a_comment(site):
     site.post("t", "The Post")
     site.comment("t", "c1", author="Mira")
     doc = parse(site.build(COMMENT_EMAIL="moderators@holdspace.example").html("t/index.html"))
-    assert doc.find_all("form") == []
+    assert doc.find_all("form", class_="comment-form") == []
     assert "To comment, write to the moderators at moderators@holdspace.example" in doc.by_id("respond").text()
     assert doc.find_all("a", href="#respond")[0].text() == "How to join the conversation"
     (reply,) = doc.by_id("comment-c1").find_all("p", class_="reply")[0].find_all("a")
@@ -158,7 +158,7 @@ def test_with_neither_intake_url_nor_email_there_are_no_reply_links(site):
     site.post("t")
     site.comment("t", "c1")
     doc = parse(site.build().html("t/index.html"))
-    assert doc.find_all("p", class_="reply") == [] and doc.find_all("form") == []
+    assert doc.find_all("p", class_="reply") == [] and doc.find_all("form", class_="comment-form") == []
     assert "This site does not take new comments online yet." in doc.by_id("respond").text()
 
 

@@ -55,22 +55,9 @@ def test_author_filter_and_and(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def corpus(demo):
     """A fixed corpus: the demo archive's posts and comments, indexed and exported."""
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
-    from holdspace.pelican_search import documents
-
-    out = tmp_path_factory.mktemp("corpus")
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={"OUTPUT_PATH": str(out / "output"), "HOLDSPACE_CACHE_PATH": str(out / "cache")},
-    )
-    Pelican(settings).run()
-    folder = out / "cache" / "search"
-    assert (out / "output" / "search" / "data" / "manifest.json").exists()
-    return folder, out / "output" / "search" / "data", documents
+    return demo.cache / "search", demo.output / "search" / "data"
 
 
 def queries_from(folder, count=60, seed=7):
@@ -94,7 +81,7 @@ def queries_from(folder, count=60, seed=7):
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run search.js")
 def test_the_browser_ranks_exactly_as_whoosh(corpus, tmp_path):
-    folder, data, _ = corpus
+    folder, data = corpus
     queries = queries_from(folder)
     assert len(queries) >= 50
     expected = [[(h.docnum, h.score) for h in search(str(folder), q, limit=10)] for q in queries]
@@ -111,6 +98,6 @@ def test_the_browser_ranks_exactly_as_whoosh(corpus, tmp_path):
 
 
 def test_the_export_holds_no_email(corpus):
-    _, data, _ = corpus
+    _, data = corpus
     blob = b"".join(p.read_bytes() for p in data.rglob("*.json"))
     assert b"@example." not in blob

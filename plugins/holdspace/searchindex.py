@@ -154,6 +154,10 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
     return stats
 
 
+def index_exists(folder: str) -> bool:
+    return os.path.isdir(folder) and whoosh_index.exists_in(folder)
+
+
 @dataclass(frozen=True)
 class Hit:
     docnum: int
