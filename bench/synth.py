@@ -56,9 +56,8 @@ def body(rng: random.Random) -> str:
         elif kind < 0.2:
             parts.append("\n".join(f"- {sentence(rng)}" for _ in range(rng.randint(2, 4))))
         elif kind < 0.28:
-            parts.append(
-                f"{sentence(rng)} See [this page](https://example.org/{rng.choice(WORDS)}) or https://example.net/{rng.randint(1, 999)}."
-            )
+            link = f"[this page](https://example.org/{rng.choice(WORDS)})"
+            parts.append(f"{sentence(rng)} See {link} or https://example.net/{rng.randint(1, 999)}.")
         else:
             parts.append(paragraph(rng))
     return "\n\n".join(parts)
