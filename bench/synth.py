@@ -32,34 +32,58 @@ WORDS = (
 FILLER = "the a and to of in it is that was for on with my but so as at be this have not".split()
 NAMES = (
     "Mira TPG quietfern Sam Ana owl_at_3am Jo river Kit Ruth Tomasz Lena Priya Dee marigold Wren Pip Hal "
-    "Noor Ben Sonia Ελένη Юлия 美咲 أمل Odile Rae Lou Ash Bea Cal Dot Eli Fay Gus Ida Jem Kai Lia Max Ned "
+    "Ελένη Юлия 美咲 أمل Odile Rae Lou Ash Bea Cal Dot Eli Fay Gus Ida Jem Kai Lia Max Ned "
     "Oli Pat Quin Ros Tam Uma Val Wyn Xan Yas Zoe"
+).split()
+SYLLABLES = (
+    "ba be bi bo ca ce co da de di do fa fe fi ga ge go la le li lo ma me mi mo na ne ni no "
+    "pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi wa we wi"
 ).split()
 
 
-def sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) if rng.random() < 0.55 else rng.choice(FILLER) for _ in range(rng.randint(6, 18))]
+def vocabulary(seed: int, size: int = 6000) -> tuple[list[str], list[float]]:
+    """WORDS and made-up words, with Zipf-like frequencies, as a real archive's vocabulary has."""
+    rng = random.Random(seed * 7919)
+    made = {"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(size)}
+    words = WORDS + sorted(made - set(WORDS))
+    rng.shuffle(words)
+    weights, total = [], 0.0
+    for rank in range(1, len(words) + 1):
+        total += 1 / rank**1.07
+        weights.append(total)
+    return words, weights
+
+
+Vocabulary = tuple[list[str], list[float]]
+
+
+def sentence(rng: random.Random, vocabulary: Vocabulary) -> str:
+    vocab, cumulative = vocabulary
+    words = [
+        rng.choices(vocab, cum_weights=cumulative)[0] if rng.random() < 0.55 else rng.choice(FILLER)
+        for _ in range(rng.randint(6, 18))
+    ]
     text = " ".join(words)
     return text[0].upper() + text[1:] + rng.choice(".!?..")
 
 
-def paragraph(rng: random.Random) -> str:
-    return " ".join(sentence(rng) for _ in range(rng.randint(1, 4)))
+def paragraph(rng: random.Random, vocab: Vocabulary) -> str:
+    return " ".join(sentence(rng, vocab) for _ in range(rng.randint(1, 4)))
 
 
-def body(rng: random.Random) -> str:
+def body(rng: random.Random, vocab: Vocabulary) -> str:
     parts = []
     for _ in range(rng.choices([1, 2, 3, 4, 6], weights=[30, 30, 20, 15, 5])[0]):
         kind = rng.random()
         if kind < 0.12:
-            parts.append("> " + sentence(rng))
+            parts.append("> " + sentence(rng, vocab))
         elif kind < 0.2:
-            parts.append("\n".join(f"- {sentence(rng)}" for _ in range(rng.randint(2, 4))))
+            parts.append("\n".join(f"- {sentence(rng, vocab)}" for _ in range(rng.randint(2, 4))))
         elif kind < 0.28:
             link = f"[this page](https://example.org/{rng.choice(WORDS)})"
-            parts.append(f"{sentence(rng)} See {link} or https://example.net/{rng.randint(1, 999)}.")
+            parts.append(f"{sentence(rng, vocab)} See {link} or https://example.net/{rng.randint(1, 999)}.")
         else:
-            parts.append(paragraph(rng))
+            parts.append(paragraph(rng, vocab))
     return "\n\n".join(parts)
 
 
@@ -70,6 +94,7 @@ def write(path: str, text: str) -> None:
 
 
 def generate(out: str, posts: int, comments: int, queued: int = 0, seed: int = 1) -> dict[str, int]:
+    vocab = vocabulary(seed)
     rng = random.Random(seed)
     start = datetime(2020, 1, 1, 9, 0)
     slugs = [f"post-{i:05d}" for i in range(posts)]
@@ -81,7 +106,7 @@ def generate(out: str, posts: int, comments: int, queued: int = 0, seed: int = 1
             os.path.join(out, "content", "posts", f"{slug}.md"),
             f"Title: {title}\nDate: {date:%Y-%m-%d %H:%M}\nAuthor: {rng.choice(['Sonia', 'Noor', 'Ben'])}\n"
             f"Slug: {slug}\nCategory: {rng.choice(['Therapy', 'Grief', 'Community', 'Self-care'])}\nTags: {tags}\n\n"
-            + "\n\n".join(paragraph(rng) for _ in range(rng.randint(3, 8)))
+            + "\n\n".join(paragraph(rng, vocab) for _ in range(rng.randint(3, 8)))
             + "\n",
         )
     # Comments spread unevenly: some threads are long.
@@ -106,7 +131,7 @@ def generate(out: str, posts: int, comments: int, queued: int = 0, seed: int = 1
         if rng.random() < 0.12:
             headers.append(f"Website: https://example.net/{rng.choice(WORDS)}")
         folder = "moderation/queue" if n >= comments else "content/comments"
-        write(os.path.join(out, folder, slug, f"{cid}.md"), "\n".join(headers) + "\n\n" + body(rng) + "\n")
+        write(os.path.join(out, folder, slug, f"{cid}.md"), "\n".join(headers) + "\n\n" + body(rng, vocab) + "\n")
         if n < comments:
             thread.append((cid, date, depth))
     return {"posts": posts, "comments": comments, "replies": replies, "queued": queued}
