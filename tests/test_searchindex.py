@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conftest import ROOT
+from holdspace.searchexport import write_export
 from holdspace.searchindex import Doc, export, search, update_index
 
 
@@ -101,3 +102,16 @@ def test_the_export_holds_no_email(corpus):
     _, data = corpus
     blob = b"".join(p.read_bytes() for p in data.rglob("*.json"))
     assert b"@example." not in blob
+
+
+def test_a_new_export_leaves_nothing_of_the_old_one(tmp_path):
+    folder, out = str(tmp_path / "ix"), tmp_path / "out" / "data"
+    docs = [doc(i, f"comment {i} about tea") for i in range(4)] + [doc(9, "SECRET-CANARY text")]
+    update_index(folder, docs)
+    write_export(export(folder), str(out))
+    assert any(b"SECRET-CANARY" in p.read_bytes() for p in out.rglob("*.json"))
+    update_index(folder, docs[:4])  # the comment is taken off the site
+    write_export(export(folder), str(out))
+    assert not any(b"SECRET-CANARY" in p.read_bytes() for p in out.rglob("*.json"))
+    assert sorted(p.name for p in (out / "d").iterdir()) == ["0.json", "1.json", "2.json", "3.json"]
+    assert [p.name for p in out.parent.iterdir()] == ["data"]

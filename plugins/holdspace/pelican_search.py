@@ -14,7 +14,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from .plaintext import as_text
-from .searchexport import write_export
+from .searchexport import exported_fingerprint, write_export
 from .searchindex import Doc, export, update_index
 from .settings import holdspace_settings
 
@@ -49,11 +49,16 @@ class SearchGenerator(Generator):
         cache = os.path.join(os.path.dirname(os.path.abspath(self.path)), hs["HOLDSPACE_CACHE_PATH"], "search")
         posts = [*self.context.get("articles", []), *self.context.get("hidden_articles", [])]
         stats = update_index(cache, documents(posts))
-        files = write_export(export(cache), os.path.join(self.output_path, "search", "data"))
+        target = os.path.join(self.output_path, "search", "data")
+        if stats.changed_anything or exported_fingerprint(target) != stats.fingerprint:
+            files = write_export(export(cache), target, stats.fingerprint)
+            exported = f"{files['documents']} documents exported"
+        else:
+            exported = "the export in output/ is up to date"
         logger.info(
-            "Holdspace search: %d added, %d changed, %d removed, %d unchanged%s; %d documents exported in %.1f s",
+            "Holdspace search: %d added, %d changed, %d removed, %d unchanged%s; %s (%.1f s)",
             stats.added, stats.changed, stats.removed, stats.unchanged, " (rebuilt)" if stats.rebuilt else "",
-            files["documents"], time.perf_counter() - start,
+            exported, time.perf_counter() - start,
         )  # fmt: skip
 
 

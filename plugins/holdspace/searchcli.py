@@ -18,7 +18,7 @@ from .settings import holdspace_settings
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="search", description="Search the archive's index.")
-    parser.add_argument("query", nargs="*", help='words (all must appear); author:<name> filters')
+    parser.add_argument("query", nargs="*", help="words (all must appear); author:<name> filters")
     parser.add_argument("--settings", default="pelicanconf.py")
     parser.add_argument("--root", default=".")
     parser.add_argument("--limit", type=int, default=10)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from typing import Any
 
 from .searchindex import K1, B, Export
@@ -62,8 +64,41 @@ def bucket_of(key: str, prefixes: set[str] | dict[str, int]) -> str:
     return ""
 
 
-def write_export(data: Export, folder: str) -> dict[str, int]:
-    """Write the files under ``folder``; return counts and bytes, for the build's report."""
+def exported_fingerprint(folder: str) -> str | None:
+    """The fingerprint of the index the files in ``folder`` were exported from."""
+    try:
+        with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as f:
+            return str(json.load(f).get("fingerprint"))
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def write_export(data: Export, folder: str, fingerprint: str = "") -> dict[str, int]:
+    """Replace ``folder`` with the files of ``data``; return counts and bytes, for the build's report.
+
+    The files are written to a new folder beside it that then takes its place, so no
+    file of an earlier export survives: a comment taken off the site leaves no text here.
+    """
+    parent = os.path.dirname(os.path.abspath(folder))
+    os.makedirs(parent, exist_ok=True)
+    fresh = tempfile.mkdtemp(prefix=".search-data-", dir=parent)
+    try:
+        counts = _write_all(data, fresh, fingerprint)
+        os.chmod(fresh, 0o755)
+        old = None
+        if os.path.exists(folder):
+            old = tempfile.mkdtemp(prefix=".search-old-", dir=parent)
+            os.rename(folder, os.path.join(old, "data"))
+        os.rename(fresh, folder)
+        if old:
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return counts
+
+
+def _write_all(data: Export, folder: str, fingerprint: str) -> dict[str, int]:
     terms: dict[str, list[Any]] = {}
     for term, (idf, postings) in data.terms.items():
         gaps, last = [], 0
@@ -100,7 +135,7 @@ def write_export(data: Export, folder: str) -> dict[str, int]:
         written += _write(os.path.join(folder, "a", f"{number}.json"), names)
     manifest = {"format": FORMAT, "n": data.doc_count, "avgfl": data.avg_length, "B": B, "K1": K1,
                 "buckets": prefixes, "maxPrefix": MAX_PREFIX, "stop": sorted(data.stop_words),
-                "authorFiles": AUTHOR_FILES}  # fmt: skip
+                "authorFiles": AUTHOR_FILES, "fingerprint": fingerprint}  # fmt: skip
     written += _write(os.path.join(folder, "manifest.json"), manifest)
     return {"documents": len(data.docs), "terms": len(terms), "buckets": len(prefixes), "bytes": written}
 

@@ -91,12 +91,20 @@ class UpdateStats:
     removed: int = 0
     unchanged: int = 0
     rebuilt: bool = False
+    fingerprint: str = ""  # of every document's digest: equal fingerprints, equal indexes
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.rebuilt)
 
 
 def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
     """Make the index in ``folder`` hold exactly ``docs``, writing only what changed."""
     wanted = {doc.id: doc for doc in docs}
-    stats = UpdateStats()
+    digests = {doc_id: doc.digest() for doc_id, doc in wanted.items()}
+    stats = UpdateStats(
+        fingerprint=hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(digests.items())).encode()).hexdigest()
+    )
     signature = _signature()
     version_path = os.path.join(folder, VERSION_FILE)
     try:
@@ -121,7 +129,7 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
             writer.delete_by_term("id", doc_id)
             stats.removed += 1
         for doc_id, doc in wanted.items():
-            digest = doc.digest()
+            digest = digests[doc_id]
             if have.get(doc_id) == digest:
                 stats.unchanged += 1
                 continue
@@ -243,15 +251,13 @@ def export(folder: str) -> Export:
                 if word not in surface:
                     stemmed = [t.text for t in a(word)]
                     surface[word] = stemmed[0] if stemmed else None
+        # Field lengths as the scorer reads them (stored as a byte, so rounded): once per document.
+        lengths = {docnum: searcher.doc_field_length(docnum, "content", 1) for docnum in docs}
         terms: dict[str, tuple[float, list[Posting]]] = {}
         for raw in searcher.lexicon("content"):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             matcher = searcher.postings("content", term)
-            postings = []
-            while matcher.is_active():
-                docnum = matcher.id()
-                postings.append(Posting(docnum, matcher.weight(), searcher.doc_field_length(docnum, "content", 1)))
-                matcher.next()
+            postings = [Posting(docnum, weight, lengths[docnum]) for docnum, weight in matcher.items_as("weight")]
             if postings:
                 terms[term] = (searcher.idf("content", term), postings)
         return Export(
