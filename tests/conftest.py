@@ -135,14 +135,19 @@ def chromium_path() -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    browser_tests = [item for item in items if "browser" in item.keywords]
-    if not browser_tests or chromium_path():
-        return
-    if os.environ.get("CI"):
-        raise pytest.UsageError("CI: Chromium is missing; .ci/run should have installed it (apt-get install chromium)")
-    skip = pytest.mark.skip(reason="Chromium is not installed: browser tests skipped (apt-get install chromium)")
-    for item in browser_tests:
-        item.add_marker(skip)
+    """Browser tests need Chromium, parity tests Node.js: where one is missing, its tests are
+    skipped with one line; in CI (CI set) a missing one is an error, since .ci/run installs both."""
+    needs = {"browser": ("Chromium", chromium_path(), "apt-get install chromium"),
+             "node": ("Node.js", shutil.which("node"), "apt-get install nodejs")}  # fmt: skip
+    for marker, (name, found, install) in needs.items():
+        tests = [item for item in items if marker in item.keywords]
+        if not tests or found:
+            continue
+        if os.environ.get("CI"):
+            raise pytest.UsageError(f"CI: {name} is missing; .ci/run should have installed it ({install})")
+        skip = pytest.mark.skip(reason=f"{name} is not installed: its tests skipped ({install})")
+        for item in tests:
+            item.add_marker(skip)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -2,7 +2,6 @@
 
 import json
 import random
-import shutil
 import subprocess
 from datetime import UTC, datetime
 
@@ -80,7 +79,7 @@ def queries_from(folder, count=60, seed=7):
     return queries
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run search.js")
+@pytest.mark.node
 def test_the_browser_ranks_exactly_as_whoosh(corpus, tmp_path):
     folder, data = corpus
     queries = queries_from(folder)
