@@ -211,17 +211,17 @@ def main() -> None:
     print("| --- | --- | --- |")
     print(
         f"| index build, full | {search_seconds(full_line):.1f} s (whole site build {full_total:.1f} s) | {pagefind_seconds:.1f} s (on the built site) |"
-    )  # noqa: E501
+    )
     print(
         f"| index build, one comment changed | {search_seconds(incr_line):.1f} s | {pagefind_seconds:.1f} s (no incremental mode) |"
-    )  # noqa: E501
+    )
     print(f"| index on disk | {index_files} files, {index_bytes / 2**20:.1f} MB (Whoosh, cache) | - |")
     print(
         f"| files served | {export_files} files, {export_bytes / 2**20:.1f} MB | {pf_files} files, {pf_bytes / 2**20:.1f} MB |"
-    )  # noqa: E501
+    )
     print(
         f"| term shards (gzip) | {len(shard_gz)}, median {kb(statistics.median(shard_gz))}, largest {kb(shard_gz[-1])} | - |"
-    )  # noqa: E501
+    )
     print(f"| first search extra (gzip) | {kb(ours['first'])} | {kb(theirs['first'])} |")
     print(f"| bytes per query, median (gzip) | {kb(ours['median'])} | {kb(theirs['median'])} |")
     print(f"| bytes per query, 90th percentile | {kb(ours['p90'])} | {kb(theirs['p90'])} |")
