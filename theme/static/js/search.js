@@ -74,20 +74,23 @@
   };
 
   // The indexed terms of the query's words (null: a word the archive never uses).
+  // The buckets of all the words are fetched at once.
   Searcher.prototype.terms = async function (words) {
     var m = await this.manifest();
+    var list = [];
+    words.forEach(function (w) {
+      tokens(w).forEach(function (t) {
+        if (Array.from(t).length >= MIN_SIZE && !m.stopSet.has(t)) list.push(t);
+      });
+    });
+    var self = this;
+    var buckets = await Promise.all(list.map(function (word) { return self.bucket(word); }));
     var terms = [];
-    for (var i = 0; i < words.length; i++) {
-      var list = tokens(words[i]);
-      for (var j = 0; j < list.length; j++) {
-        var word = list[j];
-        if (Array.from(word).length < MIN_SIZE || m.stopSet.has(word)) continue;
-        var bucket = await this.bucket(word);
-        var term = bucket.w[word];
-        if (term === 0) continue;
-        if (term === undefined) return null;
-        terms.push(term);
-      }
+    for (var i = 0; i < list.length; i++) {
+      var term = buckets[i].w[list[i]];
+      if (term === 0) continue;
+      if (term === undefined) return null;
+      terms.push(term);
     }
     return terms;
   };
@@ -116,12 +119,9 @@
     }
     var terms = await this.terms(parsed.words);
     if (terms === null || (parsed.words.length && !terms.length)) return [];
-    var lists = [];
-    for (var i = 0; i < terms.length; i++) {
-      var p = await this.postings(terms[i]);
-      if (!p) return [];
-      lists.push(p);
-    }
+    var self = this;
+    var lists = await Promise.all(terms.map(function (t) { return self.postings(t); }));
+    if (lists.some(function (p) { return !p; })) return [];
     var hits = [];
     if (!lists.length) {
       if (!allowed) return [];
@@ -206,8 +206,9 @@
       status.textContent = hits.length ? hits.length + (hits.length === 20 ? "+" : "") + " result" +
         (hits.length === 1 ? "" : "s") + " for “" + query + "”" : "Nothing found for “" + query + "”.";
       var list = el("ol", { "class": "search-results" });
+      var docs = await Promise.all(hits.map(function (h) { return searcher.doc(h.docnum); }));
       for (var i = 0; i < hits.length; i++) {
-        var d = await searcher.doc(hits[i].docnum);
+        var d = docs[i];
         var li = el("li");
         var h = el("h2");
         var a = el("a", { href: form.getAttribute("data-site") + d.u }, d.t);
