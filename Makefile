@@ -12,7 +12,7 @@ BUILD := $(BIN)/python -m holdspace.build content -o $(OUTPUT) --log-handler pla
 
 MODERATE := $(BIN)/python -m holdspace.moderate
 
-.PHONY: help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search
+.PHONY: help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -24,6 +24,7 @@ help:
 	@echo "make lint       only the lint and type-check part of make check"
 	@echo "make venv       only create .venv and install the pinned dependencies"
 	@echo "make search Q=\"words\"  search the archive's index (built by make html); author:<name> filters"
+	@echo "make bench-search  the search benchmark against Pagefind (bench/README.md; takes minutes)"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
 	@echo ""
 	@echo "Moderation (see moderation/README.md):"
@@ -90,6 +91,10 @@ show approve reject restore: $(STAMP)
 
 search: $(STAMP)
 	@$(BIN)/python -m holdspace.searchcli
+
+# Benchmarks (bench/README.md): minutes, not seconds; never part of make test.
+bench-search: $(STAMP)
+	$(BIN)/python bench/search_bench.py
 
 log: $(STAMP)
 	@$(MODERATE) log
