@@ -1,5 +1,5 @@
 from holdspace.searchcli import main
-from holdspace.searchindex import export
+from holdspace.searchindex import export, query_terms
 
 
 def test_make_search_prints_ranked_results_with_urls(demo, capsys):
@@ -18,11 +18,7 @@ def test_a_word_of_a_comment_on_page_2_finds_it(demo, capsys):
     for hit in data.docs.values():
         if "comment-page-2" not in hit.url:
             continue
-        unique = sorted(
-            w
-            for w in set(hit.text.lower().split())
-            if w.isalpha() and data.surface.get(w) and df.get(data.surface[w]) == 1
-        )
+        unique = sorted(w for w in set(hit.text.lower().split()) if w.isalpha() and unique_term(w, df))
         if unique:
             break
     main(["--index", str(demo.cache / "search"), unique[0]])
@@ -41,3 +37,9 @@ def test_nothing_found_and_no_query(demo, capsys):
 def test_without_an_index_it_says_to_build(tmp_path, capsys):
     assert main(["--index", str(tmp_path / "none"), "word"]) == 2
     assert "build the site first: make html" in capsys.readouterr().err
+
+
+def unique_term(word, df):
+    """The word is one term, found in exactly one document."""
+    terms = query_terms([word])
+    return len(terms) == 1 and df.get(terms[0]) == 1

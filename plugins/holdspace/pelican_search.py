@@ -14,7 +14,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from .plaintext import as_text
-from .searchexport import exported_fingerprint, write_export
+from .searchexport import is_current, write_export
 from .searchindex import Doc, export, update_index
 from .settings import holdspace_settings
 
@@ -47,10 +47,10 @@ class SearchGenerator(Generator):
         start = time.perf_counter()
         hs = holdspace_settings(self.settings)
         cache = os.path.join(os.path.dirname(os.path.abspath(self.path)), hs["HOLDSPACE_CACHE_PATH"], "search")
-        posts = [*self.context.get("articles", []), *self.context.get("hidden_articles", [])]
+        posts = list(self.context.get("articles", []))  # hidden posts stay out of search
         stats = update_index(cache, documents(posts))
         target = os.path.join(self.output_path, "search", "data")
-        if stats.changed_anything or exported_fingerprint(target) != stats.fingerprint:
+        if stats.changed_anything or not is_current(target, stats.fingerprint):
             files = write_export(export(cache), target, stats.fingerprint)
             exported = f"{files['documents']} documents exported"
         else:

@@ -10,10 +10,20 @@ import argparse
 import os
 import runpy
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 from .searchindex import index_exists, search
 from .settings import holdspace_settings
+
+
+def printable(text: str) -> str:
+    """Commenters' text for a terminal: control characters (escape sequences) and
+    direction overrides shown as '?'."""
+    return "".join("?" if unicodedata.category(ch) == "Cc" or ch in BIDI else ch for ch in text)
+
+
+BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,21 +40,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     settings = runpy.run_path(os.path.join(args.root, args.settings))
     hs = holdspace_settings(settings)
-    folder = args.index or os.path.join(args.root, hs["HOLDSPACE_CACHE_PATH"], "search")
+    content = os.path.join(args.root, str(settings.get("PATH", "content")))  # as the build: from PATH's parent
+    folder = args.index or os.path.join(os.path.dirname(os.path.abspath(content)), hs["HOLDSPACE_CACHE_PATH"], "search")
     if not index_exists(folder):
         print(f"no search index in {folder}; build the site first: make html", file=sys.stderr)
         return 2
     site = str(settings.get("SITEURL") or "").rstrip("/")
-    hits = search(folder, query, limit=args.limit)
+    hits = search(folder, query, limit=args.limit + 1)
     if not hits:
         print(f"Nothing found for {query!r}.")
         return 0
-    print(f"{len(hits)} result(s) for {query!r}, best first:")
+    more = len(hits) > args.limit
+    hits = hits[: args.limit]
+    print(f"{'The best ' if more else ''}{len(hits)} result(s) for {query!r}{', of more' if more else ''}, best first:")
     for number, hit in enumerate(hits, start=1):
         kind = "comment by" if hit.kind == "comment" else "post by"
-        print(f"\n{number:2}. {hit.title} ({kind} {hit.author}, {hit.date:%Y-%m-%d}), score {hit.score:.2f}")
+        print(f"\n{number:2}. {printable(hit.title)} ({kind} {printable(hit.author)}, {hit.date:%Y-%m-%d}), "
+              f"score {hit.score:.2f}")  # fmt: skip
         print(f"    {site}/{hit.url}")
-        text = " ".join(hit.text.split())
+        text = printable(" ".join(hit.text.split()))
         print(f"    {text[:150]}{'…' if len(text) > 150 else ''}")
     return 0
 

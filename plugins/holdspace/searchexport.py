@@ -1,13 +1,14 @@
 """The search index as static files, so a browser can rank exactly as Whoosh does.
 
     search/data/manifest.json     doc count, average length, BM25F's B and K1, the buckets
-    search/data/s/<n>.json        one bucket of words: surface word -> term, and
-                                  term -> [idf, docnum gaps, weights, lengths]
+    search/data/s/<n>.json        one bucket of terms: term -> [idf, docnum gaps, weights, lengths]
     search/data/d/<docnum>.json   what a result shows: title, pseudonym, date, URL, text
     search/data/a/<n>.json        pseudonym -> docnums, for author: filters (by a hash of the name)
 
-Words and terms are bucketed by prefix, a bucket split further while it is
-large, so a query fetches only the few small files its words need.
+Terms are bucketed by prefix, a bucket split further while it is large, so a
+query fetches only the few small files its words need. search.js analyses the
+query as Whoosh does (its own copy of Whoosh's Porter stemmer), so no word list
+is needed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from .searchindex import K1, B, Export
 
-FORMAT = 1
+FORMAT = 2
 BUCKET_BYTES = 12_000  # split a bucket above this many bytes of JSON
 MAX_PREFIX = 6
 
@@ -64,16 +65,26 @@ def bucket_of(key: str, prefixes: set[str] | dict[str, int]) -> str:
     return ""
 
 
-def exported_fingerprint(folder: str) -> str | None:
-    """The fingerprint of the index the files in ``folder`` were exported from."""
+def fingerprint(index_fingerprint: str) -> str:
+    """The export's fingerprint: the index's, and this module's format and settings."""
+    return f"{index_fingerprint}/{FORMAT}/{BUCKET_BYTES}/{MAX_PREFIX}/{AUTHOR_FILES}"
+
+
+def is_current(folder: str, index_fingerprint: str) -> bool:
+    """Do the files in ``folder`` hold, whole, the export of this index by this code?"""
     try:
         with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as f:
-            return str(json.load(f).get("fingerprint"))
-    except (OSError, ValueError, AttributeError):
-        return None
+            manifest = json.load(f)
+        return (
+            manifest.get("fingerprint") == fingerprint(index_fingerprint)
+            and len(os.listdir(os.path.join(folder, "s"))) == len(manifest["buckets"])
+            and len(os.listdir(os.path.join(folder, "d"))) == manifest["n"]
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
 
 
-def write_export(data: Export, folder: str, fingerprint: str = "") -> dict[str, int]:
+def write_export(data: Export, folder: str, index_fingerprint: str = "") -> dict[str, int]:
     """Replace ``folder`` with the files of ``data``; return counts and bytes, for the build's report.
 
     The files are written to a new folder beside it that then takes its place, so no
@@ -83,7 +94,7 @@ def write_export(data: Export, folder: str, fingerprint: str = "") -> dict[str, 
     os.makedirs(parent, exist_ok=True)
     fresh = tempfile.mkdtemp(prefix=".search-data-", dir=parent)
     try:
-        counts = _write_all(data, fresh, fingerprint)
+        counts = _write_all(data, fresh, index_fingerprint)
         os.chmod(fresh, 0o755)
         old = None
         if os.path.exists(folder):
@@ -98,7 +109,7 @@ def write_export(data: Export, folder: str, fingerprint: str = "") -> dict[str, 
     return counts
 
 
-def _write_all(data: Export, folder: str, fingerprint: str) -> dict[str, int]:
+def _write_all(data: Export, folder: str, index_fingerprint: str) -> dict[str, int]:
     terms: dict[str, list[Any]] = {}
     for term, (idf, postings) in data.terms.items():
         gaps, last = [], 0
@@ -107,15 +118,11 @@ def _write_all(data: Export, folder: str, fingerprint: str) -> dict[str, int]:
             last = p.docnum
         terms[term] = [idf, gaps, [_num(p.weight) for p in postings], [_num(p.length) for p in postings]]
     sizes: dict[str, int] = {}
-    for word, term in data.surface.items():
-        sizes[word] = sizes.get(word, 0) + len(word) + len(term or "") + 6
     for term, entry in terms.items():
         sizes[term] = sizes.get(term, 0) + len(json.dumps(entry, separators=(",", ":"))) + len(term)
     prefixes = bucket_prefixes(sizes)
     index = {p: i for i, p in enumerate(prefixes)}
-    buckets: list[dict[str, dict[str, Any]]] = [{"w": {}, "t": {}} for _ in prefixes]
-    for word, term in data.surface.items():
-        buckets[index[bucket_of(word, index)]]["w"][word] = term or 0
+    buckets: list[dict[str, dict[str, Any]]] = [{"t": {}} for _ in prefixes]
     for term, entry in terms.items():
         buckets[index[bucket_of(term, index)]]["t"][term] = entry
 
@@ -135,7 +142,7 @@ def _write_all(data: Export, folder: str, fingerprint: str) -> dict[str, int]:
         written += _write(os.path.join(folder, "a", f"{number}.json"), names)
     manifest = {"format": FORMAT, "n": data.doc_count, "avgfl": data.avg_length, "B": B, "K1": K1,
                 "buckets": prefixes, "maxPrefix": MAX_PREFIX, "stop": sorted(data.stop_words),
-                "authorFiles": AUTHOR_FILES, "fingerprint": fingerprint}  # fmt: skip
+                "authorFiles": AUTHOR_FILES, "fingerprint": fingerprint(index_fingerprint)}  # fmt: skip
     written += _write(os.path.join(folder, "manifest.json"), manifest)
     return {"documents": len(data.docs), "terms": len(terms), "buckets": len(prefixes), "bytes": written}
 

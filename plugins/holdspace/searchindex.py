@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -24,8 +26,6 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Every, Term
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
-
-from .pseudonyms import fold
 
 B, K1 = 0.75, 1.2  # BM25F's parameters, here and in the browser's search.js
 VERSION_FILE = "holdspace-index.json"
@@ -43,7 +43,7 @@ def schema() -> Schema:
         kind=ID(stored=True),  # "post" or "comment"
         title=STORED,
         author=STORED,
-        author_key=ID,  # the folded pseudonym, for author: filters
+        author_key=ID,  # author_key(pseudonym), for author: filters
         content=TEXT(analyzer=analyzer()),  # the words searched and scored
         text=STORED,  # plain text, for snippets
         date=DATETIME(stored=True),
@@ -54,14 +54,25 @@ def schema() -> Schema:
     )
 
 
+def _describe(value: object) -> object:
+    """A value of an analyzer's settings, the same from one run to the next."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    if isinstance(value, re.Pattern):
+        return value.pattern
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+    return repr(value)
+
+
 def _signature() -> str:
-    """What the index was built with: a change rebuilds it. (Changing the analyzer's
-    parameters in this module means raising SCHEMA_VERSION.)"""
-    a = analyzer()
-    chain = [type(item).__name__ for item in getattr(a, "items", [a])]
-    return json.dumps(
-        {"schema": SCHEMA_VERSION, "whoosh": whoosh_version(), "fields": sorted(schema().names()), "analyzer": chain}
-    )
+    """What the index was built with, analyzer settings and field types included: a change rebuilds it."""
+    chain = [
+        [type(item).__name__, {k: _describe(v) for k, v in sorted(vars(item).items()) if not k.startswith("_")}]
+        for item in getattr(analyzer(), "items", [analyzer()])
+    ]
+    fields = {name: type(field).__name__ for name, field in schema().items()}
+    return json.dumps({"schema": SCHEMA_VERSION, "whoosh": whoosh_version(), "fields": fields, "analyzer": chain})
 
 
 @dataclass(frozen=True)
@@ -143,7 +154,7 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
                 kind=doc.kind,
                 title=doc.title,
                 author=doc.author,
-                author_key=fold(doc.author),
+                author_key=author_key(doc.author),
                 content=doc.content(),
                 text=doc.text,
                 date=doc.date,
@@ -179,15 +190,24 @@ class Hit:
     text: str
 
 
+AUTHOR_RE = re.compile(r'(?:^|\s)author:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
+
+
+def author_key(name: str) -> str:
+    """A pseudonym as author: filters match it: NFKC, lower-cased, spaces collapsed
+    (search.js does the same; Python's lower() and JavaScript's toLowerCase() agree)."""
+    return " ".join(unicodedata.normalize("NFKC", name).lower().split())
+
+
 def parse_query(query: str) -> tuple[list[str], str | None]:
-    """(words, author) of a reader's query: words mean AND; ``author:<name>`` filters."""
-    words, author = [], None
-    for part in query.split():
-        if part.lower().startswith("author:") and len(part) > len("author:"):
-            author = part[len("author:") :]
-        else:
-            words.append(part)
-    return words, author
+    """(words, author) of a reader's query: words mean AND; ``author:Name`` or
+    ``author:"Two words"`` filters."""
+    author = None
+    match = AUTHOR_RE.search(query)
+    if match and (match.group(1) or match.group(2)):
+        author = (match.group(1) if match.group(1) is not None else match.group(2)).strip() or None
+        query = query[: match.start()] + " " + query[match.end() :]
+    return query.split(), author
 
 
 def query_terms(words: Iterable[str]) -> list[str]:
@@ -200,12 +220,12 @@ def search(folder: str, query: str, limit: int = 10) -> list[Hit]:
     """Whoosh's own ranking of ``query``: BM25F over the content field, ties by document number."""
     words, author = parse_query(query)
     terms = query_terms(words)
+    if (words and not terms) or (not words and not author):
+        return []  # only stop words, or nothing at all
     ix = whoosh_index.open_dir(folder)
     with ix.searcher(weighting=BM25F(B=B, K1=K1)) as searcher:
-        if words and not terms:
-            return []  # only stop words
         q = And([Term("content", t) for t in terms]) if terms else Every()
-        flt = Term("author_key", fold(author)) if author else None
+        flt = Term("author_key", author_key(author)) if author else None
         results = searcher.search(q, limit=limit, filter=flt)
         return [_hit(searcher, r.docnum, r.score or 0.0) for r in results]
 
@@ -228,7 +248,6 @@ class Export:
 
     doc_count: int
     avg_length: float
-    surface: dict[str, str | None]  # each word of the archive, lower-cased -> its term (None: a stop word)
     terms: dict[str, tuple[float, list[Posting]]]  # term -> (idf, postings)
     docs: dict[int, Hit]
     authors: dict[str, list[int]]  # folded pseudonym -> docnums
@@ -238,19 +257,11 @@ class Export:
 def export(folder: str) -> Export:
     ix = whoosh_index.open_dir(folder)
     a = analyzer()
-    tokenizer = a.items[0] if hasattr(a, "items") else None
     with ix.searcher(weighting=BM25F(B=B, K1=K1)) as searcher:
         docs = {docnum: _hit(searcher, docnum, 0.0) for docnum in _live_docnums(searcher)}
-        surface: dict[str, str | None] = {}
         authors: dict[str, list[int]] = {}
         for docnum, hit in docs.items():
-            authors.setdefault(fold(hit.author), []).append(docnum)
-            text = f"{hit.title}\n{hit.text}" if hit.kind == "post" else hit.text
-            for token in tokenizer(text) if tokenizer else []:
-                word = token.text.lower()
-                if word not in surface:
-                    stemmed = [t.text for t in a(word)]
-                    surface[word] = stemmed[0] if stemmed else None
+            authors.setdefault(author_key(hit.author), []).append(docnum)
         # Field lengths as the scorer reads them (stored as a byte, so rounded): once per document.
         lengths = {docnum: searcher.doc_field_length(docnum, "content", 1) for docnum in docs}
         terms: dict[str, tuple[float, list[Posting]]] = {}
@@ -263,7 +274,6 @@ def export(folder: str) -> Export:
         return Export(
             doc_count=searcher.doc_count(),
             avg_length=searcher.avg_field_length("content") or 1,
-            surface=surface,
             terms=terms,
             docs=docs,
             authors=authors,

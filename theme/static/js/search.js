@@ -12,20 +12,98 @@
     return (text.match(TOKEN) || []).map(function (t) { return t.toLowerCase(); });
   }
 
-  function parseQuery(query) {
-    var words = [], author = null;
-    query.split(/\s+/).forEach(function (part) {
-      if (!part) return;
-      if (part.toLowerCase().indexOf("author:") === 0 && part.length > 7) author = part.slice(7);
-      else words.push(part);
-    });
-    return { words: words, author: author };
+  // Whoosh's Porter stemmer (whoosh.lang.porter.stem), ported line by line, its
+  // quirks included (its step 1b "double consonant" and "at|bl|iz" tests match
+  // only a whole two-letter word, so "padding" stems to "padd"). Strings are
+  // handled as code points, as Python does.
+  var STEP2 = { ational: "ate", tional: "tion", enci: "ence", anci: "ance", izer: "ize", bli: "ble", alli: "al",
+    entli: "ent", eli: "e", ousli: "ous", ization: "ize", ation: "ate", ator: "ate", alism: "al", iveness: "ive",
+    fulness: "ful", ousness: "ous", aliti: "al", iviti: "ive", biliti: "ble", logi: "log" };
+  var STEP3 = { icate: "ic", ative: "", alize: "al", iciti: "ic", ical: "ic", ful: "", ness: "" };
+  var C_SEQ = "[^aeiouy]+", V_SEQ = "[aeiou]+", VOWEL = "[aeiouy]";
+  var MGR0 = new RegExp("^(" + C_SEQ + ")?" + V_SEQ + C_SEQ, "u");
+  var MEQ1 = new RegExp("^(" + C_SEQ + ")?" + V_SEQ + C_SEQ + "(" + V_SEQ + ")?$", "u");
+  var MGR1 = new RegExp("^(" + C_SEQ + ")?" + V_SEQ + C_SEQ + V_SEQ + C_SEQ, "u");
+  var S_V = new RegExp("^(" + C_SEQ + ")?" + VOWEL, "u");
+  var C_V = new RegExp("^" + C_SEQ + VOWEL + "[^aeiouwxy]$", "u");
+  var ED_ING = /^([\s\S]*)(ed|ing)$/u;
+  var AT_BL_IZ = /^(at|bl|iz)$/u;
+  var STEP1B = /^([^aeiouylsz])\1$/u;
+  var RE2 = new RegExp("^([\\s\\S]+?)(" + Object.keys(STEP2).join("|") + ")$", "u");
+  var RE3 = new RegExp("^([\\s\\S]+?)(" + Object.keys(STEP3).join("|") + ")$", "u");
+  var RE4_1 = /^([\s\S]+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$/u;
+  var RE4_2 = /^([\s\S]+?)(s|t)(ion)$/u;
+  var RE5 = /^([\s\S]+?)e$/u;
+
+  function drop(w, n) { var cp = Array.from(w); return cp.slice(0, cp.length - n).join(""); }
+  function ends(w, s) { return w.slice(-s.length) === s && w.length >= s.length; }
+
+  function stem(w) {
+    var cp = Array.from(w);
+    if (cp.length < 3) return w;
+    var firstIsY = cp[0] === "y";
+    if (firstIsY) w = "Y" + cp.slice(1).join("");
+    if (ends(w, "s")) {
+      if (ends(w, "sses")) w = drop(w, 2);
+      else if (ends(w, "ies")) w = drop(w, 2);
+      else { var c2 = Array.from(w); if (c2[c2.length - 2] !== "s") w = drop(w, 1); }
+    }
+    var m, st;
+    if (ends(w, "eed")) {
+      if (MGR0.test(drop(w, 3))) w = drop(w, 1);
+    } else if ((m = ED_ING.exec(w))) {
+      st = m[1];
+      if (S_V.test(st)) {
+        w = st;
+        if (AT_BL_IZ.test(w)) w += "e";
+        else if (STEP1B.test(w)) w = drop(w, 1);
+        else if (C_V.test(w)) w += "e";
+      }
+    }
+    if (ends(w, "y")) {
+      st = drop(w, 1);
+      if (S_V.test(st)) w = st + "i";
+    }
+    if ((m = RE2.exec(w)) && MGR0.test(m[1])) w = m[1] + STEP2[m[2]];
+    if ((m = RE3.exec(w)) && MGR0.test(m[1])) w = m[1] + STEP3[m[2]];
+    if ((m = RE4_1.exec(w))) {
+      if (MGR1.test(m[1])) w = m[1];
+    } else if ((m = RE4_2.exec(w))) {
+      st = m[1] + m[2];
+      if (MGR1.test(st)) w = st;
+    }
+    if ((m = RE5.exec(w))) {
+      st = m[1];
+      if (MGR1.test(st) || (MEQ1.test(st) && !C_V.test(st))) w = st;
+    }
+    if (ends(w, "ll") && MGR1.test(w)) w = drop(w, 1);
+    if (firstIsY) w = "y" + Array.from(w).slice(1).join("");
+    return w;
   }
 
-  // Case, width and spacing folded, as holdspace.pseudonyms.fold does.
-  function fold(name) {
-    return name.normalize("NFKC").toLowerCase().replace(/ß/g, "ss").replace(/ς/g, "σ")
-      .split(/\s+/).filter(Boolean).join(" ");
+  // The content field's analyzer: Whoosh's StemmingAnalyzer (tokenize, lower-case,
+  // drop stop words and one-letter words, stem).
+  function analyze(text, stop) {
+    return tokens(text).filter(function (t) {
+      return Array.from(t).length >= MIN_SIZE && !stop.has(t);
+    }).map(stem);
+  }
+
+  // Words mean AND; author:Name or author:"Two words" filters (as searchindex.parse_query).
+  var AUTHOR = /(?:^|\s)author:(?:"([^"]*)"|(\S+))/i;
+  function parseQuery(query) {
+    var author = null, m = AUTHOR.exec(query);
+    if (m && (m[1] || m[2])) {
+      author = (m[1] !== undefined ? m[1] : m[2]).trim() || null;
+      query = query.slice(0, m.index) + " " + query.slice(m.index + m[0].length);
+    }
+    return { words: query.split(/\s+/).filter(Boolean), author: author };
+  }
+
+  // A pseudonym as the index keys it: NFKC, lower-cased, spaces collapsed
+  // (holdspace.searchindex.author_key; lower-casing is the same in both languages).
+  function authorKey(name) {
+    return name.normalize("NFKC").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
   }
 
   // FNV-1a of the UTF-8 bytes, as holdspace.searchexport.author_bucket.
@@ -73,26 +151,11 @@
     return { w: {}, t: {} };
   };
 
-  // The indexed terms of the query's words (null: a word the archive never uses).
-  // The buckets of all the words are fetched at once.
+  // The indexed terms of the query's words, analysed here exactly as Whoosh
+  // analysed the archive.
   Searcher.prototype.terms = async function (words) {
     var m = await this.manifest();
-    var list = [];
-    words.forEach(function (w) {
-      tokens(w).forEach(function (t) {
-        if (Array.from(t).length >= MIN_SIZE && !m.stopSet.has(t)) list.push(t);
-      });
-    });
-    var self = this;
-    var buckets = await Promise.all(list.map(function (word) { return self.bucket(word); }));
-    var terms = [];
-    for (var i = 0; i < list.length; i++) {
-      var term = buckets[i].w[list[i]];
-      if (term === 0) continue;
-      if (term === undefined) return null;
-      terms.push(term);
-    }
-    return terms;
+    return analyze(words.join(" "), m.stopSet);
   };
 
   Searcher.prototype.postings = async function (term) {
@@ -113,19 +176,19 @@
     var parsed = parseQuery(query);
     var allowed = null;
     if (parsed.author) {
-      var folded = fold(parsed.author);
+      var folded = authorKey(parsed.author);
       var names = await this.get("a/" + authorBucket(folded, m.authorFiles) + ".json").catch(function () { return {}; });
       allowed = new Set(names[folded] || []);
     }
     var terms = await this.terms(parsed.words);
-    if (terms === null || (parsed.words.length && !terms.length)) return [];
+    if (parsed.words.length && !terms.length) return [];
     var self = this;
     var lists = await Promise.all(terms.map(function (t) { return self.postings(t); }));
     if (lists.some(function (p) { return !p; })) return [];
     var hits = [];
     if (!lists.length) {
       if (!allowed) return [];
-      allowed.forEach(function (docnum) { hits.push({ docnum: docnum, score: 0 }); });
+      allowed.forEach(function (docnum) { hits.push({ docnum: docnum, score: 1 }); });
     } else {
       var smallest = lists.reduce(function (a, b) { return a.docs.size <= b.docs.size ? a : b; });
       smallest.docs.forEach(function (_, docnum) {
@@ -147,19 +210,18 @@
     return this.get("d/" + docnum + ".json");
   };
 
-  // Words of `text` whose indexed term is one of `terms`, using only the
-  // buckets already fetched for the query (word variants share them).
+  // The words of `text` (lower-cased) whose indexed term is one of `terms`: no fetching.
   Searcher.prototype.matches = async function (text, terms) {
+    var m = await this.manifest();
     var wanted = new Set(terms), found = new Set();
-    var list = tokens(text);
-    for (var i = 0; i < list.length; i++) {
-      var bucket = await this.bucket(list[i]);
-      if (wanted.has(bucket.w[list[i]])) found.add(list[i]);
-    }
+    tokens(text).forEach(function (t) {
+      if (Array.from(t).length >= MIN_SIZE && !m.stopSet.has(t) && wanted.has(stem(t))) found.add(t);
+    });
     return found;
   };
 
-  root.HoldspaceSearch = { Searcher: Searcher, tokens: tokens, parseQuery: parseQuery, bm25: bm25, fold: fold };
+  root.HoldspaceSearch = { Searcher: Searcher, tokens: tokens, stem: stem, analyze: analyze, parseQuery: parseQuery,
+    bm25: bm25, authorKey: authorKey };
   if (typeof module !== "undefined") module.exports = root.HoldspaceSearch;
 
   // The search page.
@@ -202,9 +264,7 @@
     out.appendChild(status);
     try {
       var hits = await searcher.rank(query, 20);
-      var terms = (await searcher.terms(parseQuery(query).words)) || [];
-      status.textContent = hits.length ? hits.length + (hits.length === 20 ? "+" : "") + " result" +
-        (hits.length === 1 ? "" : "s") + " for “" + query + "”" : "Nothing found for “" + query + "”.";
+      var terms = await searcher.terms(parseQuery(query).words);
       var list = el("ol", { "class": "search-results" });
       var docs = await Promise.all(hits.map(function (h) { return searcher.doc(h.docnum); }));
       for (var i = 0; i < hits.length; i++) {
@@ -221,6 +281,8 @@
         list.appendChild(li);
       }
       out.appendChild(list);
+      status.textContent = hits.length ? hits.length + (hits.length === 20 ? "+" : "") + " result" +
+        (hits.length === 1 ? "" : "s") + " for “" + query + "”" : "Nothing found for “" + query + "”.";
     } catch (e) {
       status.textContent = "Search could not load its index (" + e.message + ").";
     }
