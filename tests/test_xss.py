@@ -1,0 +1,129 @@
+"""Nothing a commenter writes can run: the three public XSS corpora (1,801 payloads)
+go through the real pipeline, and the built pages are checked statically and in
+headless Chromium (alert, confirm, prompt and a sentinel watched, every request
+recorded)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import SHARED_DATA, Site
+from htmltree import parse
+
+FORBIDDEN = {"script", "style", "iframe", "object", "embed", "form", "svg", "math", "img", "meta", "base", "link",
+             "input", "button", "textarea", "select", "frame", "frameset", "video", "audio", "source", "template"}  # fmt: skip
+URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset", "background"}
+BAD_SCHEME = re.compile(r"^\s*(javascript|data|vbscript):", re.IGNORECASE)
+PER_POST = 120
+
+
+def payloads() -> list[str]:
+    found = []
+    for name in ("dompurify-expect.json", "h5sc-items.json", "patt-xss-payloads.json"):
+        found += [item["payload"] for item in json.loads((SHARED_DATA / name).read_text(encoding="utf-8"))]
+    return found
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A site whose comment bodies are every payload, with a selection also as Author,
+    Website and Reply-To values and in file names."""
+    site = Site(tmp_path_factory.mktemp("xss"))
+    bodies = payloads()
+    assert len(bodies) == 1801
+    posts = (len(bodies) + PER_POST - 1) // PER_POST
+    for p in range(posts):
+        site.post(f"p{p}", f"Post {p}")
+    for i, payload in enumerate(bodies):
+        site.comment(f"p{i // PER_POST}", f"b{i:04d}", payload, author=f"N{i}", date=f"2025-01-02 10:{i % 60:02d}")
+    short = [b for b in bodies if 0 < len(b.strip()) <= 40 and "\n" not in b][:60]
+    for i, payload in enumerate(short):
+        site.comment("p0", f"a{i:03d}", "Author test.", author=payload)
+        site.comment("p1", f"w{i:03d}", "Website test.", website=f"https://example.org/{payload}")
+        site.comment("p2", f"r{i:03d}", "Reply test.", reply_to=payload)
+        name = re.sub(r"[/\x00]", "_", payload)[:60] + ".md"
+        site.raw_comment("p3", name, b"Author: F\nEmail: f@example.org\nDate: 2025-01-02 10:00\n\nFile name test.\n")
+    built = site.build(AVATARS="none", COMMENTS_PER_PAGE=1000)
+    return built, posts, bodies
+
+
+def comment_areas(doc):
+    return [li for li in doc.find_all("li") if (li.attrs.get("id") or "").startswith("comment-")]
+
+
+def test_every_payload_is_published_as_a_body_and_no_build_crashed(hostile):
+    built, posts, bodies = hostile
+    ids = {f"comment-b{i:04d}" for i, body in enumerate(bodies) if body.strip()}
+    empty = [i for i, body in enumerate(bodies) if not body.strip()]
+    found = set()
+    for p in range(posts):
+        found |= {li.attrs["id"] for li in comment_areas(parse(built.html(f"p{p}/index.html")))}
+    assert ids <= found, sorted(ids - found)[:5]
+    assert len(ids) >= 1795
+    problems = [str(problem) for problem in built.report.problems]
+    for i in empty:  # a payload of white space alone is an empty comment, reported
+        assert any(f"b{i:04d}.md:" in line and "the comment body is empty" in line for line in problems)
+    assert all(re.match(r".+:\d+: .+; .+", line) for line in problems)
+
+
+def test_comment_areas_hold_nothing_that_can_run_or_load(hostile):
+    built, posts, _ = hostile
+    checked = 0
+    for p in range(posts):
+        for li in comment_areas(parse(built.html(f"p{p}/index.html"))):
+            for element in li.iter():
+                checked += 1
+                assert element.tag not in FORBIDDEN, (li.attrs["id"], element.tag)
+                for name, value in element.attrs.items():
+                    assert not name.lower().startswith("on"), (li.attrs["id"], name)
+                    assert name.lower() not in ("style", "srcdoc"), (li.attrs["id"], name)
+                    if name.lower() in URL_ATTRS and value:
+                        assert not BAD_SCHEME.match(value.replace("\x00", "")), (li.attrs["id"], name, value)
+    assert checked > 5000
+
+
+@pytest.mark.browser
+def test_no_payload_runs_navigates_or_requests_in_chromium(hostile):
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM_ARGS
+
+    from conftest import serve_folder
+
+    built, posts, _ = hostile
+    watch = """
+      window.__ran = [];
+      for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
+        window[name] = (...args) => { window.__ran.push(name + ":" + args.join(",")); };
+      }
+      Object.defineProperty(window, "xss", { set(v) { window.__ran.push("sentinel"); }, get() { return undefined; } });
+    """
+    with serve_folder(built.output) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            context.add_init_script(watch)
+            for number in range(posts):
+                page = context.new_page()
+                dialogs, requests = [], []
+                page.on("dialog", lambda d, into=dialogs: (into.append(d.message), d.dismiss()))
+                page.on("request", lambda r, into=requests: into.append(r.url))
+                url = f"{base}/p{number}/"
+                page.goto(url)
+                page.wait_for_timeout(300)
+                ran = page.evaluate("window.__ran")
+                assert ran == [] and dialogs == [], (url, ran, dialogs)
+                assert page.url == url, (url, page.url)
+                allowed = {url, f"{base}/theme/css/style.css", f"{base}/favicon.ico"}
+                assert set(requests) <= allowed, (url, set(requests) - allowed)
+                page.close()
+        finally:
+            browser.close()
+
+
+def _chromium():
+    from conftest import chromium_path
+
+    return chromium_path()
