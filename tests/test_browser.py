@@ -116,3 +116,34 @@ def unique_term(word, df):
 
     terms = query_terms([word])
     return len(terms) == 1 and df.get(terms[0]) == 1
+
+
+CSP_WATCH = """
+  window.__csp = [];
+  document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+"""
+
+
+def test_every_page_type_works_under_the_content_security_policy(demo, serve):
+    from playwright.sync_api import sync_playwright
+
+    base = serve(demo.output)
+    pages = ["/", "/when-your-therapist-goes-on-vacation/", "/when-your-therapist-goes-on-vacation/comment-page-2/",
+             "/pages/guidelines/", "/archives/", "/tags.html", "/search/?q=therapist", "/comment/vac-065/"]  # fmt: skip
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            context.add_init_script(CSP_WATCH)
+            for path in pages:
+                page = context.new_page()
+                page.goto(base + path)
+                if path.startswith("/search/"):
+                    page.locator(".search-results li a").first.wait_for(timeout=15_000)
+                page.wait_for_timeout(200)
+                csp = page.locator('meta[http-equiv="Content-Security-Policy"]').first.get_attribute("content")
+                assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+                assert page.evaluate("window.__csp || []") == [], path
+                page.close()
+        finally:
+            browser.close()
