@@ -92,3 +92,48 @@ def test_a_missing_rules_file_is_a_warning(site):
     result = run_build(site)
     assert result.returncode == 0
     assert "moderation/guidelines.toml is missing, so the default rules apply (no crisis words)" in result.stderr
+
+
+def snapshot(folder):
+    import hashlib
+
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_killed_build_leaves_the_previous_site_whole(site):
+    import signal
+    import time
+
+    for p in range(15):
+        site.post(f"p{p}")
+        for c in range(12):
+            site.comment(f"p{p}", f"p{p}c{c}", f"Comment {c} on post {p}, with some words.")
+    assert run_build(site).returncode == 0
+    before = snapshot(site.root / "output")
+    site.comment("p0", "late", "A comment that arrives later.", date="2025-02-01 10:00")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    args = [sys.executable, "-m", "holdspace.build", str(site.content), "-o", str(site.root / "output"),
+            "-s", str(ROOT / "pelicanconf.py"), "--log-handler", "plain"]  # fmt: skip
+    start = time.perf_counter()
+    subprocess.run(args, cwd=site.root, env=env, capture_output=True, timeout=120, check=True)
+    duration = time.perf_counter() - start
+    after = snapshot(site.root / "output")
+    assert after != before and "comment/late/index.html" in after
+    site.comment("p0", "later", "Yet another comment.", date="2025-02-02 10:00")
+    for fraction in (0.15, 0.35, 0.55, 0.75, 0.9):
+        current = snapshot(site.root / "output")
+        process = subprocess.Popen(args, cwd=site.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * fraction)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        now = snapshot(site.root / "output")
+        assert now == current or 'id="comment-later"' in (site.root / "output" / "p0" / "index.html").read_text(
+            encoding="utf-8"
+        )
+        assert (site.root / "output" / "index.html").exists()
+        if now != current:  # the build got to its end: the new site is whole
+            assert len(now) >= len(current)
+    assert run_build(site).returncode == 0
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".holdspace-building-")]

@@ -8,9 +8,12 @@ The site is written either way: one bad comment never stops the others.
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 from pelican import LOG_HANDLERS, get_instance, parse_arguments
@@ -18,6 +21,7 @@ from pelican.log import init as init_logging
 
 from .avatars import SecretMissing
 from .guidelines import RulesError
+from .moves import replace_folder
 from .pelican_threads import BuildReport, build_report
 from .problems import display_path
 from .settings import SettingsError
@@ -50,6 +54,14 @@ def summary(report: BuildReport, seconds: float, queue: str) -> str:
     return "\n".join(lines)
 
 
+BUILDING_PREFIX = ".holdspace-building-"
+
+
+def _discard(folder: str | None) -> None:
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
     init_logging(
@@ -65,20 +77,37 @@ def main(argv: list[str] | None = None) -> int:
     collector = _Collector()
     build_report.connect(collector.receive)
     start = time.perf_counter()
+    building = None
     try:
         pelican, settings = get_instance(args)
+        # Build into a new folder beside the output and put it in place at the end,
+        # so a crashed or killed build leaves the previous site whole.
+        final = os.path.abspath(settings["OUTPUT_PATH"])
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        for stale in glob.glob(os.path.join(os.path.dirname(final), BUILDING_PREFIX + "*")):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
+        building = tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=os.path.dirname(final))
+        os.chmod(building, 0o755)
+        pelican.output_path = settings["OUTPUT_PATH"] = building
+        settings["HOLDSPACE_PREVIOUS_OUTPUT"] = final
         pelican.run()
+        replace_folder(building, final)
+        building = None
     except SettingsError as e:
+        _discard(building)
         print(f"{args.settings or 'pelicanconf.py'}: {e}", file=sys.stderr)
         return 2
     except (RulesError, SecretMissing) as e:
+        _discard(building)
         print(e, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("Interrupted; the site may be half written.", file=sys.stderr)
+        _discard(building)
+        print("Interrupted; the previous site is left as it was.", file=sys.stderr)
         return 130
     except Exception as e:  # Pelican's own errors: a message, not a traceback
-        print(f"Build failed: {e.__class__.__name__}: {e}", file=sys.stderr)
+        _discard(building)
+        print(f"Build failed: {e.__class__.__name__}: {e}; the previous site is left as it was", file=sys.stderr)
         if args.verbosity == logging.DEBUG:
             raise
         return 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator
 
@@ -50,7 +51,20 @@ class SearchGenerator(Generator):
         posts = list(self.context.get("articles", []))  # hidden posts stay out of search
         stats = update_index(cache, documents(posts))
         target = os.path.join(self.output_path, "search", "data")
-        if stats.changed_anything or not is_current(target, stats.fingerprint):
+        previous = (
+            os.path.join(hs["HOLDSPACE_PREVIOUS_OUTPUT"], "search", "data") if hs["HOLDSPACE_PREVIOUS_OUTPUT"] else ""
+        )
+        if (
+            not stats.changed_anything
+            and previous
+            and not os.path.exists(target)
+            and is_current(previous, stats.fingerprint)
+        ):
+            # A build into a new folder: the previous export is still right. Its files are
+            # never changed in place (a new export replaces the folder), so links are safe.
+            shutil.copytree(previous, target, copy_function=os.link)
+            exported = "the previous export is reused"
+        elif stats.changed_anything or not is_current(target, stats.fingerprint):
             files = write_export(export(cache), target, stats.fingerprint)
             exported = f"{files['documents']} documents exported"
         else:

@@ -48,6 +48,10 @@ DEFAULTS: dict[str, Any] = {
     "MODERATION_PATH": "moderation",
     # Cache of rendered comment bodies, outside output/ and ignored by git.
     "HOLDSPACE_CACHE_PATH": ".cache/holdspace",
+    # Set by `python -m holdspace.build`, which builds into a new folder and then
+    # puts it in place of the output: the output being replaced, whose search
+    # export is reused when the index has not changed.
+    "HOLDSPACE_PREVIOUS_OUTPUT": "",
 }
 
 CHOICES: dict[str, tuple[str, ...]] = {
