@@ -1,6 +1,7 @@
 """Approve, reject and restore on a project in tmp_path: moves, refusals, the log."""
 
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -261,3 +262,39 @@ def test_a_crash_inside_the_rename_leaves_the_file_where_it_was(project_site, mo
         approve(project(site), "q1", "Ana")
     assert path.exists() and not (site.root / "content/comments/t/q1.md").exists()
     assert not (site.root / "moderation/decisions.log").exists()
+
+
+def test_killed_moderation_commands_lose_nothing(project_site):
+    """Approve, reject and restore killed at several points: each file exists exactly once, the log stays valid."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    site = project_site
+    ids = [f"k{i}" for i in range(8)]
+    contents = {cid: queued(site, cid, f"Comment {cid}.", author=cid.upper()).read_bytes() for cid in ids}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "MODERATOR": "Killer"}
+    plan = [("approve", ids[:4]), ("reject", ids[4:6]), ("approve", ids[6:]), ("restore", ids[4:5])]
+    delays = [0.05, 0.15, 0.3, 0.45, 0.6, 0.9]
+    for round_, (action, chosen) in enumerate(plan * 2):
+        args = [sys.executable, "-m", "holdspace.moderate", "--root", str(site.root), action, *chosen]
+        if action == "reject":
+            args = [*args[: -len(chosen)], chosen[0], "--reason", "test"]
+        process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delays[round_ % len(delays)])
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for cid in ids:
+            places = [
+                site.root / base / "t" / f"{cid}.md"
+                for base in ("moderation/queue", "content/comments", "moderation/rejected")
+            ]
+            found = [p for p in places if p.exists()]
+            assert len(found) == 1, (cid, found)
+            assert found[0].read_bytes() == contents[cid]
+        entries, bad = auditlog.read(site.root / "moderation" / "decisions.log")
+        assert bad == [], bad
+    assert entries, "some decisions got through"
