@@ -12,11 +12,12 @@ BUILD := $(BIN)/python -m holdspace.build content -o $(OUTPUT) --log-handler pla
 
 MODERATE := $(BIN)/python -m holdspace.moderate
 
-.PHONY: help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search
+.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
 	@echo "make test       run the tests"
+	@echo "make trust      the XSS, privacy, fuzz and kill tests, and their table of figures"
 	@echo "make serve      build, then serve $(OUTPUT)/ at http://localhost:$(PORT)"
 	@echo "make devserver  serve at http://localhost:$(PORT), rebuilding on every change"
 	@echo "make publish    build with publishconf.py (absolute URLs, feeds)"
@@ -50,6 +51,9 @@ html: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+trust: $(STAMP)
+	$(BIN)/python -m pytest -m trust
 
 # serve and devserver build first, and go on when comments were held back
 # (exit 1: the site is written, the summary lists them); a bad setting (exit 2) stops.

@@ -223,3 +223,38 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
         build_report.disconnect(receive)
         logging.getLogger().removeHandler(handler)
     return Demo(out / "output", out / "cache", reports[0], warnings)
+
+
+# The trust figures (make trust, and the end of make test): what the XSS, privacy,
+# fuzz and kill tests tried and found. Tests add to them, then assert.
+TRUST_ROWS = [
+    ("XSS vectors tried", "vectors"),
+    ("XSS vectors executed (script ran, navigated or made a request)", "executed"),
+    ("privacy: files scanned", "scanned"),
+    ("privacy: leaks found (email, email hash, moderation text)", "leaks"),
+    ("fuzz: hostile archives built", "fuzz"),
+    ("fuzz: crashes (tracebacks, or a valid comment lost)", "crashes"),
+    ("kills: builds and moderation commands killed", "kills"),
+    ("kills: losses (a site or comment file not whole)", "losses"),
+]
+
+
+@pytest.fixture(scope="session")
+def trust(request: pytest.FixtureRequest) -> dict[str, int]:
+    figures = request.config.stash.setdefault(_TRUST_KEY, dict.fromkeys((key for _, key in TRUST_ROWS), 0))
+    return figures
+
+
+_TRUST_KEY = pytest.StashKey[dict]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    figures = config.stash.get(_TRUST_KEY, None)
+    if not figures or not any(figures.values()):
+        return
+    terminalreporter.section("trust figures")
+    width = max(len(label) for label, _ in TRUST_ROWS)
+    terminalreporter.write_line(f"| {'measure'.ljust(width)} | count |")
+    terminalreporter.write_line(f"| {'-' * width} | ----: |")
+    for label, key in TRUST_ROWS:
+        terminalreporter.write_line(f"| {label.ljust(width)} | {figures[key]:5d} |")

@@ -5,12 +5,14 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Site
 from htmltree import parse
 
+pytestmark = pytest.mark.trust
 PROBLEM = re.compile(r"^.+\.md:\d+: .+; .+$|^.+:\d+: .+; .+$")
 NAMES = st.sampled_from(["Mira", "\u202eevil", "Jo\u200bhn", "Sunny 🌻", "أمل", "", " ", "x" * 41, "a@b.example",
                          "Ελένη", "\U0001f3f3\ufe0f\u200d\U0001f308 Alex", "admin", "Moderator", "Jane Doe"])  # fmt: skip
@@ -33,9 +35,11 @@ def hostile_file(draw, ids):
     return text.replace("\n", newline).encode(encoding, errors="replace")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(st.data())
-def test_random_and_hostile_files_never_break_the_build(data):
+def test_random_and_hostile_files_never_break_the_build(trust, data):
     with tempfile.TemporaryDirectory() as folder:
         site = Site(Path(folder))
         site.use_project_rules()
@@ -47,10 +51,19 @@ def test_random_and_hostile_files_never_break_the_build(data):
         for cid in hostile_ids:
             name = data.draw(st.sampled_from([f"{cid}.md", f"{cid}.md", "bad name.md", ".hidden.md", f"{cid}.MD"]))
             site.raw_comment("t", name, data.draw(hostile_file(good + hostile_ids)))
-        built = site.build()  # raises on any traceback
+        trust["fuzz"] += 1
+        try:
+            built = site.build()
+        except Exception:
+            trust["crashes"] += 1
+            raise
+        ids = {li.attrs.get("id") for li in parse(built.html("t/index.html")).find_all("li")}
+        if not {f"comment-{cid}" for cid in good} <= ids or not all(
+            PROBLEM.match(str(p)) for p in built.report.problems
+        ):
+            trust["crashes"] += 1
         for problem in built.report.problems:
             assert PROBLEM.match(str(problem)), str(problem)
-        ids = {li.attrs.get("id") for li in parse(built.html("t/index.html")).find_all("li")}
         assert {f"comment-{cid}" for cid in good} <= ids
 
 

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.trust
+
 EMAIL_ANYWHERE = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
@@ -14,7 +16,7 @@ def hashes(email):
 
 
 @pytest.mark.parametrize("avatars", ["local", "none", "gravatar"])
-def test_no_email_no_hash_no_moderation_text_in_any_built_file(site, avatars):
+def test_no_email_no_hash_no_moderation_text_in_any_built_file(site, avatars, trust):
     site.use_project_rules()
     site.post("t", "Open Thread")
     site.post("u", "Other Thread", comments="closed")
@@ -30,19 +32,24 @@ def test_no_email_no_hash_no_moderation_text_in_any_built_file(site, avatars):
     assert built.report.published == 2 and built.report.queued == 2
     files = built.files()
     assert len(files) > 20
+    leaks = []
     for path in files:
         data = path.read_bytes()
-        assert not EMAIL_ANYWHERE.search(data), (path, EMAIL_ANYWHERE.search(data).group(0))
+        trust["scanned"] += 1
+        if EMAIL_ANYWHERE.search(data):
+            leaks.append((path, EMAIL_ANYWHERE.search(data).group(0)))
         for cid, (email, folder) in emails.items():
             if avatars != "gravatar" or folder != "content/comments":
-                for digest in hashes(email):
-                    assert digest not in data, (path, cid)
+                forbidden = hashes(email)
             else:  # gravatar: only the SHA-256 of the trimmed, lower-cased address, nothing else
                 forbidden = hashes(email) - {hashlib.sha256(email.strip().lower().encode()).hexdigest().encode()}
-                assert not any(d in data for d in forbidden), (path, cid)
+            leaks += [(path, cid, "hash") for d in forbidden if d in data]
             if folder != "content/comments":
                 number = cid[len("canary") :]
-                assert f"CANARYTEXT{number}".encode() not in data, (path, cid)
-                assert cid.encode() not in data, (path, cid)
+                leaks += [
+                    (path, cid, "text") for needle in (f"CANARYTEXT{number}".encode(), cid.encode()) if needle in data
+                ]
+    trust["leaks"] += len(leaks)
+    assert leaks == []
     published_text = b"".join(p.read_bytes() for p in files)
     assert b"CANARYTEXT0" in published_text and b"CANARYTEXT1" in published_text  # the scan can see text

@@ -13,6 +13,8 @@ import pytest
 from conftest import SHARED_DATA, Site
 from htmltree import parse
 
+pytestmark = pytest.mark.trust
+
 FORBIDDEN = {"script", "style", "iframe", "object", "embed", "form", "svg", "math", "img", "meta", "base", "link",
              "input", "button", "textarea", "select", "frame", "frameset", "video", "audio", "source", "template"}  # fmt: skip
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset", "background"}
@@ -86,7 +88,7 @@ def test_comment_areas_hold_nothing_that_can_run_or_load(hostile):
 
 
 @pytest.mark.browser
-def test_no_payload_runs_navigates_or_requests_in_chromium(hostile):
+def test_no_payload_runs_navigates_or_requests_in_chromium(hostile, trust):
     from playwright.sync_api import sync_playwright
     from test_browser import CHROMIUM_ARGS
 
@@ -114,9 +116,11 @@ def test_no_payload_runs_navigates_or_requests_in_chromium(hostile):
                 page.goto(url)
                 page.wait_for_timeout(300)
                 ran = page.evaluate("window.__ran")
+                allowed = {url, f"{base}/theme/css/style.css", f"{base}/favicon.ico"}
+                trust["vectors"] += len(page.locator("li.comment").all())
+                trust["executed"] += len(ran) + len(dialogs) + (page.url != url) + len(set(requests) - allowed)
                 assert ran == [] and dialogs == [], (url, ran, dialogs)
                 assert page.url == url, (url, page.url)
-                allowed = {url, f"{base}/theme/css/style.css", f"{base}/favicon.ico"}
                 assert set(requests) <= allowed, (url, set(requests) - allowed)
                 page.close()
         finally:
