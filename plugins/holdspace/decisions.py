@@ -25,7 +25,7 @@ from .guidelines import GUIDELINES_FILE, Rules, load_rules
 from .moves import MoveError, move_file
 from .postindex import PostInfo, read_posts
 from .problems import Problem, display_path
-from .settings import holdspace_settings
+from .settings import holdspace_settings, project_path
 from .verdicts import Flag, Verdict, body_flags, flags, hard_problems, name_index, normalise_emails
 
 LOG_FILE = "decisions.log"
@@ -72,7 +72,7 @@ def open_project(root: str, settings_file: str, slugify: Callable[[str, dict[str
     user = runpy.run_path(os.path.join(root, settings_file))
     settings = {**user, **holdspace_settings(user)}
     content = os.path.join(root, settings.get("PATH", "content"))
-    moderation = os.path.join(root, settings["MODERATION_PATH"])
+    moderation = project_path(content, settings["MODERATION_PATH"])
     article_paths = settings.get("ARTICLE_PATHS", [""])
     return Project(
         root=root,

@@ -17,7 +17,7 @@ from pelican.generators import Generator
 from .plaintext import as_text
 from .searchexport import is_current, write_export
 from .searchindex import Doc, export, update_index
-from .settings import holdspace_settings
+from .settings import holdspace_settings, project_path
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class SearchGenerator(Generator):
     def generate_output(self, writer) -> None:
         start = time.perf_counter()
         hs = holdspace_settings(self.settings)
-        cache = os.path.join(os.path.dirname(os.path.abspath(self.path)), hs["HOLDSPACE_CACHE_PATH"], "search")
+        cache = os.path.join(project_path(self.path, hs["HOLDSPACE_CACHE_PATH"]), "search")
         posts = list(self.context.get("articles", []))  # hidden posts stay out of search
         stats = update_index(cache, documents(posts))
         target = os.path.join(self.output_path, "search", "data")

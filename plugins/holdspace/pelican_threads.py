@@ -29,7 +29,7 @@ from .guidelines import GUIDELINES_FILE, Rules, describe, load_rules
 from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer
 from .problems import Problem, display_path
-from .settings import holdspace_settings
+from .settings import holdspace_settings, project_path
 from .threads import Thread, build_thread
 from .verdicts import CRISIS, body_flags, hard_problems, normalise_emails
 
@@ -54,11 +54,6 @@ class BuildReport:
     on_drafts: int = 0  # approved comments on draft posts: kept, not published
     cache_hits: int = 0
     rendered: int = 0
-
-
-def project_path(content_path: str, value: str) -> str:
-    """A Holdspace path setting; a relative one is taken from the folder above PATH."""
-    return os.path.join(os.path.dirname(os.path.abspath(content_path)), value)
 
 
 def read_queue(folder: str, rules: Rules) -> list[tuple[str, bool]]:

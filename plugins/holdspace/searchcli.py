@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from .searchindex import index_exists, search
-from .settings import holdspace_settings
+from .settings import holdspace_settings, project_path
 
 
 def printable(text: str) -> str:
@@ -40,8 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     settings = runpy.run_path(os.path.join(args.root, args.settings))
     hs = holdspace_settings(settings)
-    content = os.path.join(args.root, str(settings.get("PATH", "content")))  # as the build: from PATH's parent
-    folder = args.index or os.path.join(os.path.dirname(os.path.abspath(content)), hs["HOLDSPACE_CACHE_PATH"], "search")
+    content = os.path.join(args.root, str(settings.get("PATH", "content")))
+    folder = args.index or os.path.join(project_path(content, hs["HOLDSPACE_CACHE_PATH"]), "search")
     if not index_exists(folder):
         print(f"no search index in {folder}; build the site first: make html", file=sys.stderr)
         return 2

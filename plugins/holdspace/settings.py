@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import string
 from collections.abc import Mapping
 from typing import Any
@@ -69,6 +70,12 @@ PATTERNS: dict[str, tuple[str, ...]] = {
 }
 # Prefixes that mark a user setting as ours, so a misspelt one is caught.
 OUR_PREFIXES = ("COMMENT", "AVATAR", "GRAVATAR", "HOLDSPACE", "STAFF")
+
+
+def project_path(content_path: str, value: str) -> str:
+    """A path setting (MODERATION_PATH, HOLDSPACE_CACHE_PATH, AVATAR_SECRET_FILE): a
+    relative one is taken from the project folder, the one holding PATH (content/)."""
+    return os.path.join(os.path.dirname(os.path.abspath(content_path)), value)
 
 
 class SettingsError(ValueError):
