@@ -44,7 +44,7 @@ from .markup import CommentRenderer
 from .plaintext import as_text
 from .problems import display_path
 from .settings import SettingsError
-from .verdicts import CRISIS
+from .verdicts import CRISIS, is_staff
 
 QUEUE = "moderation/queue/"
 
@@ -133,7 +133,7 @@ def cmd_show(project: Project, cid: str) -> int:
     else:
         print("Hard rules: all met")
     if c is not None:
-        if c.email.strip().lower() in project.staff:
+        if is_staff(c, project.staff):
             print("Badge:      Staff (its email is in STAFF_EMAILS; check it is really a staff member's)")
         print("\nAs it would be published:\n")
         text = as_text(CommentRenderer().render(c.body))

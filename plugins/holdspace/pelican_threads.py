@@ -49,7 +49,6 @@ class BuildReport:
     held_back: int = 0
     queued: int = 0
     queued_crisis: int = 0
-    pages_written: int = 0
     problems: list[Problem] = field(default_factory=list)
     on_drafts: int = 0  # approved comments on draft posts: kept, not published
     cache_hits: int = 0
@@ -151,7 +150,6 @@ class CommentsGenerator(Generator):
                     url=page.url,
                     blog=True,
                 )
-                self.report.pages_written += 1
         if self.redirects:
             template = self.get_template("comment_redirect")
             for cid, target in self.redirects:

@@ -8,12 +8,12 @@ goes no further.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .avatars import avatar_url
+from .avatars import avatar_url, normalise
 from .commentfile import Comment
 from .problems import Problem
 
@@ -31,8 +31,15 @@ class PublishedComment:
 
 
 def publish(
-    comment: Comment, render: Callable[[str], str], settings: Mapping[str, Any], secret: bytes = b""
+    comment: Comment,
+    render: Callable[[str], str],
+    settings: Mapping[str, Any],
+    secret: bytes = b"",
+    staff: Collection[str] | None = None,
 ) -> PublishedComment:
+    """``staff``: the normalised STAFF_EMAILS, when the caller has them already."""
+    if staff is None:
+        staff = staff_emails(settings)
     return PublishedComment(
         id=comment.id,
         author=comment.author,
@@ -43,8 +50,12 @@ def publish(
         avatar=avatar_url(
             comment.email, settings["AVATARS"], settings["AVATAR_SIZE"], settings["GRAVATAR_DEFAULT"], secret
         ),
-        staff=comment.email.strip().lower() in {e.strip().lower() for e in settings["STAFF_EMAILS"]},
+        staff=normalise(comment.email) in staff,
     )
+
+
+def staff_emails(settings: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(normalise(e) for e in settings["STAFF_EMAILS"])
 
 
 def publish_all(
@@ -52,9 +63,10 @@ def publish_all(
 ) -> tuple[list[PublishedComment], list[Problem]]:
     """Publish each comment; one whose body cannot be rendered is held back and reported."""
     published, problems = [], []
+    staff = staff_emails(settings)
     for comment in comments:
         try:
-            published.append(publish(comment, render, settings, secret))
+            published.append(publish(comment, render, settings, secret, staff))
         except RecursionError:
             problems.append(
                 Problem(

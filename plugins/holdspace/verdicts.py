@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .avatars import normalise
 from .commentfile import EMAIL_RE, Comment
 from .guidelines import Rules, normalise_text
 from .problems import Problem
@@ -48,11 +49,11 @@ class Verdict:
 
 
 def normalise_emails(emails: Iterable[str]) -> frozenset[str]:
-    return frozenset(e.strip().lower() for e in emails)
+    return frozenset(normalise(e) for e in emails)
 
 
 def is_staff(comment: Comment, staff_emails: Collection[str]) -> bool:
-    return comment.email.strip().lower() in staff_emails
+    return normalise(comment.email) in staff_emails
 
 
 def hard_problems(comment: Comment, rules: Rules, staff_emails: Collection[str]) -> list[Problem]:
@@ -96,7 +97,7 @@ def flags(
             Flag("full-name", comment.author_line, "the name looks like a full name: first name or pseudonym only")
         )
     if not is_staff(comment, staff_emails):
-        email = comment.email.strip().lower()
+        email = normalise(comment.email)
         for reserved in rules.reserved_names:
             if fold(comment.author) != fold(reserved) and looks_like(comment.author, reserved):
                 found.append(
@@ -163,5 +164,5 @@ def name_index(comments: Iterable[Comment]) -> dict[str, set[str]]:
     """What each name looks like (``skeleton``) -> the emails it was used with."""
     index: dict[str, set[str]] = {}
     for comment in comments:
-        index.setdefault(skeleton(comment.author), set()).add(comment.email.strip().lower())
+        index.setdefault(skeleton(comment.author), set()).add(normalise(comment.email))
     return index
