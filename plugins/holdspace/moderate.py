@@ -58,6 +58,12 @@ def excerpt(text: str, width: int = 90) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+def flag_lines(item: Examined) -> list[str]:
+    """The comment's flags, crisis first, marked "!!" for crisis and "!" for the others."""
+    flags = sorted(item.verdict.flags, key=lambda f: f.kind != CRISIS)
+    return [f"{'!!' if f.kind == CRISIS else '! '} {f.message} (line {f.line})" for f in flags]
+
+
 def describe(item: Examined, known: Published, indent: str = "  ") -> list[str]:
     """A comment's heading line, its flags and the rules it breaks."""
     c = item.comment
@@ -68,9 +74,7 @@ def describe(item: Examined, known: Published, indent: str = "  ") -> list[str]:
             parent = known.comments.get(c.reply_to)
             head += f" · replies to {c.reply_to}" + (f" ({parent.author})" if parent else "")
     lines = [head]
-    for flag in sorted(item.verdict.flags, key=lambda f: f.kind != CRISIS):
-        mark = "!!" if flag.kind == CRISIS else "! "
-        lines.append(f"{indent}  {mark} {flag.message} (line {flag.line})")
+    lines += [f"{indent}  {line}" for line in flag_lines(item)]
     for problem in item.verdict.problems:
         lines.append(f"{indent}  ✗ cannot be approved: {problem.what}; {problem.todo} (line {problem.line})")
     if c is not None:
@@ -124,8 +128,8 @@ def cmd_show(project: Project, cid: str) -> int:
             else:
                 print(f"Replies to: {c.reply_to} (not published)")
     print("Flags:      none" if not item.verdict.flags else "Flags:")
-    for flag in sorted(item.verdict.flags, key=lambda f: f.kind != CRISIS):
-        print(f"  {'!!' if flag.kind == CRISIS else '! '} {flag.message} (line {flag.line})")
+    for line in flag_lines(item):
+        print(f"  {line}")
     if item.verdict.problems:
         print("Hard rules: broken, so it cannot be approved as it is:")
         for problem in item.verdict.problems:
