@@ -117,20 +117,19 @@ def _write_all(data: Export, folder: str, index_fingerprint: str) -> dict[str, i
             gaps.append(p.docnum - last)
             last = p.docnum
         terms[term] = [idf, gaps, [_num(p.weight) for p in postings], [_num(p.length) for p in postings]]
-    sizes: dict[str, int] = {}
-    for term, entry in terms.items():
-        sizes[term] = sizes.get(term, 0) + len(json.dumps(entry, separators=(",", ":"))) + len(term)
-    prefixes = bucket_prefixes(sizes)
+    # Each term's entry is serialized once: its length sizes the buckets, its text fills them.
+    entries = {term: f"{_json(term)}:{_json(entry)}" for term, entry in terms.items()}
+    prefixes = bucket_prefixes({term: len(text) for term, text in entries.items()})
     index = {p: i for i, p in enumerate(prefixes)}
-    buckets: list[dict[str, dict[str, Any]]] = [{"t": {}} for _ in prefixes]
-    for term, entry in terms.items():
-        buckets[index[bucket_of(term, index)]]["t"][term] = entry
+    buckets: list[list[str]] = [[] for _ in prefixes]
+    for term, text in entries.items():
+        buckets[index[bucket_of(term, index)]].append(text)
 
     written = 0
     for sub in ("s", "d", "a"):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
     for i, bucket in enumerate(buckets):
-        written += _write(os.path.join(folder, "s", f"{i}.json"), bucket)
+        written += _write_text(os.path.join(folder, "s", f"{i}.json"), '{"t":{' + ",".join(bucket) + "}}")
     for docnum, hit in data.docs.items():
         doc = {"id": hit.id, "k": hit.kind, "t": hit.title, "a": hit.author, "d": hit.date.isoformat(), "u": hit.url,
                "x": hit.text}  # fmt: skip
@@ -151,8 +150,15 @@ def _num(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def _write(path: str, data: Any) -> int:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _write_text(path, _json(data))
+
+
+def _write_text(path: str, text: str) -> int:
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     return len(text.encode("utf-8"))
