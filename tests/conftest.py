@@ -157,10 +157,12 @@ def chromium_path() -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests need Chromium, parity tests Node.js: where one is missing, its tests are
-    skipped with one line; in CI (CI set) a missing one is an error, since .ci/run installs both."""
+    """Browser tests need Chromium, parity tests Node.js, the XSS tests ../shared/data/: where one
+    is missing, its tests are skipped with one line; in CI (CI set) a missing one is an error."""
     needs = {"browser": ("Chromium", chromium_path(), "apt-get install chromium"),
-             "node": ("Node.js", shutil.which("node"), "apt-get install nodejs")}  # fmt: skip
+             "node": ("Node.js", shutil.which("node"), "apt-get install nodejs"),
+             "shared_data": (f"the outside test data ({SHARED_DATA})", SHARED_DATA.is_dir() or None,
+                             "clone the project beside ../shared/")}  # fmt: skip
     for marker, (name, found, install) in needs.items():
         tests = [item for item in items if marker in item.keywords]
         if not tests or found:

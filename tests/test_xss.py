@@ -13,7 +13,7 @@ import pytest
 from conftest import SHARED_DATA, Site
 from htmltree import parse
 
-pytestmark = pytest.mark.trust
+pytestmark = [pytest.mark.trust, pytest.mark.shared_data]
 
 FORBIDDEN = {"script", "style", "iframe", "object", "embed", "form", "svg", "math", "img", "meta", "base", "link",
              "input", "button", "textarea", "select", "frame", "frameset", "video", "audio", "source", "template"}  # fmt: skip
