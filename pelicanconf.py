@@ -50,8 +50,11 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
+# Pelican's content cache: a post read once is not parsed again until it changes.
 CACHE_PATH = ".cache/pelican"
-LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
 
 # Holdspace: threads
 COMMENTS_ORDER = "oldest"

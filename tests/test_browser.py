@@ -37,7 +37,7 @@ def test_a_comment_id_link_reaches_the_comment_on_page_3(site, serve):
         site.comment("t", f"c{i}", f"Words of comment {i}.", date=f"2025-01-02 10:0{i}")
     built = site.build(COMMENTS_PER_PAGE=3)
     base = serve(built.output)
-    dom = dump_dom(f"{base}/comment/c6/")
+    dom = dump_dom(f"{base}/comment/c6.html")
     assert "<title>The Thread: comments page 3 · Holdspace</title>" in dom
     assert 'id="comment-c6"' in dom and "Words of comment 6." in dom
 
@@ -129,7 +129,7 @@ def test_every_page_type_works_under_the_content_security_policy(demo, serve):
 
     base = serve(demo.output)
     pages = ["/", "/when-your-therapist-goes-on-vacation/", "/when-your-therapist-goes-on-vacation/comment-page-2/",
-             "/pages/guidelines/", "/archives/", "/tags.html", "/search/?q=therapist", "/comment/vac-065/"]  # fmt: skip
+             "/pages/guidelines/", "/archives/", "/tags.html", "/search/?q=therapist", "/comment/vac-065.html"]  # fmt: skip
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:

@@ -123,7 +123,7 @@ def test_a_killed_build_leaves_the_previous_site_whole(site, trust):
     subprocess.run(args, cwd=site.root, env=env, capture_output=True, timeout=120, check=True)
     duration = time.perf_counter() - start
     after = snapshot(site.root / "output")
-    assert after != before and "comment/late/index.html" in after
+    assert after != before and "comment/late.html" in after
     site.comment("p0", "later", "Yet another comment.", date="2025-02-02 10:00")
     seen = []
     for fraction in (0.1, 0.3, 0.5, 0.7, 0.9, 1.1):
@@ -135,7 +135,7 @@ def test_a_killed_build_leaves_the_previous_site_whole(site, trust):
         seen.append((current, snapshot(site.root / "output")))
     assert run_build(site).returncode == 0
     complete = snapshot(site.root / "output")
-    assert "comment/later/index.html" in complete
+    assert "comment/later.html" in complete
     trust["kills"] += len(seen)
     trust["losses"] += sum(1 for current, now in seen if now not in (current, complete))
     for current, now in seen:  # every kill left one whole site: the one before, or the new one

@@ -70,7 +70,7 @@ def test_nothing_from_moderation_reaches_any_built_file(demo):
         body = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
         needles.append(" ".join(body.split()[:6]).encode())  # the body's first words
         needles.append(f'id="comment-{path.stem}"'.encode())
-        needles.append(f"comment/{path.stem}/".encode())
+        needles.append(f"comment/{path.stem}.html".encode())
     files = [p for p in output.rglob("*") if p.is_file()]
     for path in files:
         data = b" ".join(path.read_bytes().split())

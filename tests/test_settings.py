@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from holdspace.settings import DEFAULTS, SettingsError, holdspace_settings
@@ -5,7 +7,7 @@ from holdspace.settings import DEFAULTS, SettingsError, holdspace_settings
 
 def test_defaults():
     settings = holdspace_settings({"SITENAME": "x"})
-    assert settings == DEFAULTS
+    assert settings == DEFAULTS | {"HOLDSPACE_WORKERS": os.cpu_count() or 1}  # 0: one per core
     assert (settings["COMMENTS_ORDER"], settings["COMMENTS_MAX_DEPTH"], settings["COMMENTS_PER_PAGE"]) == (
         "oldest",
         5,
@@ -43,3 +45,14 @@ def test_bad_settings_name_the_key(user, message):
 
 def test_an_empty_redirect_pattern_turns_redirects_off():
     assert holdspace_settings({"COMMENT_REDIRECT_SAVE_AS": ""})["COMMENT_REDIRECT_SAVE_AS"] == ""
+
+
+@pytest.mark.parametrize("value", [-1, 1.5, True, "2"])
+def test_workers_must_be_a_whole_number(value):
+    with pytest.raises(SettingsError, match="HOLDSPACE_WORKERS"):
+        holdspace_settings({"HOLDSPACE_WORKERS": value})
+
+
+def test_reuse_pages_must_be_true_or_false():
+    with pytest.raises(SettingsError, match="HOLDSPACE_REUSE_PAGES = 'no' is not valid; use True or False"):
+        holdspace_settings({"HOLDSPACE_REUSE_PAGES": "no"})

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+
+# Below this many bodies to render, worker processes cost more than they save.
+PARALLEL_MIN = 400
+BATCH = 200
 
 
 class BodyCache:
@@ -21,6 +27,7 @@ class BodyCache:
         self._salt = version.encode("utf-8") + b"\0"
         self._old: dict[str, str] = {}
         self._new: dict[str, str] = {}
+        self._fresh: dict[str, str] = {}  # rendered by prefill, not yet asked for
         self.hits = 0
         self.misses = 0
         try:
@@ -32,13 +39,38 @@ class BodyCache:
             pass  # no cache yet, or a damaged one: render everything
         self._version = version
 
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest()
+
+    def prefill(
+        self, texts: Iterable[str], render_batch: Callable[[list[str]], list[str | None]], workers: int
+    ) -> None:
+        """Render the bodies not in the cache in ``workers`` processes (a first build of a
+        large archive); ``render`` then finds them. Counted as rendered, not as hits."""
+        missing: dict[str, str] = {}
+        for text in texts:
+            key = self._key(text)
+            if key not in self._old and key not in self._new:
+                missing.setdefault(key, text)
+        if workers < 2 or len(missing) < PARALLEL_MIN:
+            return
+        keys = list(missing)
+        batches = [[missing[k] for k in keys[i : i + BATCH]] for i in range(0, len(keys), BATCH)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = [html for batch in pool.map(render_batch, batches) for html in batch]
+        for key, html in zip(keys, results, strict=True):
+            if html is not None:
+                self._fresh[key] = html
+
     def render(self, text: str) -> str:
-        key = hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest()
+        key = self._key(text)
         html = self._new.get(key)
         if html is None:
             html = self._old.get(key)
             if html is None:
-                html = self._render(text)
+                html = self._fresh.pop(key, None)
+                if html is None:
+                    html = self._render(text)
                 self.misses += 1
             else:
                 self.hits += 1

@@ -12,6 +12,7 @@ import glob
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +43,8 @@ def summary(report: BuildReport, seconds: float, queue: str) -> str:
         f"Holdspace: {report.posts} posts, {report.published} comments published, "
         f"{report.held_back} held back, {report.queued} waiting in {queue} "
         f"({report.queued_crisis} flagged for crisis) ({seconds:.1f} s; "
-        f"{report.rendered} bodies rendered, {report.cache_hits} from cache)"
+        f"{report.rendered} bodies rendered, {report.cache_hits} from cache"
+        + (f"; {report.pages_reused} pages unchanged, linked from the last build)" if report.pages_reused else ")")
     ]
     if report.on_drafts:
         lines.append(f"{report.on_drafts} approved comment(s) wait for their draft post to be published")
@@ -55,6 +57,24 @@ def summary(report: BuildReport, seconds: float, queue: str) -> str:
 
 
 BUILDING_PREFIX = ".holdspace-building-"
+OLD_PREFIX = ".holdspace-old-"
+
+
+def _remove_later(folder: bytes) -> None:
+    """Remove the previous output in a process of its own: at 20,000 comments deleting
+    its files takes seconds nobody needs to wait for. It is renamed first, so the next
+    build (which removes any left over) never takes it for its own."""
+    aside = tempfile.mkdtemp(prefix=OLD_PREFIX, dir=os.path.dirname(folder).decode())
+    target = os.path.join(aside, "output")
+    os.rename(folder, target)
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    subprocess.Popen(
+        [sys.executable, "-c", code, aside],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _discard(folder: str | None) -> None:
@@ -84,14 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         # so a crashed or killed build leaves the previous site whole.
         final = os.path.abspath(settings["OUTPUT_PATH"])
         os.makedirs(os.path.dirname(final), exist_ok=True)
-        for stale in glob.glob(os.path.join(os.path.dirname(final), BUILDING_PREFIX + "*")):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
+        for prefix in (BUILDING_PREFIX, OLD_PREFIX):  # left by a killed build, or still being removed
+            for stale in glob.glob(os.path.join(os.path.dirname(final), prefix + "*")):
+                shutil.rmtree(stale, ignore_errors=True)
         building = tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=os.path.dirname(final))
         os.chmod(building, 0o755)
         pelican.output_path = settings["OUTPUT_PATH"] = building
         settings["HOLDSPACE_PREVIOUS_OUTPUT"] = final
         pelican.run()
-        replace_folder(building, final)
+        replace_folder(building, final, _remove_later)
         building = None
     except SettingsError as e:
         _discard(building)

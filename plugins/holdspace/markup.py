@@ -45,3 +45,21 @@ class CommentRenderer:
         """Markdown ``text`` as safe HTML: sanitizing is always the last step."""
         html = self._md.reset().convert(text)
         return sanitize.clean(html)
+
+
+_worker_renderer: CommentRenderer | None = None
+
+
+def render_batch(texts: list[str]) -> list[str | None]:
+    """Render several bodies in a worker process, one renderer per process. A body that
+    fails gives ``None``: the build renders it again itself and reports the error."""
+    global _worker_renderer
+    if _worker_renderer is None:
+        _worker_renderer = CommentRenderer()
+    out: list[str | None] = []
+    for text in texts:
+        try:
+            out.append(_worker_renderer.render(text))
+        except Exception:
+            out.append(None)
+    return out

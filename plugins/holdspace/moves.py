@@ -119,20 +119,21 @@ def _fsync_folder(folder: bytes) -> None:
 RENAME_EXCHANGE = 2
 
 
-def replace_folder(new: StrPath, old: StrPath) -> None:
+def replace_folder(new: StrPath, old: StrPath, dispose: Callable[[bytes], object] = shutil.rmtree) -> None:
     """Put folder ``new`` where folder ``old`` is, in one atomic step where Linux allows
     (renameat2 RENAME_EXCHANGE), so ``old`` is at every moment either whole or replaced
-    whole; then remove what was ``old``. Used for built output, never for comments."""
+    whole; then ``dispose`` of what was ``old`` (remove it). Used for built output, never
+    for comments."""
     new_b, old_b = os.fsencode(new), os.fsencode(old)
     if not os.path.exists(old_b):
         os.rename(new_b, old_b)
         return
     renameat2 = _renameat2()
     if renameat2 is not None and renameat2(AT_FDCWD, new_b, AT_FDCWD, old_b, RENAME_EXCHANGE) == 0:
-        shutil.rmtree(new_b)  # now holds the previous output
+        dispose(new_b)  # now holds the previous output
         return
     aside = old_b + b".previous"
     shutil.rmtree(aside, ignore_errors=True)
     os.rename(old_b, aside)  # the one moment without a folder at ``old``
     os.rename(new_b, old_b)
-    shutil.rmtree(aside)
+    dispose(aside)

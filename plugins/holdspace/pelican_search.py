@@ -30,14 +30,14 @@ def documents(posts: list, default_author: str = "") -> Iterator[Doc]:
         tags = ", ".join(x for x in (category, tags) if x)
         title = as_text(post.title)
         yield Doc(f"post:{post.slug}", "post", title, str(getattr(post, "author", default_author)),
-                  as_text(post.content), post.date, post.slug, tags, post.url)  # fmt: skip
+                  post.content, post.date, post.slug, tags, post.url, to_text=as_text)  # fmt: skip
         thread = getattr(post, "comment_thread", None)
         if thread is None:
             continue
         for cid, node in thread.by_id.items():
             c = node.item
             url = f"{thread.pages[node.page - 1].url}#comment-{cid}"
-            yield Doc(cid, "comment", title, c.author, as_text(c.body), c.date, post.slug, tags, url)
+            yield Doc(cid, "comment", title, c.author, c.body, c.date, post.slug, tags, url, to_text=as_text)
 
 
 class SearchGenerator(Generator):

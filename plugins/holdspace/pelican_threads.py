@@ -14,12 +14,16 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from html import escape
+from importlib import metadata
 from zoneinfo import ZoneInfo
 
 from blinker import signal as named_signal
 from pelican import signals
 from pelican.generators import Generator
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import Writer
 
+from . import pagereuse
 from .archive import comment_files, read_archive
 from .avatars import avatar_secret, identicon_svg
 from .bodycache import BodyCache
@@ -27,7 +31,7 @@ from .commentfile import raw_body
 from .discussions import Target, build_discussions, comments_state
 from .guidelines import GUIDELINES_FILE, Rules, describe, load_rules
 from .markup import VERSION as MARKUP_VERSION
-from .markup import CommentRenderer
+from .markup import CommentRenderer, render_batch
 from .problems import Problem, display_path
 from .settings import holdspace_settings, project_path
 from .threads import Thread, build_thread
@@ -53,6 +57,7 @@ class BuildReport:
     on_drafts: int = 0  # approved comments on draft posts: kept, not published
     cache_hits: int = 0
     rendered: int = 0
+    pages_reused: int = 0  # post, comment and redirect pages linked from the previous build
 
 
 def read_queue(folder: str, rules: Rules) -> list[tuple[str, bool]]:
@@ -109,6 +114,9 @@ class CommentsGenerator(Generator):
         secret = b""
         if hs["AVATARS"] == "local":
             secret = avatar_secret(project_path(self.path, hs["AVATAR_SECRET_FILE"]), hs["AVATAR_SECRET_CREATE"])
+        cache.prefill(
+            (c.body for thread in archive.threads.values() for c in thread), render_batch, hs["HOLDSPACE_WORKERS"]
+        )
         targets = [Target(p.slug, p.url, p.save_as) for p in posts]
         discussions = build_discussions(targets, archive, cache.render, hs, secret)
         self.local_avatars = discussions.local_avatars
@@ -150,24 +158,121 @@ class CommentsGenerator(Generator):
                     url=page.url,
                     blog=True,
                 )
-        if self.redirects:
-            template = self.get_template("comment_redirect")
-            for cid, target in self.redirects:
-                writer.write_file(
-                    hs["COMMENT_REDIRECT_SAVE_AS"].format(id=cid),
-                    template,
-                    self.context,
-                    relative_urls=relative,
-                    comment_id=cid,
-                    target=target,
-                    url=hs["COMMENT_REDIRECT_URL"].format(id=cid),
-                )
+        if self.redirects and hs["COMMENT_REDIRECT_SAVE_AS"]:
+            self._write_redirects(writer, relative)
         for path in sorted(self.local_avatars):
             target = os.path.join(self.output_path, path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as f:
                 f.write(identicon_svg(os.path.basename(path)[: -len(".svg")]))
+        reuse = getattr(writer, "reuse", None)
+        if reuse is not None:
+            reuse.save()
+            self.report.pages_reused = reuse.reused
         build_report.send(self, report=self.report)
+
+    def _write_redirects(self, writer, relative: bool) -> None:
+        """One small page per comment id. There is one per comment, so rather than
+        render the template thousands of times through Pelican's writer, it is rendered
+        once per distinct SITEURL with markers that each page's values then replace.
+        The first page of each kind is also rendered in full; if the two differ (a
+        template that transforms the values), every page is rendered in full."""
+        hs = self.hs
+        reuse = getattr(writer, "reuse", None)
+        template = self.get_template("comment_redirect")
+        patterns: dict[str, str | None] = {}  # SITEURL -> the page with markers, or None: render in full
+        for cid, target in self.redirects:
+            name = hs["COMMENT_REDIRECT_SAVE_AS"].format(id=cid)
+            url = hs["COMMENT_REDIRECT_URL"].format(id=cid)
+            siteurl = path_to_url(get_relative_path(name)) if relative else self.context.get("SITEURL", "")
+            values = {"comment_id": cid, "target": target, "url": url, "output_file": name}
+            if siteurl not in patterns:
+                full = self._render_redirect(template, siteurl, values)
+                pattern = self._render_redirect(template, siteurl, {k: _MARKS[k] for k in values})
+                patterns[siteurl] = pattern if _fill(pattern, values) == full else None
+            pattern = patterns[siteurl]
+            text = self._render_redirect(template, siteurl, values) if pattern is None else _fill(pattern, values)
+            key = pagereuse.digest(text)
+            if reuse is not None and reuse.link(name, key):
+                continue  # the same page as last time, linked from the previous build
+            path = sanitised_join(self.output_path, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            if reuse is not None:
+                reuse.record(name, key)
+
+    def _render_redirect(self, template, siteurl: str, values: dict[str, str]) -> str:
+        return template.render({**self.context, "SITEURL": siteurl, "localsiteurl": siteurl, **values})
+
+
+# Private-use characters: never in an id or URL, and left alone by HTML escaping.
+_MARKS = {key: f"\ue000{key}\ue001" for key in ("comment_id", "target", "url", "output_file")}
+
+
+def _fill(pattern: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        # As Jinja's autoescape writes it (markupsafe): & < > " '
+        escaped = escape(value, quote=False).replace('"', "&#34;").replace("'", "&#39;")
+        pattern = pattern.replace(_MARKS[key], escaped)
+    return pattern
+
+
+class ReusingWriter(Writer):
+    """Pelican's writer, except that a post's page (or comment page) whose key is the
+    one recorded by the previous build is linked from it, not rendered (``pagereuse``)."""
+
+    def __init__(self, output_path, settings=None) -> None:
+        super().__init__(output_path, settings=settings)
+        hs = holdspace_settings(self.settings)
+        self.reuse: pagereuse.PageReuse | None = None
+        if hs["HOLDSPACE_REUSE_PAGES"] and hs["HOLDSPACE_PREVIOUS_OUTPUT"]:
+            cache = project_path(self.settings["PATH"], hs["HOLDSPACE_CACHE_PATH"])
+            self.reuse = pagereuse.PageReuse(cache, hs["HOLDSPACE_PREVIOUS_OUTPUT"], output_path)
+        self._keyed = False
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):  # fmt: skip
+        reuse = self.reuse
+        key = None
+        if (
+            reuse is not None
+            and name
+            and "article" in kwargs
+            and paginated is None
+            and not override_output
+            and not {"articles", "dates"} & kwargs.keys()
+        ):
+            if not self._keyed:
+                reuse.site_key = _site_key(template.environment, context)
+                self._keyed = True
+            key = reuse.key(name, template.name, [relative_urls, url], kwargs)
+            if key is not None and reuse.link(name, key):
+                return
+        super().write_file(
+            name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
+        )
+        if key is not None:
+            reuse.record(name, key)
+
+
+def _site_key(env, context) -> str | None:
+    """What every post page may show besides its own post: the context, every template,
+    and the code of Holdspace, Pelican and Jinja."""
+    try:
+        templates = [
+            [name, pagereuse.digest(env.loader.get_source(env, name)[0])] for name in sorted(env.list_templates())
+        ]
+        code = pagereuse.files_digest(
+            os.path.join(os.path.dirname(__file__), n)
+            for n in os.listdir(os.path.dirname(__file__))
+            if n.endswith(".py")
+        )
+        versions = [metadata.version(name) for name in ("pelican", "Jinja2", "MarkupSafe")]
+        return pagereuse.digest([pagereuse.describe(context), templates, code, versions])
+    except Exception as e:  # anything without a stable description: render every page
+        logger.debug("Holdspace: pages are rendered, not reused (%s: %s)", e.__class__.__name__, e)
+        return None
 
 
 def _line_of(path: str, key: str) -> int:
@@ -218,7 +323,12 @@ def get_generators(pelican_object):
     return CommentsGenerator
 
 
+def get_writer(pelican_object):
+    return ReusingWriter
+
+
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.article_generator_finalized.connect(article_defaults)
     signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(get_writer)

@@ -22,8 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "COMMENTS_PAGE_SAVE_AS": "{post_dir}comment-page-{number}/index.html",
     # A stable link for every comment id: a tiny page that redirects to the
     # comment on whatever page it is now. Empty strings turn these pages off.
-    "COMMENT_REDIRECT_URL": "comment/{id}/",
-    "COMMENT_REDIRECT_SAVE_AS": "comment/{id}/index.html",
+    "COMMENT_REDIRECT_URL": "comment/{id}.html",
+    "COMMENT_REDIRECT_SAVE_AS": "comment/{id}.html",
     # Where the reply form posts. Empty: the form is replaced by how to send
     # a comment to the moderators at COMMENT_EMAIL.
     "COMMENT_INTAKE_URL": "",
@@ -53,6 +53,13 @@ DEFAULTS: dict[str, Any] = {
     # puts it in place of the output: the output being replaced, whose search
     # export is reused when the index has not changed.
     "HOLDSPACE_PREVIOUS_OUTPUT": "",
+    # Processes for the work that can use several cores (rendering the bodies of a
+    # first build, writing the search index): 0 means one per core, 1 none.
+    "HOLDSPACE_WORKERS": 0,
+    # Link a post's pages from the previous build instead of rendering them again when
+    # nothing they show has changed (see the README). Only `python -m holdspace.build`
+    # (make html, make publish) does it; plain `pelican` always renders.
+    "HOLDSPACE_REUSE_PAGES": True,
 }
 
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -103,6 +110,13 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
         value = merged[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             problems.append(f"setting {key} = {value!r} is not valid; use a whole number of 1 or more")
+    workers = merged["HOLDSPACE_WORKERS"]
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        problems.append(
+            f"setting HOLDSPACE_WORKERS = {workers!r} is not valid; use 0 (one process per core) or a whole number"
+        )
+    else:
+        merged["HOLDSPACE_WORKERS"] = workers or os.cpu_count() or 1
     for key, default in DEFAULTS.items():
         if isinstance(default, str) and not isinstance(merged[key], str):
             problems.append(f"setting {key} = {merged[key]!r} is not valid; use a string such as {default!r}")
@@ -111,10 +125,9 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
         problems.append(
             f"setting STAFF_EMAILS = {staff!r} is not valid; use a list of addresses, like ['ana@example.org']"
         )
-    if not isinstance(merged["AVATAR_SECRET_CREATE"], bool):
-        problems.append(
-            f"setting AVATAR_SECRET_CREATE = {merged['AVATAR_SECRET_CREATE']!r} is not valid; use True or False"
-        )
+    for key in ("AVATAR_SECRET_CREATE", "HOLDSPACE_REUSE_PAGES"):
+        if not isinstance(merged[key], bool):
+            problems.append(f"setting {key} = {merged[key]!r} is not valid; use True or False")
     for key, fields in PATTERNS.items():
         problems.extend(_pattern_problems(key, merged[key], fields))
     if problems:

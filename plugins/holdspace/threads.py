@@ -49,6 +49,10 @@ class Page:
     url: str = ""
     save_as: str = ""
 
+    def signature(self) -> list[Any]:
+        """The page's place; its comments are in its thread's signature."""
+        return [self.number, self.url, self.save_as]
+
     def steps(self) -> Iterator[Step]:
         """Walk the page's comments depth-first without recursion (any depth is fine)."""
         stack: list[tuple[Node, bool]] = [(node, True) for node in reversed(self.roots)]
@@ -69,6 +73,15 @@ class Thread:
 
     def page_of(self, comment_id: str) -> Page:
         return self.pages[self.by_id[comment_id].page - 1]
+
+    def signature(self) -> list[Any]:
+        """Everything the thread shows, as a list that can be hashed (``pagereuse``):
+        each page's comments in the order they are drawn. Linear in the comments."""
+        return [self.count] + [
+            [page.number, page.url, page.save_as]
+            + [[repr(s.node.item), s.node.depth, s.node.number, s.node.in_reply_to, s.opens] for s in page.steps()]
+            for page in self.pages
+        ]
 
 
 NOT_SHOWN = "a comment that is not shown"
