@@ -78,11 +78,13 @@ def read_archive(
     *,
     progress: Callable[[int], None] | None = None,
     check: Callable[[Comment], list[Problem]] | None = None,
+    read: Callable[[str, str, tzinfo], tuple[Comment | None, list[Problem]]] = read_comment,
 ) -> Archive:
     """Read the comments below ``root``; ``threads`` are the slugs that take comments.
 
     ``check`` adds the problems of a comment that passed its own file checks
-    (the guidelines' hard rules).
+    (the guidelines' hard rules). ``read`` reads one file (``parsecache`` keeps
+    the files a build has parsed already).
     """
     archive = Archive()
     comments: list[Comment] = []
@@ -97,7 +99,7 @@ def read_archive(
             )
             archive.held_back.add(path)
             continue
-        comment, problems = read_comment(path, thread, tz)
+        comment, problems = read(path, thread, tz)
         if comment is not None and check is not None:
             problems.extend(check(comment))
         cid = os.path.basename(path)[: -len(".md")]

@@ -60,16 +60,20 @@ BUILDING_PREFIX = ".holdspace-building-"
 OLD_PREFIX = ".holdspace-old-"
 
 
-def _remove_later(folder: bytes) -> None:
+def _remove_later(folder: bytes | str) -> None:
     """Remove the previous output in a process of its own: at 20,000 comments deleting
     its files takes seconds nobody needs to wait for. It is renamed first, so the next
-    build (which removes any left over) never takes it for its own."""
-    aside = tempfile.mkdtemp(prefix=OLD_PREFIX, dir=os.path.dirname(folder).decode())
-    target = os.path.join(aside, "output")
-    os.rename(folder, target)
+    build never takes it for its own; a build removes any left over the same way."""
+    folder = os.fsdecode(folder)
+    aside = tempfile.mkdtemp(prefix=OLD_PREFIX, dir=os.path.dirname(folder))
+    os.rename(folder, os.path.join(aside, "output"))
+    _spawn_remover(aside)
+
+
+def _spawn_remover(folder: str) -> None:
     code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
     subprocess.Popen(
-        [sys.executable, "-c", code, aside],
+        [sys.executable, "-c", code, folder],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -104,9 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         # so a crashed or killed build leaves the previous site whole.
         final = os.path.abspath(settings["OUTPUT_PATH"])
         os.makedirs(os.path.dirname(final), exist_ok=True)
-        for prefix in (BUILDING_PREFIX, OLD_PREFIX):  # left by a killed build, or still being removed
-            for stale in glob.glob(os.path.join(os.path.dirname(final), prefix + "*")):
-                shutil.rmtree(stale, ignore_errors=True)
+        for stale in glob.glob(os.path.join(os.path.dirname(final), BUILDING_PREFIX + "*")):
+            _remove_later(stale)  # left by a build that was killed
+        for stale in glob.glob(os.path.join(os.path.dirname(final), OLD_PREFIX + "*")):
+            _spawn_remover(stale)  # still being removed, or its remover was stopped
         building = tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=os.path.dirname(final))
         os.chmod(building, 0o755)
         pelican.output_path = settings["OUTPUT_PATH"] = building

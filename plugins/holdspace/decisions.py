@@ -23,6 +23,7 @@ from .archive import comment_files, read_archive
 from .commentfile import Comment, raw_body, read_comment
 from .guidelines import GUIDELINES_FILE, Rules, load_rules
 from .moves import MoveError, move_file
+from .parsecache import ParseCache
 from .postindex import PostInfo, read_posts
 from .problems import Problem, display_path
 from .settings import holdspace_settings, project_path
@@ -118,7 +119,9 @@ class Published:
 
 
 def published(project: Project) -> Published:
-    archive = read_archive(project.comments, set(project.posts), project.tz)
+    parsed = ParseCache(project_path(project.content, project.settings["HOLDSPACE_CACHE_PATH"]), project.tz)
+    archive = read_archive(project.comments, set(project.posts), project.tz, read=parsed.read)
+    parsed.save()
     comments = {c.id: c for thread in archive.threads.values() for c in thread}
     paths = {os.path.basename(p)[: -len(".md")]: p for p, _, problem in comment_files(project.comments) if not problem}
     return Published(paths, name_index(comments.values()), comments)

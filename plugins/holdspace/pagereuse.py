@@ -66,7 +66,8 @@ def describe(value: Any, top: bool = True, _listings: dict[int, Any] | None = No
             _listings[id(value)] = _listing(value)
         return _listings[id(value)]
     if hasattr(value, "slug") and hasattr(value, "name") and hasattr(value, "url"):  # category, tag, author
-        return [type(value).__name__, str(value.name), str(value.slug), str(value.url)]
+        # Its URL follows from its slug and the settings, which the site key holds.
+        return [type(value).__name__, str(value.name), str(value.slug)]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return [
             type(value).__name__,
@@ -127,6 +128,7 @@ class PageReuse:
         self.rendered = 0
         self._new: dict[str, list[Any]] = {}
         self._old: dict[str, list[Any]] = {}
+        self._listings: dict[int, Any] = {}  # posts described as others list them, for this build
         try:
             with open(self.path, encoding="utf-8") as f:
                 data = json.load(f)
@@ -142,7 +144,7 @@ class PageReuse:
         if self.site_key is None:
             return None
         try:
-            values = {k: describe(v) for k, v in sorted(page_values.items())}
+            values = {k: describe(v, True, self._listings) for k, v in sorted(page_values.items())}
             return digest([self.site_key, name, template, describe(parts), values])
         except (Unkeyable, RecursionError):
             return None

@@ -15,8 +15,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from .plaintext import as_text
-from .searchexport import is_current, write_export
-from .searchindex import Doc, export, update_index
+from .searchexport import can_update, is_current, load_state, save_state, update_export, write_export
+from .searchindex import Doc, export, segments, update_index
 from .settings import holdspace_settings, project_path
 
 logger = logging.getLogger(__name__)
@@ -51,24 +51,29 @@ class SearchGenerator(Generator):
         posts = list(self.context.get("articles", []))  # hidden posts stay out of search
         stats = update_index(cache, documents(posts))
         target = os.path.join(self.output_path, "search", "data")
-        previous = (
-            os.path.join(hs["HOLDSPACE_PREVIOUS_OUTPUT"], "search", "data") if hs["HOLDSPACE_PREVIOUS_OUTPUT"] else ""
-        )
-        if (
-            not stats.changed_anything
-            and previous
-            and not os.path.exists(target)
-            and is_current(previous, stats.fingerprint)
-        ):
-            # A build into a new folder: the previous export is still right. Its files are
-            # never changed in place (a new export replaces the folder), so links are safe.
-            shutil.copytree(previous, target, copy_function=os.link)
+        # The export being replaced: the one in the previous output (a build into a new
+        # folder, by holdspace.build) or the one already in this output (plain pelican).
+        prev_output = hs["HOLDSPACE_PREVIOUS_OUTPUT"]
+        previous = os.path.join(prev_output, "search", "data") if prev_output else target
+        state = load_state(cache)
+        if not stats.changed_anything and state is not None and is_current(previous, stats.fingerprint):
+            if previous != target:
+                # Its files are never changed in place (an export replaces the folder), so links are safe.
+                shutil.copytree(previous, target, copy_function=os.link)
             exported = "the previous export is reused"
-        elif stats.changed_anything or not is_current(target, stats.fingerprint):
-            files = write_export(export(cache), target, stats.fingerprint)
-            exported = f"{files['documents']} documents exported"
         else:
-            exported = "the export in output/ is up to date"
+            now = segments(cache)
+            if not stats.renumbered and can_update(state, previous, now):
+                assert state is not None
+                changes = export(cache, stats.touched_terms, stats.new_ids)
+                files, state = update_export(
+                    changes, stats.touched_terms, stats.gone_ids, state, previous, target, stats.fingerprint, now
+                )
+                exported = f"{files['written']} files written, {files['linked']} unchanged"
+            else:
+                files, state = write_export(export(cache), target, stats.fingerprint, now)
+                exported = f"{files['documents']} documents exported"
+            save_state(cache, state)
         logger.info(
             "Holdspace search: %d added, %d changed, %d removed, %d unchanged%s; %s (%.1f s)",
             stats.added, stats.changed, stats.removed, stats.unchanged, " (rebuilt)" if stats.rebuilt else "",

@@ -32,6 +32,7 @@ from .discussions import Target, build_discussions, comments_state
 from .guidelines import GUIDELINES_FILE, Rules, describe, load_rules
 from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer, render_batch
+from .parsecache import ParseCache
 from .problems import Problem, display_path
 from .settings import holdspace_settings, project_path
 from .threads import Thread, build_thread
@@ -97,20 +98,24 @@ class CommentsGenerator(Generator):
         self.context["comment_rules"] = rules
         self._show_rules(rules, hs["COMMENT_GUIDELINES_PAGE"])
         tz = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
+        cache_folder = project_path(self.path, hs["HOLDSPACE_CACHE_PATH"])
+        parsed = ParseCache(cache_folder, tz)
         archive = read_archive(
             os.path.join(self.path, hs["COMMENTS_PATH"]),
             {p.slug for p in posts} | drafts,
             tz,
             progress=lambda n: logger.info("Holdspace: read %d comment files ...", n),
             check=partial(hard_problems, rules=rules, staff_emails=staff),
+            read=parsed.read,
         )
+        parsed.save()
         report.problems.extend(archive.problems)
         held_back = set(archive.held_back)
         report.on_drafts = sum(len(archive.threads.get(slug, [])) for slug in drafts)
         queue = read_queue(os.path.join(moderation, "queue"), rules)
         report.queued, report.queued_crisis = len(queue), sum(1 for _, crisis in queue if crisis)
 
-        cache = BodyCache(project_path(self.path, hs["HOLDSPACE_CACHE_PATH"]), MARKUP_VERSION, CommentRenderer().render)
+        cache = BodyCache(cache_folder, MARKUP_VERSION, CommentRenderer().render)
         secret = b""
         if hs["AVATARS"] == "local":
             secret = avatar_secret(project_path(self.path, hs["AVATAR_SECRET_FILE"]), hs["AVATAR_SECRET_CREATE"])

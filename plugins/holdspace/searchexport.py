@@ -1,27 +1,38 @@
 """The search index as static files, so a browser can rank exactly as Whoosh does.
 
-    search/data/manifest.json     doc count, average length, BM25F's B and K1, the buckets
-    search/data/s/<n>.json        one bucket of terms: term -> [idf, docnum gaps, weights, lengths]
+    search/data/manifest.json     doc counts, average length, BM25F's B and K1, the buckets
+    search/data/s/<n>.json        one bucket of terms: term -> [df, docnum gaps, weights, lengths]
     search/data/d/<docnum>.json   what a result shows: title, pseudonym, date, URL, text
     search/data/a/<n>.json        pseudonym -> docnums, for author: filters (by a hash of the name)
 
 Terms are bucketed by prefix, a bucket split further while it is large, so a
 query fetches only the few small files its words need. search.js analyses the
 query as Whoosh does (its own copy of Whoosh's Porter stemmer), so no word list
-is needed.
+is needed. The idf is computed in the browser from the term's document frequency
+and the document count, as Whoosh computes it, so that a new comment changes
+only the buckets of its own words.
+
+After a build that changed a few documents, ``update_export`` writes only the
+files that changed and links the rest from the previous export; it keeps what
+it needs for that (each term's entry, each document's number) in a state file
+in the index's cache folder.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from .searchindex import K1, B, Export
+from .searchindex import K1, B, Export, Hit, Posting
 
-FORMAT = 2
+FORMAT = 3
 BUCKET_BYTES = 12_000  # split a bucket above this many bytes of JSON
 MAX_PREFIX = 6
 
@@ -84,17 +95,109 @@ def is_current(folder: str, index_fingerprint: str) -> bool:
         return False
 
 
-def write_export(data: Export, folder: str, index_fingerprint: str = "") -> dict[str, int]:
-    """Replace ``folder`` with the files of ``data``; return counts and bytes, for the build's report.
+STATE_FILE = "export-state.pickle"
 
-    The files are written to a new folder beside it that then takes its place, so no
-    file of an earlier export survives: a comment taken off the site leaves no text here.
-    """
+
+@dataclass
+class ExportState:
+    """What an export was made of, to update it with the changes alone."""
+
+    index_fingerprint: str = ""
+    segments: list[tuple[str, int]] = field(default_factory=list)
+    entries: dict[str, str] = field(default_factory=dict)  # term -> its JSON text in a bucket
+    numbers: dict[str, int] = field(default_factory=dict)  # document id -> docnum
+    authors: dict[int, str] = field(default_factory=dict)  # docnum -> folded pseudonym
+    hashes: dict[str, str] = field(default_factory=dict)  # s/ and a/ files -> SHA-256 of their text
+    stop_words: list[str] = field(default_factory=list)
+
+
+def load_state(folder: str) -> ExportState | None:
+    try:
+        with open(os.path.join(folder, STATE_FILE), "rb") as f:
+            state = pickle.load(f)
+        return state if isinstance(state, ExportState) else None
+    except Exception:  # none yet, damaged, or from another version: export whole
+        return None
+
+
+def save_state(folder: str, state: ExportState) -> None:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".export-state-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, os.path.join(folder, STATE_FILE))
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def write_export(
+    data: Export, folder: str, index_fingerprint: str = "", segments: list[tuple[str, int]] | None = None
+) -> tuple[dict[str, int], ExportState]:
+    """Replace ``folder`` with the files of ``data``; return counts and bytes, for the
+    build's report, and the state ``update_export`` needs next time."""
+    state = ExportState(index_fingerprint, list(segments or []), stop_words=sorted(data.stop_words))
+    state.entries = {term: _entry(term, df, postings) for term, (df, postings) in data.terms.items()}
+    state.numbers = {hit.id: docnum for docnum, hit in data.docs.items()}
+    state.authors = {docnum: folded for folded, docnums in data.authors.items() for docnum in docnums}
+    counts = _replace(folder, lambda fresh: _write_all(fresh, state, data, data.docs, set(), "", {}))
+    return counts, state
+
+
+def update_export(
+    changes: Export,
+    touched_terms: Iterable[str],
+    gone_ids: Iterable[str],
+    state: ExportState,
+    previous: str,
+    folder: str,
+    index_fingerprint: str,
+    segments: list[tuple[str, int]],
+) -> tuple[dict[str, int], ExportState]:
+    """Write ``folder`` as the export of ``previous`` (made from ``state``) with ``changes``:
+    the postings of the ``touched_terms`` and the documents added or changed; the
+    documents ``gone_ids`` are left out. Unchanged files are hard links to the previous
+    export's, which is never modified."""
+    old_hashes = dict(state.hashes)
+    for term in touched_terms:
+        if term in changes.terms:
+            df, postings = changes.terms[term]
+            state.entries[term] = _entry(term, df, postings)
+        else:
+            state.entries.pop(term, None)
+    for doc_id in gone_ids:
+        docnum = state.numbers.pop(doc_id, None)
+        if docnum is not None:
+            state.authors.pop(docnum, None)
+    for docnum, hit in changes.docs.items():
+        state.numbers[hit.id] = docnum
+    for folded, docnums in changes.authors.items():
+        for docnum in docnums:
+            state.authors[docnum] = folded
+    keep = set(state.numbers.values()) - set(changes.docs)
+    state.index_fingerprint, state.segments = index_fingerprint, list(segments)
+    counts = _replace(folder, lambda fresh: _write_all(fresh, state, changes, changes.docs, keep, previous, old_hashes))
+    return counts, state
+
+
+def can_update(state: ExportState | None, previous: str, segments_now: list[tuple[str, int]]) -> bool:
+    """Is ``previous`` the whole export ``state`` describes, and are its documents' numbers still valid?"""
+    return (
+        state is not None
+        and bool(state.segments)
+        and segments_now[: len(state.segments)] == state.segments
+        and is_current(previous, state.index_fingerprint)
+    )
+
+
+def _replace(folder: str, write) -> dict[str, int]:
+    """Write a new folder beside ``folder`` with ``write(new)``, then put it in its place,
+    so no file of an earlier export survives: a comment taken off the site leaves no text."""
     parent = os.path.dirname(os.path.abspath(folder))
     os.makedirs(parent, exist_ok=True)
     fresh = tempfile.mkdtemp(prefix=".search-data-", dir=parent)
     try:
-        counts = _write_all(data, fresh, index_fingerprint)
+        counts = write(fresh)
         os.chmod(fresh, 0o755)
         old = None
         if os.path.exists(folder):
@@ -109,41 +212,79 @@ def write_export(data: Export, folder: str, index_fingerprint: str = "") -> dict
     return counts
 
 
-def _write_all(data: Export, folder: str, index_fingerprint: str) -> dict[str, int]:
-    terms: dict[str, list[Any]] = {}
-    for term, (idf, postings) in data.terms.items():
-        gaps, last = [], 0
-        for p in postings:
-            gaps.append(p.docnum - last)
-            last = p.docnum
-        terms[term] = [idf, gaps, [_num(p.weight) for p in postings], [_num(p.length) for p in postings]]
-    # Each term's entry is serialized once: its length sizes the buckets, its text fills them.
-    entries = {term: f"{_json(term)}:{_json(entry)}" for term, entry in terms.items()}
-    prefixes = bucket_prefixes({term: len(text) for term, text in entries.items()})
-    index = {p: i for i, p in enumerate(prefixes)}
-    buckets: list[list[str]] = [[] for _ in prefixes]
-    for term, text in entries.items():
-        buckets[index[bucket_of(term, index)]].append(text)
+def _entry(term: str, df: int, postings: list[Posting]) -> str:
+    gaps, last = [], 0
+    for p in postings:
+        gaps.append(p.docnum - last)
+        last = p.docnum
+    return f"{_json(term)}:{_json([df, gaps, [_num(p.weight) for p in postings], [_num(p.length) for p in postings]])}"
 
-    written = 0
+
+def _write_all(
+    folder: str,
+    state: ExportState,
+    data: Export,
+    docs: dict[int, Hit],
+    keep: set[int],
+    previous: str,
+    old_hashes: dict[str, str],
+) -> dict[str, int]:
+    """Write every file of the export described by ``state``: the documents ``docs``,
+    and the documents ``keep`` linked from ``previous``, as are the bucket and author
+    files whose text is the one in ``old_hashes``."""
+    counts = {"documents": len(docs) + len(keep), "terms": len(state.entries), "written": 0, "linked": 0, "bytes": 0}
     for sub in ("s", "d", "a"):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    prefixes = bucket_prefixes({term: len(text) for term, text in state.entries.items()})
+    index = {p: i for i, p in enumerate(prefixes)}
+    buckets: list[list[str]] = [[] for _ in prefixes]
+    for term in sorted(state.entries):
+        buckets[index[bucket_of(term, index)]].append(state.entries[term])
+    state.hashes = {}
+
+    def put(name: str, text: str) -> None:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if name != "manifest.json":
+            state.hashes[name] = digest
+        if previous and old_hashes.get(name) == digest and _link(previous, folder, name):
+            counts["linked"] += 1
+        else:
+            counts["bytes"] += _write_text(os.path.join(folder, name), text)
+            counts["written"] += 1
+
     for i, bucket in enumerate(buckets):
-        written += _write_text(os.path.join(folder, "s", f"{i}.json"), '{"t":{' + ",".join(bucket) + "}}")
-    for docnum, hit in data.docs.items():
+        put(f"s/{i}.json", '{"t":{' + ",".join(bucket) + "}}")
+    for docnum, hit in docs.items():
         doc = {"id": hit.id, "k": hit.kind, "t": hit.title, "a": hit.author, "d": hit.date.isoformat(), "u": hit.url,
                "x": hit.text}  # fmt: skip
-        written += _write(os.path.join(folder, "d", f"{docnum}.json"), doc)
+        counts["bytes"] += _write(os.path.join(folder, "d", f"{docnum}.json"), doc)
+        counts["written"] += 1
+    for docnum in keep:
+        if not _link(previous, folder, f"d/{docnum}.json"):
+            raise OSError(f"the previous search export has no d/{docnum}.json")
+        counts["linked"] += 1
     authors: dict[int, dict[str, list[int]]] = {}
-    for folded, docnums in data.authors.items():
+    by_name: dict[str, list[int]] = {}
+    for docnum, folded in state.authors.items():
+        by_name.setdefault(folded, []).append(docnum)
+    for folded, docnums in by_name.items():
         authors.setdefault(author_bucket(folded), {})[folded] = sorted(docnums)
-    for number, names in authors.items():
-        written += _write(os.path.join(folder, "a", f"{number}.json"), names)
-    manifest = {"format": FORMAT, "n": data.doc_count, "avgfl": data.avg_length, "B": B, "K1": K1,
-                "buckets": prefixes, "maxPrefix": MAX_PREFIX, "stop": sorted(data.stop_words),
-                "authorFiles": AUTHOR_FILES, "fingerprint": fingerprint(index_fingerprint)}  # fmt: skip
-    written += _write(os.path.join(folder, "manifest.json"), manifest)
-    return {"documents": len(data.docs), "terms": len(terms), "buckets": len(prefixes), "bytes": written}
+    for number in sorted(authors):
+        put(f"a/{number}.json", _json(dict(sorted(authors[number].items()))))
+    manifest = {"format": FORMAT, "n": len(docs) + len(keep), "N": data.doc_count_all, "avgfl": data.avg_length,
+                "B": B, "K1": K1, "buckets": prefixes, "maxPrefix": MAX_PREFIX, "stop": state.stop_words,
+                "authorFiles": AUTHOR_FILES, "fingerprint": fingerprint(state.index_fingerprint)}  # fmt: skip
+    put("manifest.json", _json(manifest))
+    counts["buckets"] = len(prefixes)
+    return counts
+
+
+def _link(previous: str, folder: str, name: str) -> bool:
+    try:
+        os.link(os.path.join(previous, name), os.path.join(folder, name))
+        return True
+    except OSError:
+        return False
 
 
 def _num(value: float) -> float | int:

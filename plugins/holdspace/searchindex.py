@@ -25,6 +25,7 @@ from whoosh import versionstring as whoosh_version
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import And, Every, Term
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -35,6 +36,9 @@ SCHEMA_VERSION = 2
 # Memory for the writer's posting pool: below it, postings are sorted in memory
 # instead of in runs pickled to disk (at 20,000 comments about 60 MB are used).
 WRITER_LIMIT_MB = 256
+# Commits add a segment each and never merge (numbers stay stable, see update_index);
+# at this many the index is optimized into one segment and exported whole again.
+MAX_SEGMENTS = 12
 
 
 def analyzer() -> StemmingAnalyzer:
@@ -118,14 +122,27 @@ class UpdateStats:
     unchanged: int = 0
     rebuilt: bool = False
     fingerprint: str = ""  # of every document's digest: equal fingerprints, equal indexes
+    # For an export of the changes only (``searchexport.update_export``):
+    renumbered: bool = False  # documents kept may have new numbers (a new index, or segments merged)
+    new_ids: set[str] = field(default_factory=set)  # documents added, or changed (so renumbered)
+    gone_ids: set[str] = field(default_factory=set)  # documents removed, or changed (their old number is gone)
+    touched_terms: set[str] = field(default_factory=set)  # terms of every document added, changed or removed
 
     @property
     def changed_anything(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.rebuilt)
 
 
+def _content_of(kind: str, title: str, text: str) -> str:
+    return f"{title}\n{text}" if kind == "post" else text
+
+
 def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
-    """Make the index in ``folder`` hold exactly ``docs``, writing only what changed."""
+    """Make the index in ``folder`` hold exactly ``docs``, writing only what changed.
+
+    Segments are not merged on a commit, so the documents kept keep their numbers and
+    an export can be updated with the changes alone; once there are MAX_SEGMENTS
+    segments the index is optimized into one (and ``renumbered`` is set)."""
     wanted = {doc.id: doc for doc in docs}
     digests = {doc_id: doc.digest() for doc_id, doc in wanted.items()}
     stats = UpdateStats(
@@ -145,10 +162,17 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
         whoosh_index.create_in(folder, schema())
         with open(version_path, "w", encoding="utf-8") as f:
             f.write(signature)
-        stats.rebuilt = True
+        stats.rebuilt = stats.renumbered = True
     ix = whoosh_index.open_dir(folder)
+    have: dict[str, str] = {}
+    old: dict[str, dict] = {}  # stored fields of the documents that change or go
     with ix.searcher() as searcher:
-        have = {fields["id"]: fields["digest"] for fields in searcher.all_stored_fields()}
+        for fields in searcher.all_stored_fields():
+            doc_id = fields["id"]
+            have[doc_id] = fields["digest"]
+            if doc_id not in wanted or digests[doc_id] != fields["digest"]:
+                old[doc_id] = fields
+    a = analyzer()
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
         for doc_id in have.keys() - wanted.keys():
@@ -164,13 +188,17 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
                 stats.changed += 1
             else:
                 stats.added += 1
+            stats.new_ids.add(doc_id)
+            content = doc.content()
+            if not stats.rebuilt:
+                stats.touched_terms.update(token.text for token in a(content))
             writer.add_document(
                 id=doc.id,
                 kind=doc.kind,
                 title=doc.title,
                 author=doc.author,
                 author_key=author_key(doc.author),
-                content=doc.content(),
+                content=content,
                 text=doc.text,
                 date=doc.date,
                 thread=doc.thread,
@@ -178,14 +206,26 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
                 url=doc.url,
                 digest=digest,
             )
+        for doc_id, fields in old.items():
+            stats.gone_ids.add(doc_id)
+            stats.touched_terms.update(t.text for t in a(_content_of(fields["kind"], fields["title"], fields["text"])))
     except BaseException:
         writer.cancel()
         raise
     if stats.added or stats.changed or stats.removed:
-        writer.commit()
+        optimize = len(ix._segments()) + 1 > MAX_SEGMENTS
+        writer.commit(merge=False, optimize=optimize)
+        stats.renumbered = stats.renumbered or optimize
     else:
         writer.cancel()
     return stats
+
+
+def segments(folder: str) -> list[tuple[str, int]]:
+    """(id, documents counted deleted ones too) of each segment, in order: while the old
+    ones are still first and the same, every document kept has kept its number."""
+    ix = whoosh_index.open_dir(folder)
+    return [(seg.segment_id(), seg.doc_count_all()) for seg in ix._segments()]
 
 
 def index_exists(folder: str) -> bool:
@@ -259,37 +299,56 @@ class Posting:
 
 @dataclass(frozen=True)
 class Export:
-    """What the browser needs to rank as Whoosh does."""
+    """What the browser needs to rank as Whoosh does: BM25F's idf is
+    log(doc_count_all / (df + 1)) + 1, computed by search.js from these numbers."""
 
-    doc_count: int
+    doc_count: int  # live documents
+    doc_count_all: int  # with the deleted ones not yet merged away, as Whoosh's idf counts them
     avg_length: float
-    terms: dict[str, tuple[float, list[Posting]]]  # term -> (idf, postings)
+    terms: dict[str, tuple[int, list[Posting]]]  # term -> (df as Whoosh counts it, postings of live documents)
     docs: dict[int, Hit]
     authors: dict[str, list[int]]  # folded pseudonym -> docnums
     stop_words: frozenset[str]
 
 
-def export(folder: str) -> Export:
+def export(folder: str, terms: Iterable[str] | None = None, ids: Iterable[str] | None = None) -> Export:
+    """The index for the browser: every term and document, or only ``terms`` (their
+    postings, for the documents' current numbers) and the documents ``ids``."""
     ix = whoosh_index.open_dir(folder)
     a = analyzer()
     with ix.searcher(weighting=BM25F(B=B, K1=K1)) as searcher:
-        docs = {docnum: _hit(searcher, docnum, 0.0) for docnum in _live_docnums(searcher)}
+        if ids is None:
+            docnums: Iterable[int] = _live_docnums(searcher)
+        else:
+            found = (searcher.document_number(id=doc_id) for doc_id in ids)
+            docnums = sorted(n for n in found if n is not None)
+        docs = {docnum: _hit(searcher, docnum, 0.0) for docnum in docnums}
         authors: dict[str, list[int]] = {}
         for docnum, hit in docs.items():
             authors.setdefault(author_key(hit.author), []).append(docnum)
         # Field lengths as the scorer reads them (stored as a byte, so rounded): once per document.
-        lengths = {docnum: searcher.doc_field_length(docnum, "content", 1) for docnum in docs}
-        terms: dict[str, tuple[float, list[Posting]]] = {}
-        for raw in searcher.lexicon("content"):
+        lengths: dict[int, float] = {}
+        out: dict[str, tuple[int, list[Posting]]] = {}
+        wanted = searcher.lexicon("content") if terms is None else sorted(terms)
+        for raw in wanted:
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            matcher = searcher.postings("content", term)
-            postings = [Posting(docnum, weight, lengths[docnum]) for docnum, weight in matcher.items_as("weight")]
+            try:
+                matcher = searcher.postings("content", term)
+            except TermNotFound:
+                continue
+            postings = []
+            for docnum, weight in matcher.items_as("weight"):
+                length = lengths.get(docnum)
+                if length is None:
+                    length = lengths[docnum] = searcher.doc_field_length(docnum, "content", 1)
+                postings.append(Posting(docnum, weight, length))
             if postings:
-                terms[term] = (searcher.idf("content", term), postings)
+                out[term] = (searcher.doc_frequency("content", term), postings)
         return Export(
             doc_count=searcher.doc_count(),
+            doc_count_all=searcher.doc_count_all(),
             avg_length=searcher.avg_field_length("content") or 1,
-            terms=terms,
+            terms=out,
             docs=docs,
             authors=authors,
             stop_words=frozenset(_stop_words(a)),

@@ -158,7 +158,11 @@
     return analyze(words.join(" "), m.stopSet);
   };
 
+  // A term's documents and idf. The bucket holds its document frequency as Whoosh
+  // counts it; idf is Whoosh's: log(N / (df + 1)) + 1, N counting deleted documents
+  // not yet merged away, as Whoosh does.
   Searcher.prototype.postings = async function (term) {
+    var m = await this.manifest();
     var bucket = await this.bucket(term);
     var entry = bucket.t[term];
     if (!entry) return null;
@@ -167,7 +171,7 @@
       docnum += entry[1][i];
       map.set(docnum, [entry[2][i], entry[3][i]]);
     }
-    return { idf: entry[0], docs: map };
+    return { idf: Math.log(m.N / (entry[0] + 1)) + 1, docs: map };
   };
 
   // [{docnum, score}] best first, at most `limit`.
