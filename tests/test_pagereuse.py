@@ -1,0 +1,94 @@
+"""Pages linked from the previous build: only when nothing they show has changed."""
+
+import os
+import re
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def build(site):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    result = subprocess.run(
+        [sys.executable, "-m", "holdspace.build", str(site.content), "-o", str(site.root / "output"),
+         "-s", str(site.root / "pelicanconf.py"), "--log-handler", "plain"],
+        cwd=site.root, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"(\d+) pages unchanged, linked from the last build", result.stderr)
+    return int(match.group(1)) if match else 0
+
+
+def page(site, path):
+    return (site.root / "output" / path).read_text(encoding="utf-8")
+
+
+def two_threads(site, **settings):
+    site.write_settings(COMMENTS_PER_PAGE=2, **settings)
+    for slug in ("a", "b"):
+        site.post(slug)
+        for i in range(3):
+            site.comment(slug, f"{slug}{i}", f"Words {i} on {slug}.", date=f"2025-01-02 10:0{i}")
+
+
+# Pages of the two threads: a/, a/comment-page-2/, b/, b/comment-page-2/; six redirect pages.
+POST_PAGES, REDIRECTS = 4, 6
+
+
+def test_a_second_build_links_every_post_page_and_redirect(site):
+    two_threads(site)
+    assert build(site) == 0
+    before = page(site, "a/index.html")
+    assert build(site) == POST_PAGES + REDIRECTS
+    assert page(site, "a/index.html") == before
+
+
+def test_an_edited_comment_renders_its_thread_again_and_nothing_else(site):
+    two_threads(site)
+    build(site)
+    other = page(site, "b/index.html")
+    site.comment("a", "a1", "Edited words on a.", date="2025-01-02 10:01")
+    assert build(site) == POST_PAGES - 2 + REDIRECTS
+    assert "Edited words on a." in page(site, "a/index.html")
+    assert page(site, "b/index.html") == other
+
+
+def test_an_approved_comment_shows_and_moves_the_counts(site):
+    two_threads(site)
+    build(site)
+    site.comment("b", "b3", "A late reply.", date="2025-01-03 10:00", reply_to="b0")
+    assert build(site) == POST_PAGES - 2 + REDIRECTS
+    assert "A late reply." in page(site, "b/index.html")
+    assert "4 comments" in page(site, "index.html")  # the index is always rendered
+    assert "comment/b3.html" in str(list((site.root / "output").rglob("b3.html")))
+
+
+def test_a_changed_setting_template_input_or_other_post_renders_every_post_page(site):
+    two_threads(site)
+    build(site)
+    two_threads(site, SITESUBTITLE="Another subtitle")
+    assert build(site) == REDIRECTS  # the redirect pages do not show the subtitle: the same files
+    assert "Another subtitle" in page(site, "a/index.html")
+    build(site)
+    site.post("b", title="A New Title For B")
+    assert build(site) == REDIRECTS  # another post's title: every post page again (lists, navigation)
+    assert "A New Title For B" in page(site, "b/index.html")
+
+
+def test_a_hand_edited_output_file_is_rendered_again(site):
+    two_threads(site)
+    build(site)
+    build(site)
+    target = site.root / "output" / "a" / "index.html"
+    original = target.read_text(encoding="utf-8")
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("<!-- edited by hand -->")
+    assert build(site) == POST_PAGES + REDIRECTS - 1
+    assert page(site, "a/index.html") == original
+
+
+def test_no_reuse_when_turned_off(site):
+    two_threads(site, HOLDSPACE_REUSE_PAGES=False)
+    build(site)
+    assert build(site) == 0
