@@ -1,14 +1,24 @@
-"""The Pelican plugin for search: its own Generator, which after the site's
-pages are written updates the Whoosh index (in the cache folder, outside
-output/) from the published posts and comments and exports it under
-output/search/data/ for the browser. Nothing from moderation/ is read."""
+"""The Pelican plugin for search: its own Generator, which updates the Whoosh
+index (in the cache folder, outside output/) from the published posts and
+comments and exports it under output/search/data/ for the browser. Nothing
+from moderation/ is read.
+
+The threads are ready once every Generator has read its content; from there the
+search work needs nothing Pelican still does. So with more than one worker
+(HOLDSPACE_WORKERS) it runs in a forked process while Pelican renders and
+writes the pages, and ``generate_output`` waits for it. The child dies with
+the build (PR_SET_PDEATHSIG), so a killed build leaves no writer behind."""
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
+import signal
+import sys
 import time
+import traceback
 from collections.abc import Iterator
 
 from pelican import signals
@@ -30,7 +40,7 @@ def documents(posts: list, default_author: str = "") -> Iterator[Doc]:
         tags = ", ".join(x for x in (category, tags) if x)
         title = as_text(post.title)
         yield Doc(f"post:{post.slug}", "post", title, str(getattr(post, "author", default_author)),
-                  post.content, post.date, post.slug, tags, post.url, to_text=as_text)  # fmt: skip
+                  _html(post), post.date, post.slug, tags, post.url, to_text=as_text)  # fmt: skip
         thread = getattr(post, "comment_thread", None)
         if thread is None:
             continue
@@ -40,11 +50,48 @@ def documents(posts: list, default_author: str = "") -> Iterator[Doc]:
             yield Doc(cid, "comment", title, c.author, c.body, c.date, post.slug, tags, url, to_text=as_text)
 
 
+def _html(post) -> str:
+    """A post's HTML as read: its links are not rewritten for a page (that depends on
+    which page is being written), and the text, all search keeps, is the same."""
+    html = getattr(post, "_content", None)
+    return html if isinstance(html, str) else post.content
+
+
 class SearchGenerator(Generator):
     def generate_context(self) -> None:
-        pass  # the threads are ready only after the comments' Generator has run
+        """Start the search work in a child process when there are cores for it. This
+        Generator is registered after the comments' one, so the threads are ready."""
+        self._child: int | None = None
+        if holdspace_settings(self.settings)["HOLDSPACE_WORKERS"] < 2 or not hasattr(os, "fork"):
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: index, export, report, exit; never back into Pelican
+            code = 1
+            try:
+                _die_with_parent(parent)
+                self._update()
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                logging.shutdown()
+                sys.stderr.flush()
+                os._exit(code)
+        self._child = pid
 
     def generate_output(self, writer) -> None:
+        if self._child is None:
+            self._update()
+            return
+        _, status = os.waitpid(self._child, 0)
+        self._child = None
+        if status != 0:
+            raise RuntimeError("the search index could not be updated (the error is above)")
+
+    def _update(self) -> None:
         start = time.perf_counter()
         hs = holdspace_settings(self.settings)
         cache = os.path.join(project_path(self.path, hs["HOLDSPACE_CACHE_PATH"]), "search")
@@ -79,6 +126,17 @@ class SearchGenerator(Generator):
             stats.added, stats.changed, stats.removed, stats.unchanged, " (rebuilt)" if stats.rebuilt else "",
             exported, time.perf_counter() - start,
         )  # fmt: skip
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: be killed when the build is (prctl PR_SET_PDEATHSIG, SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl: do not go on alone
+        os._exit(1)
 
 
 def get_generators(pelican_object):
