@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import stat
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -26,6 +25,7 @@ class Archive:
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
     held_back: set[str] = field(default_factory=set)  # paths of files left out
+    paths: dict[str, str] = field(default_factory=dict)  # id -> the first file named <id>.md, valid or not
 
     @property
     def published(self) -> int:
@@ -39,25 +39,26 @@ def comment_files(root: str) -> Iterable[tuple[str, str | None, Problem | None]]
     in it). ``problem`` is set for a file that cannot be a comment: not named
     ``.md``, a symbolic link, or not a regular file. Hidden files and folders
     (``.git``, editors' ``.swp``) are skipped; a linked folder is reported.
+    One ``scandir`` per folder: the kinds of files come with the names, so
+    there is no call per file (20,000 comments, 20,000 calls fewer).
     """
     if not os.path.isdir(root):
         return
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel = os.path.relpath(dirpath, root)
-        thread = None if rel == os.curdir else rel.replace(os.sep, "/")
-        names = sorted(n for n in dirnames + filenames if not n.startswith("."))
-        dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d))
-        )
-        for name in names:
-            path = os.path.join(dirpath, name)
-            if name in dirnames:
-                continue
-            if os.path.islink(path):
+    stack: list[tuple[str, str | None]] = [(root, None)]
+    while stack:
+        folder, thread = stack.pop()
+        with os.scandir(folder) as it:
+            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+        subfolders = []
+        for entry in entries:
+            path = entry.path
+            if entry.is_symlink():
                 yield path, thread, Problem(path, 1, "this is a symbolic link, not a comment file", LINK_TODO)
-            elif not stat.S_ISREG(os.lstat(path).st_mode):
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append((path, entry.name if thread is None else f"{thread}/{entry.name}"))
+            elif not entry.is_file(follow_symlinks=False):
                 yield path, thread, Problem(path, 1, "this is not a regular file", "move it out of the comments folder")
-            elif not name.endswith(".md"):
+            elif not entry.name.endswith(".md"):
                 yield (
                     path,
                     thread,
@@ -65,6 +66,7 @@ def comment_files(root: str) -> Iterable[tuple[str, str | None, Problem | None]]
                 )
             else:
                 yield path, thread, None
+        stack.extend(reversed(subfolders))
 
 
 LINK_TODO = "comments must be real files: move the file here instead of linking to it"
@@ -88,7 +90,7 @@ def read_archive(
     """
     archive = Archive()
     comments: list[Comment] = []
-    first_of_id: dict[str, str] = {}  # id -> the first file with it, valid or not
+    first_of_id = archive.paths  # id -> the first file with it, valid or not
     for path, thread, problem in comment_files(root):
         archive.files += 1
         if progress is not None and archive.files % 1000 == 0:
@@ -98,6 +100,8 @@ def read_archive(
                 problem or Problem(path, 1, "the comment is not in a post's folder", "move it to comments/<post-slug>/")
             )
             archive.held_back.add(path)
+            if problem is None:  # a comment file outside any post's folder still holds its id
+                first_of_id.setdefault(os.path.basename(path)[: -len(".md")], path)
             continue
         comment, problems = read(path, thread, tz)
         if comment is not None and check is not None:

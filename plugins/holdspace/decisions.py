@@ -123,8 +123,7 @@ def published(project: Project) -> Published:
     archive = read_archive(project.comments, set(project.posts), project.tz, read=parsed.read)
     parsed.save()
     comments = {c.id: c for thread in archive.threads.values() for c in thread}
-    paths = {os.path.basename(p)[: -len(".md")]: p for p, _, problem in comment_files(project.comments) if not problem}
-    return Published(paths, name_index(comments.values()), comments)
+    return Published(dict(archive.paths), name_index(comments.values()), comments)
 
 
 def examine(project: Project, path: str, thread: str, known: Published) -> Examined:
