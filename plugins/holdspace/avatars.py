@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from functools import lru_cache
 from urllib.parse import urlencode
 
 GRAVATAR = "https://www.gravatar.com/avatar/"
@@ -41,6 +42,7 @@ def local_id(email: str, secret: bytes) -> str:
     return hmac.new(secret, normalise(email).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
+@lru_cache(maxsize=65536)  # commenters come back: one hash per address per build
 def avatar_url(email: str, mode: str, size: int, default: str = "identicon", secret: bytes = b"") -> str | None:
     """The image for ``email`` under avatar ``mode``: an absolute URL (gravatar), a
     path inside the site (local), or ``None`` (none)."""

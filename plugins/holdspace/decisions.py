@@ -120,8 +120,7 @@ class Published:
 
 def published(project: Project) -> Published:
     parsed = ParseCache(project_path(project.content, project.settings["HOLDSPACE_CACHE_PATH"]), project.tz)
-    archive = read_archive(project.comments, set(project.posts), project.tz, read=parsed.read)
-    parsed.save()
+    archive = read_archive(project.comments, set(project.posts), project.tz, read=parsed.read)  # saved by builds
     comments = {c.id: c for thread in archive.threads.values() for c in thread}
     return Published(dict(archive.paths), name_index(comments.values()), comments)
 

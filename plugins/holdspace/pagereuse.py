@@ -65,7 +65,8 @@ def describe(value: Any, top: bool = True, _listings: dict[int, Any] | None = No
         if id(value) not in _listings:
             _listings[id(value)] = _listing(value)
         return _listings[id(value)]
-    if hasattr(value, "slug") and hasattr(value, "name") and hasattr(value, "url"):  # category, tag, author
+    if hasattr(value, "slug") and hasattr(value, "name") and isinstance(getattr(type(value), "url", None), property):
+        # A category, tag or author (without asking for its URL, which Pelican computes each time)
         # Its URL follows from its slug and the settings, which the site key holds.
         return [type(value).__name__, str(value.name), str(value.slug)]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -107,6 +108,10 @@ def digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def files_digest(paths: Iterable[str]) -> str:
     h = hashlib.sha256()
     for path in sorted(paths):
@@ -129,6 +134,7 @@ class PageReuse:
         self._new: dict[str, list[Any]] = {}
         self._old: dict[str, list[Any]] = {}
         self._listings: dict[int, Any] = {}  # posts described as others list them, for this build
+        self._folders: set[str] = set()  # folders of the output made already
         try:
             with open(self.path, encoding="utf-8") as f:
                 data = json.load(f)
@@ -160,7 +166,10 @@ class PageReuse:
             st = os.lstat(source)
             if [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:]:
                 return False
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            folder = os.path.dirname(target)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
             os.link(source, target)
         except OSError:
             return False

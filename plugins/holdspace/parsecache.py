@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from dataclasses import replace
 from datetime import tzinfo
 
 from . import commentfile
@@ -53,14 +54,19 @@ class ParseCache:
         except OSError:
             return read_comment(path, thread, tz)  # reports the problem
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        entry = self._old.get(path)
-        if entry is not None and entry[0] == stamp and entry[1] == thread:
+        key = os.path.abspath(path)  # the build and the commands name the same file differently
+        entry = self._old.get(key)
+        cached = entry[2][0] if entry is not None and entry[0] == stamp and entry[1] == thread else None
+        if cached is not None:
             self.hits += 1
+            assert entry is not None
             result = entry[2]
+            if cached.path != path:  # named differently this time (relative, absolute)
+                result = (replace(cached, path=path), [replace(p, path=path) for p in result[1]])
         else:
             self.misses += 1
             result = read_comment(path, thread, tz)
-        self._new[path] = (stamp, thread, result)
+        self._new[key] = (stamp, thread, result)
         return result[0], list(result[1])
 
     def save(self) -> None:

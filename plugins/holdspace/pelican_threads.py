@@ -197,7 +197,7 @@ class CommentsGenerator(Generator):
                 patterns[siteurl] = pattern if _fill(pattern, values) == full else None
             pattern = patterns[siteurl]
             text = self._render_redirect(template, siteurl, values) if pattern is None else _fill(pattern, values)
-            key = pagereuse.digest(text)
+            key = pagereuse.text_digest(text)
             if reuse is not None and reuse.link(name, key):
                 continue  # the same page as last time, linked from the previous build
             path = sanitised_join(self.output_path, name)

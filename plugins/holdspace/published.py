@@ -29,6 +29,13 @@ class PublishedComment:
     avatar: str | None  # absolute image URL (gravatar), a path in the site (local), or None
     staff: bool = False
 
+    def signature(self) -> str:
+        """Every field, as one unambiguous string (each prefixed by its length): a thread's
+        signature uses it, being much faster than ``repr``."""
+        fields = (self.id, self.author, self.date.isoformat(), self.website or "", self.reply_to or "", self.body,
+                  self.avatar or "", "staff" if self.staff else "")  # fmt: skip
+        return "".join(f"{len(f)}:{f}" for f in fields)
+
 
 def publish(
     comment: Comment,

@@ -34,8 +34,9 @@ VERSION_FILE = "holdspace-index.json"
 # Changes of these rebuild the index.
 SCHEMA_VERSION = 2
 # Memory for the writer's posting pool: below it, postings are sorted in memory
-# instead of in runs pickled to disk (at 20,000 comments about 60 MB are used).
-WRITER_LIMIT_MB = 256
+# instead of in runs pickled to disk. 20,000 comments fit in it; 100,000 spill
+# to disk, which keeps the build under 1 GB (bench/README.md).
+WRITER_LIMIT_MB = 128
 # Commits add a segment each and never merge (numbers stay stable, see update_index);
 # at this many the index is optimized into one segment and exported whole again.
 MAX_SEGMENTS = 12
