@@ -53,3 +53,34 @@ def test_a_damaged_cache_file_is_ignored(tmp_path):
     render = Counting()
     assert BodyCache(str(tmp_path), "v1", render).render("a") == "<p>a</p>"
     assert render.calls == ["a"]
+
+
+def test_bodies_rendered_in_worker_processes_are_the_ones_rendered_here(tmp_path, monkeypatch):
+    from holdspace import bodycache
+    from holdspace.markup import CommentRenderer, render_batch
+
+    monkeypatch.setattr(bodycache, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(bodycache, "BATCH", 3)
+    texts = [f"Comment {i} with *emphasis*, a [link](https://example.org/{i}) and\n\n> a quote" for i in range(10)]
+    here = Counting()
+    cache = BodyCache(str(tmp_path), "v1", here)
+    cache.prefill(texts + texts[:2], render_batch, workers=2)
+    renderer = CommentRenderer()
+    assert [cache.render(t) for t in texts] == [renderer.render(t) for t in texts]
+    assert here.calls == []  # every body came from the workers
+    assert (cache.misses, cache.hits) == (10, 0)
+
+
+def test_a_body_that_fails_in_a_worker_is_rendered_here_and_fails_here(tmp_path, monkeypatch):
+    from holdspace import bodycache
+
+    monkeypatch.setattr(bodycache, "PARALLEL_MIN", 1)
+    here = Counting()
+    cache = BodyCache(str(tmp_path), "v1", here)
+    cache.prefill(["ok", "bad"], _fails_on_bad, workers=2)
+    assert cache.render("ok") == "<b>ok</b>"
+    assert cache.render("bad") == "<p>bad</p>" and here.calls == ["bad"]
+
+
+def _fails_on_bad(texts):
+    return [None if t == "bad" else f"<b>{t}</b>" for t in texts]

@@ -92,3 +92,24 @@ def test_no_reuse_when_turned_off(site):
     two_threads(site, HOLDSPACE_REUSE_PAGES=False)
     build(site)
     assert build(site) == 0
+
+
+def test_one_process_and_several_build_the_same_site(tmp_path):
+    """HOLDSPACE_WORKERS = 1 does everything in one process; with 2 the search index and its
+    export are written by a forked process beside Pelican: the files must not differ. (Bodies
+    rendered in worker processes are compared in test_bodycache.py.)"""
+    from conftest import Site
+
+    outputs = []
+    for workers in (1, 2):
+        site = Site(tmp_path / f"w{workers}")
+        two_threads(site, HOLDSPACE_WORKERS=workers)
+        for i in range(3, 30):
+            site.comment(
+                "a", f"x{i}", f"Comment {i}: *tea* and [rain](https://example.org/{i}).", date="2025-01-03 10:00"
+            )
+        build(site)
+        folder = site.root / "output"
+        outputs.append({str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()})
+    assert outputs[0].keys() == outputs[1].keys() and any(k.startswith("search/data/d/") for k in outputs[0])
+    assert outputs[0] == outputs[1]
