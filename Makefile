@@ -12,7 +12,7 @@ BUILD := $(BIN)/python -m holdspace.build content -o $(OUTPUT) --log-handler pla
 
 MODERATE := $(BIN)/python -m holdspace.moderate
 
-.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search
+.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -26,6 +26,7 @@ help:
 	@echo "make venv       only create .venv and install the pinned dependencies"
 	@echo "make search Q=\"words\"  search the archive's index (built by make html); author:<name> filters"
 	@echo "make bench-search  the search benchmark against Pagefind (bench/README.md; takes minutes)"
+	@echo "make bench       the scale benchmark against Pelican and pelican-comment-system (bench/README.md; about 20 minutes)"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
 	@echo ""
 	@echo "Moderation (see moderation/README.md):"
@@ -99,6 +100,9 @@ search: $(STAMP)
 # Benchmarks (bench/README.md): minutes, not seconds; never part of make test.
 bench-search: $(STAMP)
 	$(BIN)/python bench/search_bench.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
 
 log: $(STAMP)
 	@$(MODERATE) log

@@ -113,3 +113,12 @@ def test_one_process_and_several_build_the_same_site(tmp_path):
         outputs.append({str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()})
     assert outputs[0].keys() == outputs[1].keys() and any(k.startswith("search/data/d/") for k in outputs[0])
     assert outputs[0] == outputs[1]
+
+
+def test_a_new_siteurl_renders_every_page_again(site):
+    two_threads(site, RELATIVE_URLS=False, SITEURL="https://one.example")
+    build(site)
+    two_threads(site, RELATIVE_URLS=False, SITEURL="https://two.example")
+    assert build(site) == 0
+    assert "https://two.example/a/" in page(site, "a/index.html")
+    assert "one.example" not in page(site, "a/index.html") + page(site, "comment/a0.html")

@@ -29,7 +29,7 @@ from typing import Any
 
 RECORD = "pages.json"
 # Context keys that change from one build to the next without changing what pages show.
-VOLATILE = frozenset({"OUTPUT_PATH", "HOLDSPACE_PREVIOUS_OUTPUT", "localsiteurl", "output_file", "SITEURL"})
+VOLATILE = frozenset({"OUTPUT_PATH", "HOLDSPACE_PREVIOUS_OUTPUT", "localsiteurl", "output_file"})
 
 
 class Unkeyable(ValueError):

@@ -1,0 +1,509 @@
+"""Scale benchmark: Holdspace's build against plain Pelican and pelican-comment-system, on synthetic archives.
+
+    python bench/bench.py [--posts 1000] [--comments 20000] [--runs 3] [--work bench/.work]
+                          [--skip-100k] [--only-100k] [--skip-peer] [--write-readme]
+
+Writes the deterministic synthetic archives (bench/synth.py, seed 1; reused from the work folder while their
+parameters and synth.py are unchanged): POSTS posts with COMMENTS comments and 50 queued, the same posts alone,
+and POSTS posts with 100,000 comments. The plain Pelican and pelican-comment-system sites are prepared from the
+first one by bench/peer.py. Every figure is the median of --runs builds (the 100,000-comment build runs once):
+
+  (a) Holdspace cold, with the comments and on the posts alone, against plain Pelican cold (posts only);
+  (b) Holdspace against pelican-comment-system, cold and warm (warm: one post changed, the same way for both);
+  (c) "approve one comment + rebuild" (the approve command, then a warm build) against plain Pelican's warm
+      build with one post changed;
+  (d) the peak memory of a cold build of the 100,000-comment archive: ru_maxrss of the build process (os.wait4;
+      the largest single process), and the whole process tree's PSS (the workers included), sampled every
+      0.5 s or more, at most 5% of one core;
+  (e) bench/stages.py with one worker: seconds per stage of a cold build, and of a warm build after an approve.
+
+A cold build starts without output and caches; a warm one keeps the previous build's. Holdspace builds with
+HOLDSPACE_WORKERS = 0 (one process per core), Pelican in one process, as each runs by default. Prints a Markdown
+table of the targets and one of the stages; --write-readme also puts them in bench/README.md, between the
+<!-- bench:start --> and <!-- bench:end --> markers. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import peer  # noqa: E402 (bench/ on the path first)
+import synth  # noqa: E402
+
+HS_PYTHON = ROOT / ".venv" / "bin" / "python"
+QUEUED = 50
+SEED = 1
+BIG = 100_000  # comments of the memory measurement
+MEMORY_TARGET_MB = 1024
+README = ROOT / "bench" / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+HEADING = "## Scale (`make bench`)"
+BENCHCONF = """# Written by bench/bench.py: Holdspace's pelicanconf.py, for this archive.
+import os
+import sys
+
+sys.path.insert(0, {root!r})
+from pelicanconf import *  # noqa
+
+THEME = {theme!r}
+PLUGIN_PATHS = [{plugins!r}]
+HOLDSPACE_WORKERS = int(os.environ.get("HOLDSPACE_BENCH_WORKERS", "0"))
+"""
+STAGES = ("read", "check", "markdown", "sanitize", "tree", "templates", "write", "index", "export", "other")
+
+
+class BenchError(Exception):
+    """An expected failure: a message for the reader, no traceback."""
+
+
+def say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def tail(text: str, lines: int = 30) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+# The archives
+
+
+def archive(work: Path, posts: int, comments: int, queued: int) -> Path:
+    """The synthetic archive, written once per set of parameters (and version of synth.py), set up for Holdspace."""
+    folder = work / f"scale-{posts}-{comments}"
+    stamp = {"posts": posts, "comments": comments, "queued": queued, "seed": SEED,
+             "synth": hashlib.sha256((ROOT / "bench" / "synth.py").read_bytes()).hexdigest()[:16]}  # fmt: skip
+    stamp_file = folder / "bench-stamp.json"
+    try:
+        fresh = json.loads(stamp_file.read_text(encoding="utf-8")) != stamp
+    except (OSError, ValueError):
+        fresh = True
+    if fresh:
+        say(f"Writing the synthetic archive to {folder} ({posts} posts, {comments} comments, {queued} queued) ...")
+        shutil.rmtree(folder, ignore_errors=True)
+        synth.generate(str(folder), posts, comments, queued=queued, seed=SEED)
+        stamp_file.write_text(json.dumps(stamp) + "\n", encoding="utf-8")
+    (folder / "moderation").mkdir(exist_ok=True)
+    shutil.copyfile(ROOT / "moderation" / "guidelines.toml", folder / "moderation" / "guidelines.toml")
+    (folder / "benchconf.py").write_text(
+        BENCHCONF.format(root=str(ROOT), theme=str(ROOT / "theme"), plugins=str(ROOT / "plugins")), encoding="utf-8"
+    )
+    restore(folder, comments)
+    return folder
+
+
+def restore(folder: Path, comments: int) -> None:
+    """Undo what a previous run did to the archive: approved comments back to the queue, the touched post back."""
+    wait_for_removal(folder)
+    for path in sorted((folder / "content" / "comments").glob("*/c*.md")):
+        if path.stem[1:].isdigit() and int(path.stem[1:]) >= comments:  # synth.py's queued ids follow the published
+            queue = folder / "moderation" / "queue" / path.parent.name
+            queue.mkdir(parents=True, exist_ok=True)
+            os.rename(path, queue / path.name)
+    (folder / "moderation" / "decisions.log").unlink(missing_ok=True)
+    posts = sorted((folder / "content" / "posts").glob("*.md"))
+    if posts and posts[len(posts) // 2].read_text(encoding="utf-8").rstrip("\n").endswith(peer.TOUCH_MARK):
+        peer.touch_one_post(str(folder))  # touching again removes the word
+
+
+def queued_ids(folder: Path) -> list[str]:
+    return sorted(p.stem for p in (folder / "moderation" / "queue").glob("*/*.md"))
+
+
+# Holdspace's builds
+
+
+def hs_env(workers: int | None = None) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "MODERATOR": "bench/bench.py"}
+    if workers is not None:
+        env["HOLDSPACE_BENCH_WORKERS"] = str(workers)
+    return env
+
+
+def wait_for_removal(folder: Path, limit: float = 60.0) -> None:
+    """Wait while a previous build's detached process still removes its old output."""
+    deadline = time.monotonic() + limit
+    while any(folder.glob(".holdspace-old-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def tree_pss_kb(root: int) -> int:
+    """The proportional set size of a process and all its descendants (shared pages counted once in all)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grew = bool(more)
+        tree |= more
+    total = 0
+    for pid in tree:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)
+        total += int(found[1]) if found else 0
+    return total
+
+
+class TreeSampler(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        pause = 0.5
+        while not self.done.wait(pause):
+            start = time.perf_counter()
+            self.peak_kb = max(self.peak_kb, tree_pss_kb(self.pid))
+            # Reading smaps_rollup costs tens of ms for a large process: at most 5% of one core.
+            pause = max(0.5, 20 * (time.perf_counter() - start))
+
+
+def run_measured(cmd: list[str], cwd: Path, env: dict[str, str], log: Path, sample: bool = False) -> dict:
+    """Run cmd with its output in log; its wall time and ru_maxrss (os.wait4), and the tree's peak PSS if asked."""
+    with open(log, "w", encoding="utf-8") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        sampler = TreeSampler(child.pid) if sample else None
+        if sampler:
+            sampler.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        if sampler:
+            sampler.done.set()
+            sampler.join()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "code": child.returncode,
+        "seconds": seconds,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "tree_mb": sampler.peak_kb / 1024 if sampler else None,
+        "log": log.read_text(encoding="utf-8", errors="replace"),
+    }
+
+
+def hs_build(folder: Path, *, cold: bool, sample: bool = False) -> dict:
+    """One Holdspace build of the archive in folder; exit 1 (a comment held back) still counts as built."""
+    wait_for_removal(folder)
+    if cold:
+        for stale in (".cache", "output"):
+            shutil.rmtree(folder / stale, ignore_errors=True)
+    cmd = [str(HS_PYTHON), "-m", "holdspace.build", "content", "-o", "output", "-s", "benchconf.py", "-q"]
+    result = run_measured(cmd, folder, hs_env(), folder / "bench-build.log", sample)
+    wait_for_removal(folder)  # the old output is gone before anything else runs
+    summary = [line for line in result["log"].splitlines() if line.startswith("Holdspace: ")]
+    if result["code"] not in (0, 1) or not summary or "Build failed:" in result["log"]:
+        raise BenchError(f"the Holdspace build in {folder} failed (exit {result['code']}):\n{tail(result['log'])}")
+    published = re.search(r"(\d+) comments published", summary[-1])
+    result["published"] = int(published[1]) if published else None
+    result["summary"] = summary[-1]
+    return result
+
+
+def approve(folder: Path, ids: list[str]) -> tuple[str, float]:
+    """Approve the first of ids that passes the rules (the others are dropped from ids); its id and seconds."""
+    while ids:
+        cid = ids.pop(0)
+        cmd = [str(HS_PYTHON), "-m", "holdspace.moderate", "--settings", "benchconf.py", "approve", cid]
+        result = run_measured(cmd, folder, hs_env(), folder / "bench-approve.log")
+        if result["code"] == 0 and list((folder / "content" / "comments").glob(f"*/{cid}.md")):
+            return cid, result["seconds"]
+        if "cannot be approved" not in result["log"]:
+            raise BenchError(f"approving {cid} in {folder} failed (exit {result['code']}):\n{tail(result['log'])}")
+        say(f"  {cid} breaks a rule of the guidelines; the next one")
+    raise BenchError(f"no queued comment left to approve in {folder}")
+
+
+def stages(folder: Path) -> dict:
+    """bench/stages.py with one worker, on the archive as it is (the caller cleans it for a cold build)."""
+    wait_for_removal(folder)
+    cmd = [str(HS_PYTHON), str(ROOT / "bench" / "stages.py"), str(folder), str(folder / "benchconf.py"),
+           "--workers", "1"]  # fmt: skip
+    result = subprocess.run(cmd, cwd=folder, env=hs_env(1), capture_output=True, text=True)
+    wait_for_removal(folder)
+    try:
+        return json.loads(result.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        raise BenchError(
+            f"bench/stages.py on {folder} failed (exit {result.returncode}):\n{tail(result.stdout + result.stderr)}"
+        ) from None
+
+
+# Measuring
+
+
+def repeat(label: str, runs: int, once: Callable[[], dict]) -> list[dict]:
+    results = []
+    for i in range(runs):
+        result = once()
+        extra = f", {result['extra']}" if result.get("extra") else ""
+        say(f"{label}, run {i + 1}/{runs}: {result['seconds']:.1f} s, {result['peak_rss_mb']:.0f} MB{extra}")
+        results.append(result)
+    return results
+
+
+def median(results: list[dict], key: str = "seconds") -> float:
+    return statistics.median(r[key] for r in results)
+
+
+def peer_build(python: str, site: Path, *, cold: bool) -> dict:
+    try:
+        return peer.build(python, str(site), clean_output=cold, clean_cache=cold)
+    except RuntimeError as e:
+        raise BenchError(str(e)) from None
+
+
+def measure(args: argparse.Namespace, work: Path) -> dict:
+    out: dict = {}
+    if not args.only_100k:
+        try:
+            python = peer.ensure_env(str(work))
+        except (RuntimeError, subprocess.CalledProcessError) as e:
+            raise BenchError(f"the Pelican virtual environment for the baselines: {e}") from None
+        main = archive(work, args.posts, args.comments, QUEUED)
+        alone = archive(work, args.posts, 0, 0)
+        plain_site, peer_site = (
+            work / f"plain-{args.posts}-{args.comments}",
+            work / f"peer-{args.posts}-{args.comments}",
+        )
+        peer.prepare_plain(str(main), str(plain_site))
+        out["plain_cold"] = repeat("plain Pelican, cold", args.runs, lambda: peer_build(python, plain_site, cold=True))
+
+        def plain_warm() -> dict:
+            peer.touch_one_post(str(plain_site))
+            return peer_build(python, plain_site, cold=False)
+
+        out["plain_warm"] = repeat("plain Pelican, warm (one post changed)", args.runs, plain_warm)
+        if not args.skip_peer:
+            say("Preparing the pelican-comment-system site ...")
+            peer.prepare_peer(str(main), str(peer_site), python)
+            out["peer_cold"] = repeat(
+                "pelican-comment-system, cold", args.runs, lambda: peer_build(python, peer_site, cold=True)
+            )
+            checked = peer.verify_peer(str(main), str(peer_site))
+            out["peer_check"] = checked
+            say(f"pelican-comment-system's pages read back: {checked['comments']} comments, "
+                f"{len(checked['problems'])} problems" + "".join(f"\n  {p}" for p in checked["problems"][:10]))  # fmt: skip
+
+            def peer_warm() -> dict:
+                peer.touch_one_post(str(peer_site))
+                return peer_build(python, peer_site, cold=False)
+
+            out["peer_warm"] = repeat("pelican-comment-system, warm (one post changed)", args.runs, peer_warm)
+
+        out["hs_alone_cold"] = repeat("Holdspace, posts alone, cold", args.runs, lambda: hs_build(alone, cold=True))
+        out["hs_cold"] = repeat("Holdspace, cold", args.runs, lambda: hs_build(main, cold=True))
+
+        def hs_warm() -> dict:
+            peer.touch_one_post(str(main))  # the same post as the baselines', as a new file: no hard link changed
+            return hs_build(main, cold=False)
+
+        out["hs_warm"] = repeat("Holdspace, warm (one post changed)", args.runs, hs_warm)
+        ids = queued_ids(main)
+
+        def hs_approve() -> dict:
+            cid, seconds = approve(main, ids)
+            result = hs_build(main, cold=False)
+            result.update(approve=seconds, build=result["seconds"], seconds=seconds + result["seconds"])
+            result["extra"] = f"approve {cid} {seconds:.1f} s + build {result['build']:.1f} s"
+            return result
+
+        out["hs_approve"] = repeat("Holdspace, approve one comment + rebuild", args.runs, hs_approve)
+        say("Stages, cold, one worker ...")
+        for stale in (".cache", "output"):
+            shutil.rmtree(main / stale, ignore_errors=True)
+        out["stages_cold"] = stages(main)
+        say(f"  {out['stages_cold']['wall']:.1f} s")
+        cid, _ = approve(main, ids)
+        say(f"Stages, warm after approving {cid}, one worker ...")
+        out["stages_warm"] = stages(main)
+        say(f"  {out['stages_warm']['wall']:.1f} s")
+        restore(main, args.comments)
+        restore(alone, 0)
+    if not args.skip_100k:
+        big = archive(work, args.posts, BIG, QUEUED)
+        out["hs_big"] = repeat(f"Holdspace, {BIG:,} comments, cold", 1, lambda: hs_build(big, cold=True, sample=True))
+    return out
+
+
+# The tables
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        cpu = found[1].strip() if found else cpu
+        mem = re.search(r"^MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
+        ram = f"{int(mem[1]) / 2**20:.0f} GB RAM" if mem else "RAM unknown"
+    except OSError:
+        ram = "RAM unknown"
+    return f"{cpu}, {os.cpu_count()} cores, {ram}, Python {platform.python_version()}"
+
+
+def target(value: float, limit: float, unit: str = "", aim: str = "") -> str:
+    shown = f"{value:.2f}" if not unit else f"{value:.0f} {unit}"
+    bound = f"≤ {limit:.1f}{aim}" if not unit else f"≤ {limit:.0f} {unit}"
+    if value <= limit:
+        margin = f"{(limit - value) / limit:.0%} under" if not unit else f"{limit - value:.0f} {unit} under"
+        return f"{bound}: met ({shown}, {margin})"
+    margin = f"{(value - limit) / limit:.0%} over" if not unit else f"{value - limit:.0f} {unit} over"
+    return f"{bound}: **missed** ({shown}, {margin})"
+
+
+def cell(results: list[dict] | None) -> str:
+    if not results:
+        return "-"
+    return f"{median(results):.1f} s ({median(results, 'peak_rss_mb'):.0f} MB)"
+
+
+def report(args: argparse.Namespace, m: dict) -> str:
+    runs = f"median of {args.runs} run{'s' if args.runs != 1 else ''} each"
+    comments = f"{args.comments:,} comments" + ("" if args.skip_100k else f" (and {BIG:,}, 1 run)")
+    if args.only_100k:
+        comments, runs = f"{BIG:,} comments", "1 run"
+    lines = [
+        f"Scale benchmark: {args.posts:,} posts, {comments} ({QUEUED} queued; bench/synth.py, seed {SEED}), "
+        f"{runs}; {time.strftime('%Y-%m-%d')}; {machine()}",
+        "",
+        "Seconds of wall time, and in brackets the build process's peak RSS. Holdspace: HOLDSPACE_WORKERS = 0 "
+        "(one process per core); Pelican 4.12.0 in one process. Cold: no output, no caches; warm: the previous "
+        "build's kept.",
+        "",
+        "| measure | Holdspace | baseline | ratio | target |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+
+    def row(name: str, ours: str, base: str, ratio: float | None, goal: str = "-") -> None:
+        lines.append(f"| {name} | {ours} | {base} | {'-' if ratio is None else f'{ratio:.2f}'} | {goal} |")
+
+    def ratio(a: str, b: str) -> float | None:
+        return median(m[a]) / median(m[b]) if m.get(a) and m.get(b) else None
+
+    if "hs_cold" in m:
+        row(f"(a) cold build, {args.comments:,} comments; plain Pelican: the posts alone", cell(m["hs_cold"]),
+            cell(m["plain_cold"]) + " plain Pelican", ratio("hs_cold", "plain_cold"))  # fmt: skip
+        row("(a) cold build, the posts alone (no comments)", cell(m["hs_alone_cold"]),
+            cell(m["plain_cold"]) + " plain Pelican", ratio("hs_alone_cold", "plain_cold"))  # fmt: skip
+        if m.get("peer_cold"):
+            r = ratio("hs_cold", "peer_cold")
+            row(f"(b) cold build, {args.comments:,} comments", cell(m["hs_cold"]),
+                cell(m["peer_cold"]) + " pelican-comment-system", r, target(r, 1.0, aim=" (aim 0.5)"))  # fmt: skip
+            row("(b) warm build, one post changed", cell(m["hs_warm"]),
+                cell(m["peer_warm"]) + " pelican-comment-system", ratio("hs_warm", "peer_warm"))  # fmt: skip
+        else:
+            row("(b) against pelican-comment-system", cell(m["hs_cold"]), "skipped (--skip-peer)", None)
+        r = ratio("hs_approve", "plain_warm")
+        assert r is not None
+        row("(c) approve one comment + warm rebuild", cell(m["hs_approve"]),
+            cell(m["plain_warm"]) + " plain Pelican, warm, one post changed", r, target(r, 1.2))  # fmt: skip
+        row("(c) of which the approve command", f"{median(m['hs_approve'], 'approve'):.1f} s", "-", None)
+        row("(c) of which the warm build", f"{median(m['hs_approve'], 'build'):.1f} s", "-", None)
+    if m.get("hs_big"):
+        big = m["hs_big"][0]
+        row(f"(d) peak memory, cold build, {BIG:,} comments (1 run)",
+            f"{big['peak_rss_mb']:.0f} MB ({big['seconds']:.1f} s; whole process tree, PSS: {big['tree_mb']:.0f} MB)",
+            "-", None, target(big["peak_rss_mb"], MEMORY_TARGET_MB, "MB"))  # fmt: skip
+    else:
+        row(f"(d) peak memory, cold build, {BIG:,} comments", "skipped (--skip-100k)", "-", None)
+    notes = []
+    if m.get("peer_check"):
+        check = m["peer_check"]
+        notes.append(f"pelican-comment-system's pages, read back: {check['comments']:,} comments, "
+                     f"{check['replies']:,} replies, on {check['pages']} pages; {len(check['problems'])} problems.")  # fmt: skip
+    for key in ("hs_cold", "hs_big"):
+        if m.get(key):
+            notes.append(f"`{m[key][0]['summary']}`")
+    if notes:
+        lines += [""] + [f"- {n}" for n in notes]
+    if "stages_cold" in m:
+        lines += [
+            "",
+            f"(e) bench/stages.py, one worker (all the work in one process), {args.comments:,} comments: "
+            "seconds per stage, exclusive.",
+            "",
+            "| stage | cold | warm, after approving one comment |",
+            "| --- | --- | --- |",
+        ]
+        cold, warm = m["stages_cold"], m["stages_warm"]
+        for stage in STAGES:
+            lines.append(f"| {stage} | {cold['stages'].get(stage, 0):.2f} | {warm['stages'].get(stage, 0):.2f} |")
+        lines.append(f"| **wall** | {cold['wall']:.2f} | {warm['wall']:.2f} |")
+    return "\n".join(lines)
+
+
+def write_readme(text: str) -> None:
+    readme = README.read_text(encoding="utf-8")
+    section = f"{START}\n{text}\n{END}"
+    if START in readme and END in readme:
+        before, rest = readme.split(START, 1)
+        readme = before + section + rest.split(END, 1)[1]
+    else:
+        heading = f"{HEADING}\n\n{section}\n\n"
+        first = readme.find("\n## ")
+        readme = readme[: first + 1] + heading + readme[first + 1 :] if first >= 0 else readme + "\n" + heading
+    README.write_text(readme, encoding="utf-8")
+    say(f"Wrote the tables into {README.relative_to(ROOT)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--comments", type=int, default=20000)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each timed build (not the 100,000-comment one)")
+    parser.add_argument("--work", default=str(ROOT / "bench" / ".work"))
+    parser.add_argument("--skip-100k", action="store_true", help="no 100,000-comment memory measurement")
+    parser.add_argument("--only-100k", action="store_true", help="only the 100,000-comment memory measurement")
+    parser.add_argument("--skip-peer", action="store_true", help="no pelican-comment-system builds")
+    parser.add_argument("--write-readme", action="store_true", help="put the tables in bench/README.md")
+    args = parser.parse_args()
+    if args.runs < 1 or args.posts < 1 or args.comments < 1:
+        parser.error("--runs, --posts and --comments must be at least 1")
+    if args.skip_100k and args.only_100k:
+        parser.error("--skip-100k and --only-100k leave nothing to measure")
+    if not HS_PYTHON.exists():
+        print(f"{HS_PYTHON} is missing: run make venv first", file=sys.stderr)
+        return 2
+    work = Path(args.work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    try:
+        measured = measure(args, work)
+    except BenchError as e:
+        print(f"bench: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+        return 130
+    text = report(args, measured)
+    print(text)
+    say(f"The benchmark took {(time.perf_counter() - start) / 60:.1f} minutes")
+    if args.write_readme:
+        write_readme(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
