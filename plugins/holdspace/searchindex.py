@@ -18,7 +18,6 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 
 from whoosh import index as whoosh_index
 from whoosh import versionstring as whoosh_version
@@ -102,8 +101,8 @@ class Doc:
     # unchanged document (the same digest) is never converted.
     to_text: Callable[[str], str] | None = field(default=None, compare=False)
 
-    @cached_property
-    def text(self) -> str:
+    @property
+    def text(self) -> str:  # not kept: 100,000 texts would stay in memory until the build ends
         return self.to_text(self.source) if self.to_text is not None else self.source
 
     def digest(self) -> str:
@@ -190,7 +189,8 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
             else:
                 stats.added += 1
             stats.new_ids.add(doc_id)
-            content = doc.content()
+            text = doc.text
+            content = _content_of(doc.kind, doc.title, text)
             if not stats.rebuilt:
                 stats.touched_terms.update(token.text for token in a(content))
             writer.add_document(
@@ -200,7 +200,7 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
                 author=doc.author,
                 author_key=author_key(doc.author),
                 content=content,
-                text=doc.text,
+                text=text,
                 date=doc.date,
                 thread=doc.thread,
                 tags=doc.tags,
