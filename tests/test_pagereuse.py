@@ -122,3 +122,12 @@ def test_a_new_siteurl_renders_every_page_again(site):
     assert build(site) == 0
     assert "https://two.example/a/" in page(site, "a/index.html")
     assert "one.example" not in page(site, "a/index.html") + page(site, "comment/a0.html")
+
+
+def test_an_edited_post_renders_its_own_pages_again_and_no_other(site):
+    two_threads(site)
+    build(site)
+    path = site.content / "posts" / "b.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    assert build(site) == POST_PAGES - 2 + REDIRECTS
+    assert "A new paragraph." in page(site, "b/index.html")

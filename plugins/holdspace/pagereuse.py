@@ -4,7 +4,7 @@ A warm build renders every post page again (Pelican's content cache only skips
 reading), and with thousands of comments that is most of the build. Each post
 page (and each of its comment pages) gets a key: a hash of everything its
 template can read: the whole site context (settings, the list of posts and
-pages with their titles, dates, categories, tags and summaries, the rules),
+pages with their titles, dates, categories and tags, the rules),
 every template of the theme, Holdspace's code, and the post itself with its
 thread. When the key and the file of the previous build are the ones recorded,
 the file is hard-linked into the new output instead of rendered.
@@ -83,15 +83,13 @@ def describe(value: Any, top: bool = True, _listings: dict[int, Any] | None = No
 
 
 def _listing(content: Any) -> Any:
-    """A post or page as another page lists it."""
+    """A post or page as another page lists it: its title, place, date and terms, and a
+    summary given in its metadata. Not its text: post pages never show another post's
+    text (lists, which show summaries, are always rendered), so editing one post
+    renders only its own page again."""
     fields = ("url", "title", "date", "lang", "status", "category", "tags", "authors", "slug", "save_as")
     summary = getattr(content, "_summary", None) or getattr(content, "metadata", {}).get("summary")
-    return [
-        "listing",
-        {f: describe(getattr(content, f, None), False) for f in fields},
-        hashlib.sha256(str(summary).encode("utf-8")).hexdigest(),
-        hashlib.sha256(str(getattr(content, "_content", "")).encode("utf-8")).hexdigest(),
-    ]
+    return ["listing", {f: describe(getattr(content, f, None), False) for f in fields}, str(summary or "")]
 
 
 def _content(content: Any, listings: dict[int, Any]) -> Any:
