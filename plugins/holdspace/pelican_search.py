@@ -26,7 +26,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from .plaintext import as_text
-from .searchexport import can_update, is_current, load_state, save_state, update_export, write_export
+from .searchexport import can_update, entry, is_current, load_state, save_state, update_export, write_export
 from .searchindex import Doc, export, segments, update_index
 from .settings import holdspace_settings, project_path
 
@@ -114,13 +114,13 @@ class SearchGenerator(Generator):
             now = segments(cache)
             if not stats.renumbered and can_update(state, previous, now):
                 assert state is not None
-                changes = export(cache, stats.touched_terms, stats.new_ids)
+                changes = export(cache, stats.touched_terms, stats.new_ids, encode=entry)
                 files, state = update_export(
                     changes, stats.touched_terms, stats.gone_ids, state, previous, target, stats.fingerprint, now
                 )
                 exported = f"{files['written']} files written, {files['linked']} unchanged"
             else:
-                files, state = write_export(export(cache), target, stats.fingerprint, now)
+                files, state = write_export(export(cache, encode=entry), target, stats.fingerprint, now)
                 exported = f"{files['documents']} documents exported"
             save_state(cache, state)
         logger.info(

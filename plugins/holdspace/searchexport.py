@@ -137,7 +137,7 @@ def write_export(
     """Replace ``folder`` with the files of ``data``; return counts and bytes, for the
     build's report, and the state ``update_export`` needs next time."""
     state = ExportState(index_fingerprint, list(segments or []), stop_words=sorted(data.stop_words))
-    state.entries = {term: _entry(term, df, postings) for term, (df, postings) in data.terms.items()}
+    state.entries = {term: _text(term, value) for term, value in data.terms.items()}
     state.numbers = {hit.id: docnum for docnum, hit in data.docs.items()}
     state.authors = {docnum: folded for folded, docnums in data.authors.items() for docnum in docnums}
     counts = _replace(folder, lambda fresh: _write_all(fresh, state, data, data.docs, set(), "", {}))
@@ -161,8 +161,7 @@ def update_export(
     old_hashes = dict(state.hashes)
     for term in touched_terms:
         if term in changes.terms:
-            df, postings = changes.terms[term]
-            state.entries[term] = _entry(term, df, postings)
+            state.entries[term] = _text(term, changes.terms[term])
         else:
             state.entries.pop(term, None)
     for doc_id in gone_ids:
@@ -212,7 +211,13 @@ def _replace(folder: str, write) -> dict[str, int]:
     return counts
 
 
-def _entry(term: str, df: int, postings: list[Posting]) -> str:
+def _text(term: str, value: str | tuple[int, list[Posting]]) -> str:
+    """A term's entry as exported: already encoded (``export(..., encode=entry)``) or not."""
+    return value if isinstance(value, str) else entry(term, *value)
+
+
+def entry(term: str, df: int, postings: list[Posting]) -> str:
+    """A term's text in its bucket: "term":[df, docnum gaps, weights, lengths]."""
     gaps, last = [], 0
     for p in postings:
         gaps.append(p.docnum - last)

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import versionstring as whoosh_version
@@ -306,15 +307,22 @@ class Export:
     doc_count: int  # live documents
     doc_count_all: int  # with the deleted ones not yet merged away, as Whoosh's idf counts them
     avg_length: float
-    terms: dict[str, tuple[int, list[Posting]]]  # term -> (df as Whoosh counts it, postings of live documents)
+    terms: dict[str, Any]  # term -> (df as Whoosh counts it, postings of live documents), or as encoded
     docs: dict[int, Hit]
     authors: dict[str, list[int]]  # folded pseudonym -> docnums
     stop_words: frozenset[str]
 
 
-def export(folder: str, terms: Iterable[str] | None = None, ids: Iterable[str] | None = None) -> Export:
+def export(
+    folder: str,
+    terms: Iterable[str] | None = None,
+    ids: Iterable[str] | None = None,
+    encode: Callable[[str, int, list[Posting]], Any] | None = None,
+) -> Export:
     """The index for the browser: every term and document, or only ``terms`` (their
-    postings, for the documents' current numbers) and the documents ``ids``."""
+    postings, for the documents' current numbers) and the documents ``ids``. With
+    ``encode``, each term's (df, postings) is kept as ``encode(term, df, postings)``
+    (the export's text: at 100,000 comments the postings as objects take 300 MB)."""
     ix = whoosh_index.open_dir(folder)
     a = analyzer()
     with ix.searcher(weighting=BM25F(B=B, K1=K1)) as searcher:
@@ -329,7 +337,7 @@ def export(folder: str, terms: Iterable[str] | None = None, ids: Iterable[str] |
             authors.setdefault(author_key(hit.author), []).append(docnum)
         # Field lengths as the scorer reads them (stored as a byte, so rounded): once per document.
         lengths: dict[int, float] = {}
-        out: dict[str, tuple[int, list[Posting]]] = {}
+        out: dict[str, Any] = {}
         wanted = searcher.lexicon("content") if terms is None else sorted(terms)
         for raw in wanted:
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
@@ -344,7 +352,8 @@ def export(folder: str, terms: Iterable[str] | None = None, ids: Iterable[str] |
                     length = lengths[docnum] = searcher.doc_field_length(docnum, "content", 1)
                 postings.append(Posting(docnum, weight, length))
             if postings:
-                out[term] = (searcher.doc_frequency("content", term), postings)
+                df = searcher.doc_frequency("content", term)
+                out[term] = (df, postings) if encode is None else encode(term, df, postings)
         return Export(
             doc_count=searcher.doc_count(),
             doc_count_all=searcher.doc_count_all(),
