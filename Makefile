@@ -101,8 +101,9 @@ search: $(STAMP)
 bench-search: $(STAMP)
 	$(BIN)/python bench/search_bench.py
 
+# BENCH="--runs 1 --skip-100k" passes options to bench/bench.py (--help lists them).
 bench: $(STAMP)
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py $(BENCH)
 
 log: $(STAMP)
 	@$(MODERATE) log
