@@ -302,3 +302,15 @@ def _exactly_once(site, cid, content):
     ]
     found = [p for p in places if p.exists()]
     return len(found) == 1 and found[0].read_bytes() == content
+
+
+def test_a_post_older_than_close_after_days_flags_its_queued_comments(project_site):
+    site = project_site
+    site.write_settings(STAFF_EMAILS=["sonia@example.org"], COMMENTS_CLOSE_AFTER_DAYS=30)
+    site.post("t", "The Post", date="2024-01-01 09:00")
+    queued(site, "late")
+    p = project(site)
+    item = examine(p, str(site.root / "moderation/queue/t/late.md"), "t", published(p))
+    assert [(f.kind, f.message) for f in item.verdict.flags] == [
+        ("closed", "the post is closed to new comments (older than 30 days)")
+    ]

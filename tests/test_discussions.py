@@ -60,3 +60,16 @@ def test_comments_state():
     assert closed and str(problem) == (
         "p.md:3: Comments: 'maybe' is neither open nor closed (treated as closed); write 'Comments: open' or 'Comments: closed'"
     )
+
+
+def test_closed_by_age():
+    from datetime import UTC, datetime
+
+    from holdspace.discussions import closed_by_age
+
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    assert closed_by_age(datetime(2026, 1, 1, tzinfo=UTC), 30, now)
+    assert not closed_by_age(datetime(2026, 2, 15, tzinfo=UTC), 30, now)
+    assert not closed_by_age(datetime(2020, 1, 1, tzinfo=UTC), None, now)
+    assert closed_by_age(datetime(2026, 1, 1), 30, now)  # naive: UTC
+    assert not closed_by_age(None, 30, now)

@@ -362,3 +362,16 @@ def test_the_report_counts_crisis_in_the_queue(site):
     site.comment("t", "q2", "Hello.", folder="moderation/queue")
     report = site.build().report
     assert (report.queued, report.queued_crisis) == (2, 1)
+
+
+def test_comments_close_after_the_set_number_of_days(site):
+    from datetime import UTC, datetime, timedelta
+
+    recent = (datetime.now(UTC) - timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    site.post("old", date="2024-01-01 09:00")
+    site.post("new", date=recent)
+    built = site.build(COMMENTS_CLOSE_AFTER_DAYS=30)
+    assert "Comments are closed on this post." in built.html("old/index.html")
+    assert "Comments are closed on this post." not in built.html("new/index.html")
+    never = site.build()
+    assert "Comments are closed on this post." not in never.html("old/index.html")

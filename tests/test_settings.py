@@ -56,3 +56,9 @@ def test_workers_must_be_a_whole_number(value):
 def test_reuse_pages_must_be_true_or_false():
     with pytest.raises(SettingsError, match="HOLDSPACE_REUSE_PAGES = 'no' is not valid; use True or False"):
         holdspace_settings({"HOLDSPACE_REUSE_PAGES": "no"})
+
+
+@pytest.mark.parametrize("value", [0, -3, 1.5, "30", True])
+def test_close_after_days_must_be_none_or_whole_days(value):
+    with pytest.raises(SettingsError, match="COMMENTS_CLOSE_AFTER_DAYS"):
+        holdspace_settings({"COMMENTS_CLOSE_AFTER_DAYS": value})

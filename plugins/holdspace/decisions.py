@@ -14,13 +14,14 @@ import runpy
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import auditlog
 from .archive import comment_files, read_archive
 from .commentfile import Comment, raw_body, read_comment
+from .discussions import closed_by_age
 from .guidelines import GUIDELINES_FILE, Rules, load_rules
 from .moves import MoveError, move_file
 from .parsecache import ParseCache
@@ -145,6 +146,11 @@ def examine(project: Project, path: str, thread: str, known: Published) -> Exami
         verdict.flags.extend(flags(comment, project.rules, project.staff, known.names))
         if post is not None and post.closed:
             verdict.flags.append(Flag("closed", 1, "the post is closed to new comments"))
+        elif post is not None and closed_by_age(
+            post.date, project.settings["COMMENTS_CLOSE_AFTER_DAYS"], datetime.now(UTC)
+        ):
+            days = project.settings["COMMENTS_CLOSE_AFTER_DAYS"]
+            verdict.flags.append(Flag("closed", 1, f"the post is closed to new comments (older than {days} days)"))
         if comment.reply_to and comment.reply_to not in known.comments:
             verdict.problems.append(_missing_parent(project, comment))
         elif comment.reply_to and known.comments[comment.reply_to].thread != thread:

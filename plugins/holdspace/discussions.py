@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .archive import Archive
@@ -73,3 +74,13 @@ def comments_state(value: object, path: str, line: int) -> tuple[bool, Problem |
         f"Comments: {state!r} is neither open nor closed (treated as closed)",
         "write 'Comments: open' or 'Comments: closed'",
     )
+
+
+def closed_by_age(post_date: datetime | None, days: int | None, now: datetime) -> bool:
+    """COMMENTS_CLOSE_AFTER_DAYS: is a post dated ``post_date`` closed by its age at ``now``?
+    A date without a time zone is taken as UTC."""
+    if days is None or post_date is None:
+        return False
+    if post_date.tzinfo is None:
+        post_date = post_date.replace(tzinfo=UTC)
+    return now - post_date > timedelta(days=days)

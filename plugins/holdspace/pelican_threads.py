@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from html import escape
 from importlib import metadata
@@ -28,7 +29,7 @@ from .archive import comment_files, read_archive
 from .avatars import avatar_secret, identicon_svg
 from .bodycache import BodyCache
 from .commentfile import raw_body
-from .discussions import Target, build_discussions, comments_state
+from .discussions import Target, build_discussions, closed_by_age, comments_state
 from .guidelines import GUIDELINES_FILE, Rules, describe, load_rules
 from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer, render_batch
@@ -83,12 +84,15 @@ class CommentsGenerator(Generator):
         drafts = {a.slug for a in self.context.get("drafts", [])}
         report.posts = len(posts)
 
+        now = datetime.now(UTC)
         for post in posts:
             post.comments_closed, problem = comments_state(
                 post.metadata.get("comments", "open"), post.source_path, _line_of(post.source_path, "comments")
             )
             if problem is not None:
                 report.problems.append(problem)
+            if closed_by_age(getattr(post, "date", None), hs["COMMENTS_CLOSE_AFTER_DAYS"], now):
+                post.comments_closed = True
 
         moderation = project_path(self.path, hs["MODERATION_PATH"])
         rules = load_rules(os.path.join(moderation, GUIDELINES_FILE))

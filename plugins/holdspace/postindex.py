@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class PostInfo:
     closed: bool
     draft: bool
     path: str
+    date: datetime | None = None  # from Date:, for COMMENTS_CLOSE_AFTER_DAYS (None: not understood)
 
 
 def read_posts(folders: Iterable[str], slugify: Callable[[str], str]) -> dict[str, PostInfo]:
@@ -51,4 +53,16 @@ def _read_header(path: str, slugify: Callable[[str], str]) -> PostInfo | None:
         closed=meta.get("comments", "open").lower() != "open",
         draft=meta.get("status", "published").lower() == "draft",
         path=path,
+        date=_date(meta.get("date", "")),
     )
+
+
+def _date(text: str) -> datetime | None:
+    """The forms of Pelican's Date: that the archive uses: 2025-01-31, with a time, with a zone."""
+    text = text.strip().replace("T", " ")
+    for form in ("%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, form)
+        except ValueError:
+            continue
+    return None

@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     # a comment to the moderators at COMMENT_EMAIL.
     "COMMENT_INTAKE_URL": "",
     "COMMENT_EMAIL": "",
+    # Close a post's thread this many days after its date (None: never; a post's
+    # own "Comments: closed" closes it at any age).
+    "COMMENTS_CLOSE_AFTER_DAYS": None,
     # Slug of the page holding the full community guidelines.
     "COMMENT_GUIDELINES_PAGE": "guidelines",
     # Emails of staff: only they may use the reserved names of the guidelines,
@@ -110,6 +113,11 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
         value = merged[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             problems.append(f"setting {key} = {value!r} is not valid; use a whole number of 1 or more")
+    days = merged["COMMENTS_CLOSE_AFTER_DAYS"]
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
+        problems.append(
+            f"setting COMMENTS_CLOSE_AFTER_DAYS = {days!r} is not valid; use None (never) or a whole number of days"
+        )
     workers = merged["HOLDSPACE_WORKERS"]
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         problems.append(
