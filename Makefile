@@ -12,7 +12,7 @@ BUILD := $(BIN)/python -m holdspace.build content -o $(OUTPUT) --log-handler pla
 
 MODERATE := $(BIN)/python -m holdspace.moderate
 
-.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench
+.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -27,6 +27,7 @@ help:
 	@echo "make search Q=\"words\"  search the archive's index (built by make html); author:<name> filters"
 	@echo "make bench-search  the search benchmark against Pagefind (bench/README.md; takes minutes)"
 	@echo "make bench       the scale benchmark against Pelican and pelican-comment-system (bench/README.md; about 20 minutes)"
+	@echo "make import-wordpress FILE=export.xml  import a WordPress export (posts, pages, comments; never overwrites)"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
 	@echo ""
 	@echo "Moderation (see moderation/README.md):"
@@ -86,7 +87,7 @@ clean:
 override ID := $(value ID)
 override REASON := $(value REASON)
 override Q := $(value Q)
-export ID REASON Q
+export ID REASON Q FILE
 
 queue: $(STAMP)
 	@$(MODERATE) queue
@@ -96,6 +97,12 @@ show approve reject restore: $(STAMP)
 
 search: $(STAMP)
 	@$(BIN)/python -m holdspace.searchcli
+
+# The WordPress importer (in progress, issue 7): FILE reaches it through the environment, as typed.
+override FILE := $(value FILE)
+import-wordpress: $(STAMP)
+	@if [ -z "$$FILE" ]; then echo "make import-wordpress FILE=export.xml: name the WordPress export file"; exit 2; fi
+	$(BIN)/python -m holdspace.wpimport "$$FILE"
 
 # Benchmarks (bench/README.md): minutes, not seconds; never part of make test.
 bench-search: $(STAMP)

@@ -1,0 +1,166 @@
+"""Import a WordPress export (WXR) into the archive format (issue 7, in progress).
+
+    python -m holdspace.wpimport export.xml [--root .]      (make import-wordpress FILE=export.xml)
+
+Published posts and pages become content/posts/<slug>.md and content/pages/<slug>.md
+(their HTML kept as it is: Markdown passes it through); password-protected,
+private, pending, future and draft posts become drafts (``Status: draft``), each
+reported. Comments become ``wp-<comment id>.md`` files: approved ones in
+content/comments/<slug>/, pending ones in moderation/queue/<slug>/, spam and trash
+in moderation/rejected/<slug>/; pingbacks and trackbacks are reported and skipped.
+A comment's HTML is kept as its body: the build renders it as Markdown and nh3
+sanitizes it like any other. An approved comment without an email (WordPress
+allows it) gets ``wp-<id>@imported.invalid``, which is never shown.
+
+Running it again adds nothing twice: a comment already in any of the three
+folders, or a post already written, is left alone, and one that differs from
+what the export says is reported, never overwritten. Pure: no Pelican.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+
+from .wxr import WPComment, WPItem, WXRError, read_wxr
+
+DRAFT_STATUSES = ("draft", "private", "pending", "future")
+
+
+@dataclass
+class ImportReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    differing: list[str] = field(default_factory=list)  # files left as they are, unlike the export
+    drafted: list[str] = field(default_factory=list)  # why each post became a draft
+    pings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # "approved", "queued", "rejected"
+
+
+def _date(item_date) -> str:
+    return item_date.strftime("%Y-%m-%d %H:%M:%S%z").replace("+0000", "+00:00") if item_date else ""
+
+
+def post_text(item: WPItem, drafted: bool) -> str:
+    lines = [f"Title: {' '.join(item.title.split()) or item.slug}", f"Slug: {item.slug}"]
+    if item.date:
+        lines.append(f"Date: {_date(item.date)}")
+    if item.author:
+        lines.append(f"Author: {item.author}")
+    if item.kind == "post":
+        if item.categories:
+            lines.append(f"Category: {item.categories[0]}")
+        if item.tags:
+            lines.append(f"Tags: {', '.join(t.replace(',', ' ') for t in item.tags)}")
+    if item.comment_status == "closed":
+        lines.append("Comments: closed")
+    if drafted:
+        lines.append("Status: draft")
+    return "\n".join(lines) + "\n\n" + item.content.strip() + "\n"
+
+
+def comment_text(comment: WPComment) -> str:
+    email = comment.email or f"wp-{comment.id}@imported.invalid"
+    lines = [f"Author: {' '.join(comment.author.split()) or 'Anonymous'}", f"Email: {email}"]
+    if comment.date:
+        lines.append(f"Date: {_date(comment.date)}")
+    if comment.url.startswith(("http://", "https://")):
+        lines.append(f"Website: {comment.url}")
+    if comment.parent:
+        lines.append(f"Reply-To: wp-{comment.parent}")
+    return "\n".join(lines) + "\n\n" + comment.content.strip() + "\n"
+
+
+def import_wxr(path: str, root: str, progress=None) -> ImportReport:
+    wxr = read_wxr(path)
+    report = ImportReport(counts={"approved": 0, "queued": 0, "rejected": 0})
+    folders = {
+        "approved": os.path.join(root, "content", "comments"),
+        "queued": os.path.join(root, "moderation", "queue"),
+        "rejected": os.path.join(root, "moderation", "rejected"),
+    }
+    for number, item in enumerate(wxr.items, start=1):
+        if progress is not None and number % 20 == 0:
+            progress(number, len(wxr.items))
+        if item.kind not in ("post", "page") or not item.slug:
+            continue
+        drafted = bool(item.password) or item.status in DRAFT_STATUSES
+        if drafted:
+            why = "password-protected" if item.password else item.status
+            report.drafted.append(f"{item.kind} {item.slug!r} ({why}) is imported as a draft, never published")
+        elif item.status != "publish":
+            continue
+        folder = "posts" if item.kind == "post" else "pages"
+        _put(report, os.path.join(root, "content", folder, f"{item.slug}.md"), post_text(item, drafted))
+        for comment in item.comments:
+            if comment.is_ping:
+                report.pings.append(f"{comment.type} {comment.id} on {item.slug!r} ({comment.author}) skipped")
+                continue
+            state = {"1": "approved", "0": "queued"}.get(comment.approved, "rejected")
+            name = f"wp-{comment.id}.md"
+            existing = [
+                os.path.join(f, item.slug, name)
+                for f in folders.values()
+                if os.path.exists(os.path.join(f, item.slug, name))
+            ]
+            text = comment_text(comment)
+            if existing:  # a moderator may have moved or edited it since the last import
+                _compare(report, existing[0], text)
+                continue
+            _put(report, os.path.join(folders[state], item.slug, name), text)
+            report.counts[state] += 1
+    return report
+
+
+def _put(report: ImportReport, path: str, text: str) -> None:
+    """Write ``text`` to a new file at ``path``; an existing file is compared, never overwritten."""
+    if os.path.exists(path):
+        _compare(report, path, text)
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "x", encoding="utf-8") as f:
+        f.write(text)
+    report.written.append(path)
+
+
+def _compare(report: ImportReport, path: str, text: str) -> None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            same = f.read() == text
+    except (OSError, UnicodeDecodeError):
+        same = False
+    if same:
+        report.unchanged += 1
+    else:
+        report.differing.append(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("file", help="the WordPress export (WXR) file")
+    parser.add_argument("--root", default=".", help="the project folder (content/ and moderation/ are in it)")
+    args = parser.parse_args(argv)
+    try:
+        report = import_wxr(
+            args.file, args.root, progress=lambda n, total: print(f"{n}/{total} items ...", file=sys.stderr)
+        )
+    except WXRError as e:
+        print(e, file=sys.stderr)
+        return 2
+    for line in report.drafted + report.pings:
+        print(line)
+    for path in report.differing:
+        print(f"{path}:1: differs from the export; left as it is (compare it with the export by hand)")
+    c = report.counts
+    print(
+        f"Imported: {len(report.written)} files written ({c['approved']} comments approved, {c['queued']} waiting "
+        f"in the queue, {c['rejected']} rejected), {report.unchanged} already there, {len(report.differing)} "
+        f"differing, {len(report.drafted)} drafts, {len(report.pings)} pingbacks and trackbacks skipped"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""The WordPress importer on the theme unit test data (../shared/data/)."""
+
+import os
+
+import pytest
+
+from conftest import SHARED_DATA
+from holdspace.wpimport import import_wxr, main
+
+pytestmark = pytest.mark.shared_data
+EXPORT = str(SHARED_DATA / "themeunittestdata.wordpress.xml")
+
+
+def files(root, folder):
+    return sorted(p.name for p in (root / folder).rglob("*.md"))
+
+
+def test_comments_go_where_their_state_says_and_pings_are_skipped(tmp_path):
+    report = import_wxr(EXPORT, str(tmp_path))
+    assert report.counts == {"approved": 26, "queued": 3, "rejected": 0}
+    assert files(tmp_path, "moderation/queue") == ["wp-1015.md", "wp-1016.md", "wp-1017.md"]
+    assert len(files(tmp_path, "content/comments")) == 26 and len(report.pings) == 4
+    assert all("skipped" in line for line in report.pings)
+    chain = [p for p in (tmp_path / "content" / "comments").rglob("*.md") if "Reply-To: wp-" in p.read_text("utf-8")]
+    assert len(chain) >= 9  # the 10-deep chain has nine replies
+    assert any("Γιάννης" in p.read_text("utf-8") for p in (tmp_path / "content" / "comments").rglob("*.md"))
+    assert all("\nEmail: " in p.read_text("utf-8") for p in (tmp_path / "content" / "comments").rglob("*.md"))
+
+
+def test_posts_pages_and_drafts(tmp_path):
+    report = import_wxr(EXPORT, str(tmp_path))
+    posts = files(tmp_path, "content/posts")
+    assert len(posts) > 30 and len(files(tmp_path, "content/pages")) > 10
+    drafts = [p for p in (tmp_path / "content" / "posts").glob("*.md") if "\nStatus: draft\n" in p.read_text("utf-8")]
+    assert len(drafts) == len([d for d in report.drafted if d.startswith("post ")]) > 0
+    assert any("password-protected" in line for line in report.drafted)
+
+
+def test_a_second_import_adds_nothing_and_reports_what_a_moderator_changed(tmp_path, capsys):
+    first = import_wxr(EXPORT, str(tmp_path))
+    queued = next((tmp_path / "moderation" / "queue").rglob("wp-1015.md"))
+    target = tmp_path / "content" / "comments" / queued.parent.name / queued.name
+    os.rename(queued, target)  # approved since the first import
+    edited = sorted((tmp_path / "content" / "comments").rglob("wp-*.md"))[0]
+    edited.write_text(edited.read_text("utf-8") + "\nA moderator's edit.\n", encoding="utf-8")
+    again = import_wxr(EXPORT, str(tmp_path))
+    assert again.written == [] and again.counts == {"approved": 0, "queued": 0, "rejected": 0}
+    assert again.differing == [str(edited)]
+    assert again.unchanged == len(first.written) - 1
+    assert not queued.exists()  # not put back in the queue
+    assert main([EXPORT, "--root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{edited}:1: differs from the export; left as it is" in out and "0 files written" in out
+
+
+def test_a_broken_export_is_one_line_and_exit_2(tmp_path, capsys):
+    bad = tmp_path / "export.xml"
+    bad.write_text("<rss>\n<channel>", encoding="utf-8")
+    assert main([str(bad), "--root", str(tmp_path)]) == 2
+    assert "export.xml:2: not well-formed XML" in capsys.readouterr().err
+
+
+def test_a_comment_without_an_email_gets_one_that_is_never_shown():
+    from holdspace.wpimport import comment_text
+    from holdspace.wxr import WPComment
+
+    text = comment_text(WPComment(7, "Ana", "", "", None, "Hello", "1", "comment", 3))
+    assert "Email: wp-7@imported.invalid\n" in text and "Reply-To: wp-3\n" in text
