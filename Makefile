@@ -12,7 +12,7 @@ BUILD := $(BIN)/python -m holdspace.build content -o $(OUTPUT) --log-handler pla
 
 MODERATE := $(BIN)/python -m holdspace.moderate
 
-.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress
+.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -21,6 +21,8 @@ help:
 	@echo "make serve      build, then serve $(OUTPUT)/ at http://localhost:$(PORT)"
 	@echo "make devserver  serve at http://localhost:$(PORT), rebuilding on every change"
 	@echo "make publish    build with publishconf.py (absolute URLs, feeds)"
+	@echo "make rsync_upload  make publish, then rsync $(OUTPUT)/ to SSH_HOST:SSH_TARGET_DIR (from the environment)"
+	@echo "make github     make publish, then put $(OUTPUT)/ on the gh-pages branch and push it"
 	@echo "make check      lint, type-check, tests, and a build that fails on any warning"
 	@echo "make lint       only the lint and type-check part of make check"
 	@echo "make venv       only create .venv and install the pinned dependencies"
@@ -97,6 +99,22 @@ show approve reject restore: $(STAMP)
 
 search: $(STAMP)
 	@$(BIN)/python -m holdspace.searchcli
+
+# Deployment, as Pelican's quickstart Makefile does it. The destination comes from
+# the environment or the command line (make rsync_upload SSH_HOST=example.org ...).
+SSH_PORT ?= 22
+GITHUB_PAGES_BRANCH ?= gh-pages
+export SSH_HOST SSH_USER SSH_PORT SSH_TARGET_DIR
+
+rsync_upload: $(STAMP)
+	@if [ -z "$$SSH_HOST" ] || [ -z "$$SSH_TARGET_DIR" ]; then echo "make rsync_upload: set SSH_HOST and SSH_TARGET_DIR (and SSH_USER, SSH_PORT=$(SSH_PORT)) in the environment or on the command line"; exit 2; fi
+	$(MAKE) publish
+	rsync -e "ssh -p $$SSH_PORT" -P -rvzc --cvs-exclude --delete "$(OUTPUT)"/ "$${SSH_USER:+$$SSH_USER@}$$SSH_HOST:$$SSH_TARGET_DIR"
+
+github: $(STAMP)
+	$(MAKE) publish
+	$(BIN)/ghp-import -m "Generate the Holdspace site" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUT)"
+	git push origin $(GITHUB_PAGES_BRANCH)
 
 # The WordPress importer (in progress, issue 7): FILE reaches it through the environment, as typed.
 override FILE := $(value FILE)

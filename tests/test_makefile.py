@@ -49,3 +49,51 @@ def test_an_id_is_never_run_by_the_shell(project, tmp_path):
     assert not marker.exists()
     result = make(project, "approve")
     assert "say which comment: make approve ID=<id>" in result.stderr
+
+
+@pytest.fixture
+def deployable(project):
+    shutil.copyfile(ROOT / "publishconf.py", project.root / "publishconf.py")
+    return project
+
+
+def test_rsync_upload_without_a_host_says_what_to_set(deployable):
+    result = make(deployable, "rsync_upload")
+    assert result.returncode != 0
+    assert "set SSH_HOST and SSH_TARGET_DIR" in result.stdout + result.stderr
+
+
+def test_rsync_upload_publishes_then_sends_output_to_the_host(deployable, tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "rsync-args"
+    fake = bin_dir / "rsync"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {calls}\n', encoding="utf-8")
+    fake.chmod(0o755)
+    env_path = f"{bin_dir}:{os.environ['PATH']}"
+    result = subprocess.run(
+        ["make", "-s", "rsync_upload", "SSH_HOST=example.org", "SSH_USER=ana", "SSH_TARGET_DIR=/var/www/site"],
+        cwd=deployable.root, env={**os.environ, "PATH": env_path, "MAKEFLAGS": ""},
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    args = calls.read_text(encoding="utf-8").splitlines()
+    assert args[-2:] == ["output/", "ana@example.org:/var/www/site"] and "--delete" in args
+    assert "ssh -p 22" in args
+    assert (deployable.root / "output" / "t" / "index.html").exists()  # published first
+
+
+def test_github_puts_the_published_site_on_gh_pages_and_pushes_it(deployable, tmp_path):
+    origin = tmp_path / "origin.git"
+    git = ["git", "-c", "user.name=Ana", "-c", "user.email=ana@example.org"]
+    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
+    subprocess.run(["git", "init", "-q"], cwd=deployable.root, check=True)
+    subprocess.run(["git", "remote", "add", "origin", str(origin)], cwd=deployable.root, check=True)
+    env = {**os.environ, "MAKEFLAGS": "", "GIT_AUTHOR_NAME": "Ana", "GIT_AUTHOR_EMAIL": "ana@example.org",
+           "GIT_COMMITTER_NAME": "Ana", "GIT_COMMITTER_EMAIL": "ana@example.org"}  # fmt: skip
+    result = subprocess.run(["make", "-s", "github"], cwd=deployable.root, env=env, capture_output=True, text=True,
+                            timeout=180)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    files = subprocess.run([*git, "ls-tree", "-r", "--name-only", "gh-pages"], cwd=origin, capture_output=True,
+                           text=True, check=True).stdout.split()  # fmt: skip
+    assert "t/index.html" in files and "index.html" in files
