@@ -10,6 +10,9 @@ SITEURL = os.environ.get("SITEURL", "https://holdspace.example")
 RELATIVE_URLS = False
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+# Holdspace: the newest comments, for the site and for each post.
+COMMENTS_FEED_ATOM = "feeds/comments.atom.xml"
+COMMENTS_POST_FEED_ATOM = "comments.atom.xml"
 DELETE_OUTPUT_DIRECTORY = True
 # With AVATARS = "local", publishing needs the secret the pictures were drawn
 # with: `make secret` once, and keep .secrets/avatar-secret (or set

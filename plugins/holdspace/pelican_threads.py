@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from html import escape
+from html import escape, unescape
 from importlib import metadata
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from . import pagereuse
 from .archive import comment_files, read_archive
 from .avatars import avatar_secret, identicon_svg
 from .bodycache import BodyCache
+from .commentfeeds import FeedEntry, newest, write_feed
 from .commentfile import raw_body
 from .discussions import Target, build_discussions, closed_by_age, comments_state
 from .guidelines import GUIDELINES_FILE, Rules, describe, load_rules
@@ -35,6 +37,7 @@ from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer, render_batch
 from .parsecache import ParseCache
 from .problems import Problem, display_path
+from .published import post_feed_location
 from .settings import holdspace_settings, project_path
 from .threads import Thread, build_thread
 from .verdicts import CRISIS, body_flags, hard_problems, normalise_emails
@@ -131,6 +134,8 @@ class CommentsGenerator(Generator):
         self.local_avatars = discussions.local_avatars
         for post in posts:
             post.comment_thread = discussions.threads[post.slug]
+            if hs["COMMENTS_POST_FEED_ATOM"]:
+                post.comment_feed_url = post_feed_location(hs, post.url, post.save_as)[0]
             report.published += post.comment_thread.count
         report.problems.extend(discussions.problems)
         held_back.update(discussions.held_back)
@@ -174,6 +179,7 @@ class CommentsGenerator(Generator):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as f:
                 f.write(identicon_svg(os.path.basename(path)[: -len(".svg")]))
+        self._write_feeds()
         reuse = getattr(writer, "reuse", None)
         if reuse is not None:
             reuse.save()
@@ -210,6 +216,44 @@ class CommentsGenerator(Generator):
                 f.write(text)
             if reuse is not None:
                 reuse.record(name, key)
+
+    def _write_feeds(self) -> None:
+        """The Atom feeds of the newest comments (COMMENTS_FEED_ATOM, COMMENTS_POST_FEED_ATOM)."""
+        hs = self.hs
+        if not hs["COMMENTS_FEED_ATOM"] and not hs["COMMENTS_POST_FEED_ATOM"]:
+            return
+        base = (self.settings.get("FEED_DOMAIN") or self.settings.get("SITEURL") or "").rstrip("/")
+        site, lang = self.settings.get("SITENAME", ""), self.settings.get("DEFAULT_LANG", "en")
+        everything: list[FeedEntry] = []
+        for post in self.posts:
+            thread = post.comment_thread
+            title = _plain(post.title)
+            entries = []
+            for node in thread.by_id.values():
+                c = node.item
+                parent = thread.by_id.get(c.reply_to) if c.reply_to else None
+                link = f"{base}/{thread.pages[node.page - 1].url}#comment-{c.id}"
+                entries.append(FeedEntry(c, title, link, parent.item.author if parent else None))
+            everything.extend(entries)
+            if hs["COMMENTS_POST_FEED_ATOM"] and entries:
+                url, save_as = post_feed_location(hs, post.url, post.save_as)
+                write_feed(
+                    sanitised_join(self.output_path, save_as),
+                    f"Comments on “{title}” · {site}",
+                    f"{base}/{post.url}",
+                    f"{base}/{url}",
+                    newest(entries, hs["COMMENTS_FEED_MAX"]),
+                    lang,
+                )
+        if hs["COMMENTS_FEED_ATOM"]:
+            write_feed(
+                sanitised_join(self.output_path, hs["COMMENTS_FEED_ATOM"]),
+                f"Comments · {site}",
+                f"{base}/",
+                f"{base}/{hs['COMMENTS_FEED_ATOM']}",
+                newest(everything, hs["COMMENTS_FEED_MAX"]),
+                lang,
+            )
 
     def _render_redirect(self, template, siteurl: str, values: dict[str, str]) -> str:
         return template.render({**self.context, "SITEURL": siteurl, "localsiteurl": siteurl, **values})
@@ -284,6 +328,11 @@ def _site_key(env, context) -> str | None:
         return None
 
 
+def _plain(title: str) -> str:
+    """A post title (HTML) as text for a feed."""
+    return unescape(re.sub(r"<[^>]+>", "", str(title)))
+
+
 def _line_of(path: str, key: str) -> int:
     """The line of metadata ``key`` in a post's source file (1 when not found)."""
     try:
@@ -320,6 +369,7 @@ def article_defaults(generator) -> None:
     ):
         article.comment_thread = _empty_thread(article)
         article.comments_closed = True
+        article.comment_feed_url = ""
 
 
 def _empty_thread(article) -> Thread:

@@ -110,6 +110,12 @@ def page_location(settings: Mapping[str, Any], post_url: str, post_save_as: str,
     )
 
 
+def post_feed_location(settings: Mapping[str, Any], post_url: str, post_save_as: str) -> tuple[str, str]:
+    """(url, save_as) of the post's comment feed, COMMENTS_POST_FEED_ATOM in the post's folder."""
+    name = settings["COMMENTS_POST_FEED_ATOM"]
+    return _as_folder(post_url) + name, _as_folder(post_save_as) + name
+
+
 def _as_folder(path: str) -> str:
     if path == "" or path.endswith("/"):
         return path

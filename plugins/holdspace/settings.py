@@ -31,6 +31,12 @@ DEFAULTS: dict[str, Any] = {
     # Close a post's thread this many days after its date (None: never; a post's
     # own "Comments: closed" closes it at any age).
     "COMMENTS_CLOSE_AFTER_DAYS": None,
+    # Atom feeds of the newest comments: the site's (a path in the output; "" none)
+    # and each post's (a file name in the post's folder; "" none), at most
+    # COMMENTS_FEED_MAX entries each. publishconf.py turns them on.
+    "COMMENTS_FEED_ATOM": "",
+    "COMMENTS_POST_FEED_ATOM": "",
+    "COMMENTS_FEED_MAX": 50,
     # Slug of the page holding the full community guidelines.
     "COMMENT_GUIDELINES_PAGE": "guidelines",
     # Emails of staff: only they may use the reserved names of the guidelines,
@@ -70,7 +76,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "AVATARS": ("gravatar", "local", "none"),
     "GRAVATAR_DEFAULT": ("identicon", "mp", "monsterid", "wavatar", "retro", "robohash", "blank"),
 }
-POSITIVE_INTS = ("COMMENTS_MAX_DEPTH", "COMMENTS_PER_PAGE", "AVATAR_SIZE")
+POSITIVE_INTS = ("COMMENTS_MAX_DEPTH", "COMMENTS_PER_PAGE", "AVATAR_SIZE", "COMMENTS_FEED_MAX")
 # URL and path patterns: the fields each may use, the first of them required.
 PATTERNS: dict[str, tuple[str, ...]] = {
     "COMMENTS_PAGE_URL": ("number", "post_url"),
