@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from html import escape, unescape
+from html import escape
 from importlib import metadata
 from zoneinfo import ZoneInfo
 
@@ -36,6 +35,7 @@ from .guidelines import GUIDELINES_FILE, Rules, describe, load_rules
 from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer, render_batch
 from .parsecache import ParseCache
+from .plaintext import as_text
 from .problems import Problem, display_path
 from .published import post_feed_location
 from .settings import holdspace_settings, project_path
@@ -227,7 +227,7 @@ class CommentsGenerator(Generator):
         everything: list[FeedEntry] = []
         for post in self.posts:
             thread = post.comment_thread
-            title = _plain(post.title)
+            title = as_text(post.title)
             entries = []
             for node in thread.by_id.values():
                 c = node.item
@@ -326,11 +326,6 @@ def _site_key(env, context) -> str | None:
     except Exception as e:  # anything without a stable description: render every page
         logger.debug("Holdspace: pages are rendered, not reused (%s: %s)", e.__class__.__name__, e)
         return None
-
-
-def _plain(title: str) -> str:
-    """A post title (HTML) as text for a feed."""
-    return unescape(re.sub(r"<[^>]+>", "", str(title)))
 
 
 def _line_of(path: str, key: str) -> int:

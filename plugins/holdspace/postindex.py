@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+
+from .commentfile import parse_date
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,5 @@ def _read_header(path: str, slugify: Callable[[str], str]) -> PostInfo | None:
 
 
 def _date(text: str) -> datetime | None:
-    """The forms of Pelican's Date: that the archive uses: 2025-01-31, with a time, with a zone."""
-    text = text.strip().replace("T", " ")
-    for form in ("%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, form)
-        except ValueError:
-            continue
-    return None
+    """A post's Date: as the comment format reads dates (UTC when it names no zone); a date alone is midnight."""
+    return parse_date(text, UTC) or parse_date(f"{text.strip()} 00:00", UTC)

@@ -111,9 +111,6 @@ class Doc:
                  self.tags, self.url, "html" if self.to_text is not None else "text")  # fmt: skip
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
-    def content(self) -> str:
-        return f"{self.title}\n{self.text}" if self.kind == "post" else self.text
-
 
 @dataclass
 class UpdateStats:
