@@ -66,9 +66,10 @@ class Site:
         path.write_text("\n".join(lines) + f"\n\nThe body of {slug}.\n", encoding="utf-8")
         return path
 
-    def page(self, slug: str, title: str, body: str = "A page.") -> Path:
+    def page(self, slug: str, title: str, body: str = "A page.", **meta: str) -> Path:
+        lines = [f"Title: {title}", f"Slug: {slug}", *(f"{key.title()}: {value}" for key, value in meta.items())]
         path = self.content / "pages" / f"{slug}.md"
-        path.write_text(f"Title: {title}\nSlug: {slug}\n\n{body}\n", encoding="utf-8")
+        path.write_text("\n".join(lines) + f"\n\n{body}\n", encoding="utf-8")
         return path
 
     def comment(

@@ -82,3 +82,8 @@ def parse(html: str) -> Element:
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+def comment_ids(doc: Element) -> list[str]:
+    """The ids of the comment elements of a thread page, in document order."""
+    return [e.attrs["id"] for e in doc.find_all("li") if (e.attrs.get("id") or "").startswith("comment-")]

@@ -89,7 +89,7 @@ def test_a_folder_naming_no_post(tmp_path):
     archive = read_archive(str(tmp_path), {"real-post", "other"}, TZ)
     assert ids(archive, "real-post") == ["y"]
     assert messages(archive) == [
-        f"{bad}:1: the folder 'real-posts' names no post; "
+        f"{bad}:1: the folder 'real-posts' names no post or page; "
         "move the file to the folder named after its post's slug (did you mean 'real-post'?)"
     ]
 

@@ -156,3 +156,13 @@ def test_ids_and_reason_come_from_make_untouched(mod, monkeypatch):
     monkeypatch.setenv("ID", "")
     code, _, err = run("--from-make", "show")
     assert code == 1 and "say which one comment: make show ID=<id>" in err
+
+
+def test_a_comment_on_a_page_is_listed_under_the_page_and_approved(mod):
+    site, run = mod
+    site.page("ask", "Ask the Moderators", comments="open")
+    site.comment("ask", "p1", "Is there a meeting in June?", author="Ola", folder="moderation/queue")
+    code, out, _ = run("queue")
+    assert code == 0 and "Ask the Moderators (ask)" in out and "no such" not in out
+    code, out, _ = run("approve", "p1")
+    assert code == 0 and (site.content / "comments" / "ask" / "p1.md").exists()

@@ -2,11 +2,7 @@
 
 import re
 
-from htmltree import parse
-
-
-def comment_ids(doc):
-    return [e.attrs["id"] for e in doc.find_all("li") if (e.attrs.get("id") or "").startswith("comment-")]
+from htmltree import comment_ids, parse
 
 
 def test_34_comments_with_one_reply_make_4_pages_with_the_reply_inside_its_parent(site):
@@ -375,3 +371,47 @@ def test_comments_close_after_the_set_number_of_days(site):
     assert "Comments are closed on this post." not in built.html("new/index.html")
     never = site.build()
     assert "Comments are closed on this post." not in never.html("old/index.html")
+
+
+def test_a_page_shows_no_thread_unless_it_has_comments_or_says_open(site, capsys):
+    site.page("about", "About Us")
+    site.page("ask", "Ask the Moderators", comments="open")
+    site.page("history", "Our History")
+    site.comment("history", "h1", "I remember the first meeting.", author="Ola")
+    built = site.build(COMMENT_EMAIL="mods@example.org")
+    about = parse(built.html("pages/about/index.html"))
+    assert about.by_id("comments") is None and about.by_id("respond") is None
+    ask = parse(built.html("pages/ask/index.html"))
+    assert ask.by_id("respond") is not None and "0 Comments to" in ask.by_id("comments").text()
+    history = parse(built.html("pages/history/index.html"))
+    assert comment_ids(history) == ["comment-h1"] and history.by_id("respond") is None
+    assert "Comments are closed on this page." in history.by_id("comments").text()
+    assert built.report.published == 1 and built.report.pages == 3
+
+    from holdspace.searchcli import main as search
+
+    capsys.readouterr()
+    search(["--index", str(site.root / ".cache" / "holdspace" / "search"), "meeting"])
+    out = capsys.readouterr().out  # a comment on a page is found; the page itself is not searched
+    assert out.startswith("1 result(s) for 'meeting'") and "/pages/history/#comment-h1" in out
+
+
+def test_a_page_thread_is_paginated_and_its_comments_have_permalinks(site):
+    site.page("ask", "Ask the Moderators", comments="open")
+    for i in range(12):
+        site.comment("ask", f"q{i:02d}", f"Question {i}.", date=f"2025-01-02 10:{i:02d}")
+    built = site.build(COMMENTS_PER_PAGE=10)
+    second = parse(built.html("pages/ask/comment-page-2/index.html"))
+    assert comment_ids(second) == ["comment-q10", "comment-q11"]
+    assert "Read the page" in second.text() and second.by_id("respond") is not None
+    assert "pages/ask/comment-page-2/#comment-q11" in built.html("comment/q11.html")
+
+
+def test_comments_in_the_folder_of_a_slug_a_post_and_a_page_share_go_to_the_post(site, caplog):
+    site.post("welcome", "Welcome")
+    site.page("welcome", "Welcome Page", comments="open")
+    site.comment("welcome", "w1", "Hello there.")
+    built = site.build()
+    assert comment_ids(parse(built.html("welcome/index.html"))) == ["comment-w1"]
+    assert parse(built.html("pages/welcome/index.html")).by_id("comments") is None
+    assert "a post has the slug 'welcome' too" in caplog.text and "give the page another Slug:" in caplog.text

@@ -1,4 +1,4 @@
-from holdspace.postindex import read_posts
+from holdspace.postindex import read_posts, read_threads
 
 
 def slug(title):
@@ -15,3 +15,17 @@ def test_posts_by_slug_with_their_state(tmp_path):
     assert sorted(posts) == ["first", "grief-at-work"]
     assert posts["first"].title == "First Post" and posts["first"].closed and not posts["first"].draft
     assert posts["grief-at-work"].draft and not posts["grief-at-work"].closed
+
+
+def test_pages_are_closed_unless_they_say_open_and_a_post_wins_a_shared_slug(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "about.md").write_text("Title: About\n\nBody", encoding="utf-8")
+    (tmp_path / "pages" / "ask.md").write_text("Title: Ask Us\nComments: open\n\nBody", encoding="utf-8")
+    (tmp_path / "pages" / "same.md").write_text("Title: Same\nComments: open\n\nBody", encoding="utf-8")
+    (tmp_path / "same.md").write_text("Title: Same\n\nThe post", encoding="utf-8")
+    # ARTICLE_PATHS [""] (Pelican's default) holds pages/ too: those files are pages, not posts.
+    found = read_threads([str(tmp_path)], [str(tmp_path / "pages")], slug)
+    assert sorted(found) == ["about", "ask-us", "same"]
+    assert found["about"].page and found["about"].closed
+    assert found["ask-us"].page and not found["ask-us"].closed
+    assert not found["same"].page and found["same"].path == str(tmp_path / "same.md")

@@ -126,7 +126,7 @@ def read_archive(
                 Problem(
                     path,
                     1,
-                    f"the folder {thread!r} names no post",
+                    f"the folder {thread!r} names no post or page",
                     f"move the file to the folder named after its post's slug{hint}",
                 )
             )

@@ -25,7 +25,7 @@ from .discussions import closed_by_age
 from .guidelines import GUIDELINES_FILE, Rules, load_rules
 from .moves import MoveError, move_file
 from .parsecache import ParseCache
-from .postindex import PostInfo, read_posts
+from .postindex import PostInfo, read_threads
 from .problems import Problem, display_path
 from .settings import holdspace_settings, project_path
 from .verdicts import Flag, Verdict, body_flags, flags, hard_problems, name_index, normalise_emails
@@ -84,7 +84,11 @@ def open_project(root: str, settings_file: str, slugify: Callable[[str, dict[str
         rules=load_rules(os.path.join(moderation, GUIDELINES_FILE)),
         staff=normalise_emails(settings["STAFF_EMAILS"]),
         tz=_zone(settings.get("TIMEZONE") or "UTC"),
-        posts=read_posts([os.path.join(content, p) for p in article_paths], lambda title: slugify(title, settings)),
+        posts=read_threads(
+            [os.path.join(content, p) for p in article_paths],
+            [os.path.join(content, p) for p in settings.get("PAGE_PATHS", ["pages"])],
+            lambda title: slugify(title, settings),
+        ),
         settings=settings,
     )
 
@@ -139,7 +143,7 @@ def examine(project: Project, path: str, thread: str, known: Published) -> Exami
         close = difflib.get_close_matches(thread, list(project.posts), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         verdict.problems.append(
-            Problem(path, 1, f"the folder {thread!r} names no post", f"move the file to its post's folder{hint}")
+            Problem(path, 1, f"the folder {thread!r} names no post or page", f"move the file to its post's folder{hint}")
         )
     if comment is not None:
         verdict.problems.extend(hard_problems(comment, project.rules, project.staff))

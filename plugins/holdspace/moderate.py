@@ -97,7 +97,7 @@ def cmd_queue(project: Project) -> int:
         groups.setdefault(item.thread, []).append(item)
     for thread, group in groups.items():
         post = project.posts.get(thread)
-        title = f"{post.title} ({thread})" if post else f"{thread} (no such post)"
+        title = f"{post.title} ({thread})" if post else f"{thread} (no such post or page)"
         closed = " [comments closed]" if post and post.closed else ""
         print(f"\n{title}{closed}")
         for item in group:
@@ -115,7 +115,7 @@ def cmd_show(project: Project, cid: str) -> int:
     c = item.comment
     post = project.posts.get(thread)
     print(f"Comment {cid}, waiting in {display_path(path)}")
-    print(f"On:         {post.title if post else '(no such post)'} ({thread})")
+    print(f"On:         {post.title if post else '(no such post or page)'} ({thread})")
     if c is not None:
         print(f"Name shown: {c.author}")
         print("Email:      never shown")

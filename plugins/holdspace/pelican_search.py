@@ -33,8 +33,9 @@ from .settings import holdspace_settings, project_path
 logger = logging.getLogger(__name__)
 
 
-def documents(posts: list, default_author: str = "") -> Iterator[Doc]:
-    """One document per published post and per published comment on it."""
+def documents(posts: list, default_author: str = "", pages: list = ()) -> Iterator[Doc]:
+    """One document per published post and per published comment on it or on a page
+    (the pages themselves, the site's furniture, are not searched)."""
     for post in posts:
         tags = ", ".join(str(t) for t in getattr(post, "tags", []) or [])
         category = str(getattr(post, "category", "") or "")
@@ -42,13 +43,19 @@ def documents(posts: list, default_author: str = "") -> Iterator[Doc]:
         title = as_text(post.title)
         yield Doc(f"post:{post.slug}", "post", title, str(getattr(post, "author", default_author)),
                   _html(post), post.date, post.slug, tags, post.url, to_text=as_text)  # fmt: skip
-        thread = getattr(post, "comment_thread", None)
-        if thread is None:
-            continue
-        for cid, node in thread.by_id.items():
-            c = node.item
-            url = f"{thread.pages[node.page - 1].url}#comment-{cid}"
-            yield Doc(cid, "comment", title, c.author, c.body, c.date, post.slug, tags, url, to_text=as_text)
+        yield from _comment_docs(post, title, tags)
+    for page in pages:
+        yield from _comment_docs(page, as_text(page.title), "")
+
+
+def _comment_docs(post, title: str, tags: str) -> Iterator[Doc]:
+    thread = getattr(post, "comment_thread", None)
+    if thread is None:
+        return
+    for cid, node in thread.by_id.items():
+        c = node.item
+        url = f"{thread.pages[node.page - 1].url}#comment-{cid}"
+        yield Doc(cid, "comment", title, c.author, c.body, c.date, post.slug, tags, url, to_text=as_text)
 
 
 def _html(post) -> str:
@@ -98,7 +105,8 @@ class SearchGenerator(Generator):
         hs = holdspace_settings(self.settings)
         cache = os.path.join(project_path(self.path, hs["HOLDSPACE_CACHE_PATH"]), "search")
         posts = list(self.context.get("articles", []))  # hidden posts stay out of search
-        stats = update_index(cache, documents(posts))
+        pages = self.context.get("pages", [])  # comments on hidden pages stay out too
+        stats = update_index(cache, documents(posts, pages=pages))
         target = os.path.join(self.output_path, "search", "data")
         # The export being replaced: the one in the previous output (a build into a new
         # folder, by holdspace.build) or the one already in this output (plain pelican).

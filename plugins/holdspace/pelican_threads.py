@@ -54,6 +54,7 @@ build_report = named_signal("holdspace.build-report")
 @dataclass
 class BuildReport:
     posts: int = 0
+    pages: int = 0  # pages that may hold a thread (every published page)
     published: int = 0
     held_back: int = 0
     queued: int = 0
@@ -83,14 +84,25 @@ class CommentsGenerator(Generator):
     def generate_context(self) -> None:
         self.hs = hs = holdspace_settings(self.settings)
         self.report = report = BuildReport()
-        posts = [*self.context.get("articles", []), *self.context.get("hidden_articles", [])]
-        drafts = {a.slug for a in self.context.get("drafts", [])}
-        report.posts = len(posts)
+        articles = [*self.context.get("articles", []), *self.context.get("hidden_articles", [])]
+        post_slugs = {a.slug for a in articles}
+        pages = []  # a page takes comments from the folder of its slug, unless a post has that slug
+        for page in [*self.context.get("pages", []), *self.context.get("hidden_pages", [])]:
+            if page.slug in post_slugs:
+                _warn_shadowed(page, self.path, hs["COMMENTS_PATH"])
+            else:
+                pages.append(page)
+        posts = [*articles, *pages]
+        drafts = {a.slug for a in [*self.context.get("drafts", []), *self.context.get("draft_pages", [])]}
+        report.posts = len(articles)
+        report.pages = len(pages)
 
         now = datetime.now(UTC)
+        page_ids = set(map(id, pages))
         for post in posts:
+            default = "closed" if id(post) in page_ids else "open"  # an about page wants no thread unless it asks
             post.comments_closed, problem = comments_state(
-                post.metadata.get("comments", "open"), post.source_path, _line_of(post.source_path, "comments")
+                post.metadata.get("comments", default), post.source_path, _line_of(post.source_path, "comments")
             )
             if problem is not None:
                 report.problems.append(problem)
@@ -141,6 +153,7 @@ class CommentsGenerator(Generator):
         held_back.update(discussions.held_back)
         self.redirects = discussions.redirects
         self.posts = posts
+        self.pages = pages
         report.held_back = len(held_back)
         report.problems.sort()
         cache.save()
@@ -158,19 +171,20 @@ class CommentsGenerator(Generator):
     def generate_output(self, writer) -> None:
         hs = self.hs
         relative = self.settings.get("RELATIVE_URLS", False)
+        pages = set(map(id, self.pages))
         for post in self.posts:
             template = self.get_template(post.template)
+            # As Pelican writes the first page: a post as `article`, a page as `page`.
+            about = {"page": post} if id(post) in pages else {"article": post, "category": getattr(post, "category", None), "blog": True}
             for page in post.comment_thread.pages[1:]:
                 writer.write_file(
                     page.save_as,
                     template,
                     self.context,
                     relative_urls=relative,
-                    article=post,
-                    category=getattr(post, "category", None),
                     comments_page=page,
                     url=page.url,
-                    blog=True,
+                    **about,
                 )
         if self.redirects and hs["COMMENT_REDIRECT_SAVE_AS"]:
             self._write_redirects(writer, relative)
@@ -367,6 +381,32 @@ def article_defaults(generator) -> None:
         article.comment_feed_url = ""
 
 
+def page_defaults(generator) -> None:
+    """As ``article_defaults``, for pages: a page shows a thread only when it has
+    comments or says ``Comments: open``."""
+    for page in (
+        *generator.pages,
+        *generator.translations,
+        *generator.hidden_pages,
+        *generator.hidden_translations,
+        *generator.draft_pages,
+        *generator.draft_translations,
+    ):
+        page.comment_thread = _empty_thread(page)
+        page.comments_closed = True
+        page.comment_feed_url = ""
+
+
+def _warn_shadowed(page, content: str, comments_path: str) -> None:
+    """A page whose slug is a post's too: the comments folder of that slug is the post's."""
+    if os.path.isdir(os.path.join(content, comments_path, page.slug)) or page.metadata.get("comments"):
+        logger.warning(
+            "%s:1: a post has the slug %r too, so %s/%s/ holds the post's comments, not this page's; "
+            "give the page another Slug: to give it a thread",
+            display_path(page.source_path), page.slug, comments_path, page.slug,
+        )  # fmt: skip
+
+
 def _empty_thread(article) -> Thread:
     thread = build_thread([])
     thread.pages[0].url, thread.pages[0].save_as = article.url, article.save_as
@@ -384,5 +424,6 @@ def get_writer(pelican_object):
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.article_generator_finalized.connect(article_defaults)
+    signals.page_generator_finalized.connect(page_defaults)
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(get_writer)
