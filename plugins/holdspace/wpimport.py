@@ -1,4 +1,4 @@
-"""Import a WordPress export (WXR) into the archive format (issue 7, in progress).
+"""Import a WordPress export (WXR) into the archive format.
 
     python -m holdspace.wpimport export.xml [--root .]      (make import-wordpress FILE=export.xml)
 
