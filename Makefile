@@ -12,7 +12,7 @@ BUILD := $(BIN)/python -m holdspace.build content -o $(OUTPUT) --log-handler pla
 
 MODERATE := $(BIN)/python -m holdspace.moderate
 
-.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github
+.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github intake
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench-search  the search benchmark against Pagefind (bench/README.md; takes minutes)"
 	@echo "make bench       the scale benchmark against Pelican and pelican-comment-system (bench/README.md; about 20 minutes)"
 	@echo "make import-wordpress FILE=export.xml  import a WordPress export (posts, pages, comments; never overwrites)"
+	@echo "make intake     the reply form's service on localhost: forms become files in moderation/queue/ (INTAKE_PORT=...)"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
 	@echo ""
 	@echo "Moderation (see moderation/README.md):"
@@ -118,6 +119,10 @@ github: $(STAMP)
 
 # The WordPress importer (in progress, issue 7): FILE reaches it through the environment, as typed.
 override FILE := $(value FILE)
+# The service the reply form posts to (COMMENT_INTAKE_URL); Ctrl-C stops it.
+intake: $(STAMP)
+	@$(BIN)/python -m holdspace.intakeserver --settings $(or $(SETTINGS),pelicanconf.py) $(if $(INTAKE_HOST),--host $(INTAKE_HOST)) $(if $(INTAKE_PORT),--port $(INTAKE_PORT))
+
 import-wordpress: $(STAMP)
 	@if [ -z "$$FILE" ]; then echo "make import-wordpress FILE=export.xml: name the WordPress export file"; exit 2; fi
 	$(BIN)/python -m holdspace.wpimport "$$FILE"

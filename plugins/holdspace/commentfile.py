@@ -211,6 +211,26 @@ def parse_comment(raw: bytes, path: str, thread: str, tz: tzinfo) -> tuple[Comme
     ), []
 
 
+def format_comment(
+    author: str, email: str, date: datetime | None, body: str, website: str = "", reply_to: str = ""
+) -> str:
+    """The text of a comment file (the contract's order of keys), for importers and the
+    intake. The values must be single lines; ``parse_comment`` checks the rest."""
+    lines = [f"Author: {author}", f"Email: {email}"]
+    if date is not None:
+        lines.append(f"Date: {format_date(date)}")
+    if website:
+        lines.append(f"Website: {website}")
+    if reply_to:
+        lines.append(f"Reply-To: {reply_to}")
+    return "\n".join(lines) + "\n\n" + body.strip() + "\n"
+
+
+def format_date(date: datetime) -> str:
+    """A date as the format writes it: with its UTC offset when it has one (read back by parse_date)."""
+    return date.strftime("%Y-%m-%d %H:%M:%S%z").replace("+0000", "+00:00")
+
+
 def parse_date(text: str, tz: tzinfo) -> datetime | None:
     """``YYYY-MM-DD HH:MM[:SS]`` with an optional offset; ``tz`` when it has none."""
     match = DATE_RE.fullmatch(text.strip())

@@ -75,7 +75,6 @@ def open_project(root: str, settings_file: str, slugify: Callable[[str, dict[str
     settings = {**user, **holdspace_settings(user)}
     content = os.path.join(root, settings.get("PATH", "content"))
     moderation = project_path(content, settings["MODERATION_PATH"])
-    article_paths = settings.get("ARTICLE_PATHS", [""])
     return Project(
         root=root,
         content=content,
@@ -84,12 +83,19 @@ def open_project(root: str, settings_file: str, slugify: Callable[[str, dict[str
         rules=load_rules(os.path.join(moderation, GUIDELINES_FILE)),
         staff=normalise_emails(settings["STAFF_EMAILS"]),
         tz=_zone(settings.get("TIMEZONE") or "UTC"),
-        posts=read_threads(
-            [os.path.join(content, p) for p in article_paths],
-            [os.path.join(content, p) for p in settings.get("PAGE_PATHS", ["pages"])],
-            lambda title: slugify(title, settings),
-        ),
+        posts=project_threads(content, settings, slugify),
         settings=settings,
+    )
+
+
+def project_threads(
+    content: str, settings: dict[str, Any], slugify: Callable[[str, dict[str, Any]], str]
+) -> dict[str, PostInfo]:
+    """The posts and pages a comments folder may name, read from their files now."""
+    return read_threads(
+        [os.path.join(content, p) for p in settings.get("ARTICLE_PATHS", [""])],
+        [os.path.join(content, p) for p in settings.get("PAGE_PATHS", ["pages"])],
+        lambda title: slugify(title, settings),
     )
 
 

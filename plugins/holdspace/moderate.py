@@ -238,14 +238,16 @@ def one_id(args: argparse.Namespace) -> str:
     return str(args.ids[0])
 
 
-def run(args: argparse.Namespace) -> int:
+def post_slug(title: str, settings: dict) -> str:
+    """The slug Pelican makes from a title (for a post without a Slug: line)."""
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify
 
-    def post_slug(title: str, settings: dict) -> str:  # as Pelican makes a slug from a title
-        subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
-        return str(slugify(title, regex_subs=subs))
+    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+    return str(slugify(title, regex_subs=subs))
 
+
+def run(args: argparse.Namespace) -> int:
     project = open_project(args.root, args.settings, post_slug)
     if project.rules.missing:
         print(

@@ -28,6 +28,20 @@ DEFAULTS: dict[str, Any] = {
     # a comment to the moderators at COMMENT_EMAIL.
     "COMMENT_INTAKE_URL": "",
     "COMMENT_EMAIL": "",
+    # `make intake`, the service COMMENT_INTAKE_URL points at: where it listens
+    # (localhost: put a web server in front of it to take comments from outside),
+    # the largest form it reads, and how many forms one address may send in a window
+    # of seconds. Behind a proxy on the same machine every form comes from
+    # 127.0.0.1: set COMMENT_INTAKE_FORWARDED_FOR = True to count by the address
+    # the proxy puts last in X-Forwarded-For. COMMENT_INTAKE_SITEURL is where the
+    # "your comment awaits moderation" page links back to ("": SITEURL).
+    "COMMENT_INTAKE_HOST": "127.0.0.1",
+    "COMMENT_INTAKE_PORT": 8081,
+    "COMMENT_INTAKE_MAX_BYTES": 65536,
+    "COMMENT_INTAKE_RATE_LIMIT": 10,
+    "COMMENT_INTAKE_RATE_WINDOW": 600,
+    "COMMENT_INTAKE_FORWARDED_FOR": False,
+    "COMMENT_INTAKE_SITEURL": "",
     # Close a post's thread this many days after its date (None: never; a post's
     # own "Comments: closed" closes it at any age).
     "COMMENTS_CLOSE_AFTER_DAYS": None,
@@ -76,7 +90,16 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "AVATARS": ("gravatar", "local", "none"),
     "GRAVATAR_DEFAULT": ("identicon", "mp", "monsterid", "wavatar", "retro", "robohash", "blank"),
 }
-POSITIVE_INTS = ("COMMENTS_MAX_DEPTH", "COMMENTS_PER_PAGE", "AVATAR_SIZE", "COMMENTS_FEED_MAX")
+POSITIVE_INTS = (
+    "COMMENTS_MAX_DEPTH",
+    "COMMENTS_PER_PAGE",
+    "AVATAR_SIZE",
+    "COMMENTS_FEED_MAX",
+    "COMMENT_INTAKE_PORT",
+    "COMMENT_INTAKE_MAX_BYTES",
+    "COMMENT_INTAKE_RATE_LIMIT",
+    "COMMENT_INTAKE_RATE_WINDOW",
+)
 # URL and path patterns: the fields each may use, the first of them required.
 PATTERNS: dict[str, tuple[str, ...]] = {
     "COMMENTS_PAGE_URL": ("number", "post_url"),
@@ -119,6 +142,9 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
         value = merged[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             problems.append(f"setting {key} = {value!r} is not valid; use a whole number of 1 or more")
+    port = merged["COMMENT_INTAKE_PORT"]
+    if isinstance(port, int) and port > 65535:
+        problems.append(f"setting COMMENT_INTAKE_PORT = {port!r} is not valid; use a port from 1 to 65535")
     days = merged["COMMENTS_CLOSE_AFTER_DAYS"]
     if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
         problems.append(
@@ -139,7 +165,7 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
         problems.append(
             f"setting STAFF_EMAILS = {staff!r} is not valid; use a list of addresses, like ['ana@example.org']"
         )
-    for key in ("AVATAR_SECRET_CREATE", "HOLDSPACE_REUSE_PAGES"):
+    for key in ("AVATAR_SECRET_CREATE", "HOLDSPACE_REUSE_PAGES", "COMMENT_INTAKE_FORWARDED_FOR"):
         if not isinstance(merged[key], bool):
             problems.append(f"setting {key} = {merged[key]!r} is not valid; use True or False")
     for key, fields in PATTERNS.items():

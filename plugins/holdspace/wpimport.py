@@ -25,7 +25,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from .commentfile import read_comment
+from .commentfile import format_comment, format_date, read_comment
 from .guidelines import GUIDELINES_FILE, load_rules
 from .problems import Problem
 from .verdicts import hard_problems, normalise_emails
@@ -47,14 +47,10 @@ class ImportReport:
     against_rules: list[Problem] = field(default_factory=list)
 
 
-def _date(item_date) -> str:
-    return item_date.strftime("%Y-%m-%d %H:%M:%S%z").replace("+0000", "+00:00") if item_date else ""
-
-
 def post_text(item: WPItem, drafted: bool) -> str:
     lines = [f"Title: {' '.join(item.title.split()) or item.slug}", f"Slug: {item.slug}"]
     if item.date:
-        lines.append(f"Date: {_date(item.date)}")
+        lines.append(f"Date: {format_date(item.date)}")
     if item.author:
         lines.append(f"Author: {item.author}")
     if item.kind == "post":
@@ -72,15 +68,14 @@ def post_text(item: WPItem, drafted: bool) -> str:
 
 
 def comment_text(comment: WPComment) -> str:
-    email = comment.email or f"wp-{comment.id}@imported.invalid"
-    lines = [f"Author: {' '.join(comment.author.split()) or 'Anonymous'}", f"Email: {email}"]
-    if comment.date:
-        lines.append(f"Date: {_date(comment.date)}")
-    if comment.url.startswith(("http://", "https://")):
-        lines.append(f"Website: {comment.url}")
-    if comment.parent:
-        lines.append(f"Reply-To: wp-{comment.parent}")
-    return "\n".join(lines) + "\n\n" + comment.content.strip() + "\n"
+    return format_comment(
+        " ".join(comment.author.split()) or "Anonymous",
+        comment.email or f"wp-{comment.id}@imported.invalid",
+        comment.date,
+        comment.content,
+        website=comment.url if comment.url.startswith(("http://", "https://")) else "",
+        reply_to=f"wp-{comment.parent}" if comment.parent else "",
+    )
 
 
 def import_wxr(path: str, root: str, progress=None) -> ImportReport:

@@ -1,0 +1,248 @@
+"""The reply form's intake over real HTTP on localhost (make intake)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import threading
+import urllib.error
+import urllib.request
+from urllib.parse import urlencode
+
+import pytest
+
+from holdspace.commentfile import read_comment
+from holdspace.intake import RateLimit
+from holdspace.intakeserver import main as intake_main
+from holdspace.intakeserver import make_server
+from holdspace.moderate import main as moderate
+from htmltree import parse
+
+
+@contextlib.contextmanager
+def running(site):
+    server = make_server(str(site.root), "pelicanconf.py", "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def post(url, fields=None, data=None, headers=None):
+    """(status, page text, response headers) of a POST of ``fields`` (or raw ``data``)."""
+    body = data if data is not None else urlencode(fields or {}).encode("utf-8")
+    request = urllib.request.Request(url + "/comment", data=body, method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded", **(headers or {})})  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode("utf-8"), response.headers
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8"), e.headers
+
+
+def form(**changes):
+    fields = {
+        "post": "t",
+        "reply_to": "",
+        "author": "Jo",
+        "email": "jo@example.org",
+        "website": "",
+        "comment": "Thank you for writing this. *It helped.*",
+        "leave_empty": "",
+    }
+    fields.update(changes)
+    return fields
+
+
+def queued(site):
+    return sorted(p.relative_to(site.root / "moderation" / "queue") for p in (site.root / "moderation" / "queue").rglob("*") if p.is_file())
+
+
+def every_file(site):
+    return sorted(p for p in site.root.rglob("*") if p.is_file() and ".cache" not in p.parts)
+
+
+@pytest.fixture
+def intake_site(site, monkeypatch):
+    site.write_settings(STAFF_EMAILS=["sonia@example.org"], SITEURL="https://example.org", COMMENT_INTAKE_RATE_LIMIT=50)
+    site.use_project_rules()
+    site.post("t", "Tea and Sympathy")
+    site.post("shut", "A Closed Post", comments="closed")
+    site.post("draft", "Not Yet", status="draft")
+    site.page("about", "About Us")
+    site.page("ask", "Ask the Moderators", comments="open")
+    site.comment("t", "first", "The first comment.", author="Mira")
+    monkeypatch.chdir(site.root)
+    return site
+
+
+def test_a_form_lands_in_the_queue_and_make_queue_shows_it(intake_site, capsys):
+    site = intake_site
+    with running(site) as url:
+        status, page, headers = post(url, form(reply_to="first", website="https://jo.example"))
+    assert status == 200 and "Thank you: your comment awaits moderation" in page
+    link = parse(page).find_all("a")[0].attrs["href"]
+    assert link == "https://example.org/t/#comments"  # back to the thread
+    assert headers["Referrer-Policy"] == "no-referrer" and "default-src 'none'" in headers["Content-Security-Policy"]
+    [path] = queued(site)
+    assert path.parent.name == "t" and re.fullmatch(r"\d{8}-\d{6}-[0-9a-f]{8}\.md", path.name)
+    comment, problems = read_comment(site.root / "moderation" / "queue" / path, "t", None)
+    assert problems == [] and comment.author == "Jo" and comment.email == "jo@example.org"
+    assert comment.reply_to == "first" and comment.website == "https://jo.example" and "*It helped.*" in comment.body
+    assert not [p for p in (site.root / "moderation" / "queue").rglob(".*")]  # no temporary file left
+    capsys.readouterr()
+    assert moderate(["--root", str(site.root), "queue"]) == 0
+    out = capsys.readouterr().out
+    assert "1 comment(s) wait" in out and path.stem in out and "Tea and Sympathy (t)" in out
+
+
+def test_the_guidelines_hard_rules_refuse_with_clear_messages_and_keep_the_words(intake_site):
+    site = intake_site
+    cases = {
+        "Please give a first name or pseudonym": form(author=""),
+        "The name is an email address": form(author="jo@example.org"),
+        "is kept for the site&#x27;s staff": form(author="Moderator"),
+        "Please give your email": form(email=""),
+        "does not look like an address": form(email="jo at example"),
+        "must be an address starting with http": form(website="javascript:alert(1)"),
+        "The comment is empty": form(comment="   "),
+        "the guidelines allow 5,000": form(comment="word " * 1100),
+        "The comment you reply to is not on this page": form(reply_to="nope"),
+        "must be one line": form(author="Jo\nEmail: other@example.org"),
+    }
+    with running(site) as url:
+        for expected, fields in cases.items():
+            status, page, _ = post(url, fields)
+            assert status == 400 and expected in page, expected
+            assert "Your comment was not sent" in page and 'href="https://example.org/t/#respond"' in page
+        status, page, _ = post(url, form(comment="<script>alert(1)</script>", email=""))
+    assert status == 400 and "&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in page  # kept, escaped
+    assert queued(site) == []
+
+
+def test_staff_may_use_a_reserved_name(intake_site):
+    with running(intake_site) as url:
+        assert post(url, form(author="Sonia", email="sonia@example.org"))[0] == 200
+
+
+def test_unknown_draft_and_closed_threads_are_refused_and_open_pages_accepted(intake_site):
+    site = intake_site
+    with running(site) as url:
+        assert post(url, form(post="no-such-post"))[0] == 404
+        assert post(url, form(post="draft"))[0] == 404
+        status, page, _ = post(url, form(post="shut"))
+        assert status == 403 and "Comments are closed on “A Closed Post”" in page
+        assert post(url, form(post="about"))[0] == 403  # a page is closed unless it says open
+        status, page, _ = post(url, form(post="ask"))
+        assert status == 200 and 'href="https://example.org/pages/ask/#comments"' in page
+    assert [p.parent.name for p in queued(site)] == ["ask"]
+
+
+def test_the_honeypot_answers_as_usual_and_writes_nothing(intake_site):
+    with running(intake_site) as url:
+        status, page, _ = post(url, form(leave_empty="http://spam.example"))
+    assert status == 200 and "awaits moderation" in page
+    assert queued(intake_site) == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"post": "../../content/comments/t"},
+        {"post": "../t"},
+        {"post": "t/../../pelicanconf"},
+        {"post": "/tmp/elsewhere"},
+        {"post": "t/.."},
+        {"post": "t\\..\\.."},
+        {"post": "t\x00"},
+        {"reply_to": "../../../pelicanconf"},
+        {"reply_to": "../first"},
+    ],
+)
+def test_nothing_a_form_says_writes_outside_the_queue(intake_site, changes):
+    site = intake_site
+    before = every_file(site)
+    with running(site) as url:
+        status, _, _ = post(url, form(**changes))
+    assert status in (400, 404)
+    assert every_file(site) == before
+
+
+def test_a_slug_line_that_climbs_out_is_refused(intake_site):
+    site = intake_site
+    (site.content / "posts" / "evil.md").write_text("Title: Evil\nSlug: ../../escape\n\nBody\n", encoding="utf-8")
+    before = every_file(site)
+    with running(site) as url:
+        assert post(url, form(post="../../escape"))[0] == 404
+    assert every_file(site) == before and not (site.root.parent / "escape").exists()
+
+
+def test_size_limit_and_unreadable_forms(intake_site):
+    site = intake_site
+    site.write_settings(SITEURL="https://example.org", COMMENT_INTAKE_MAX_BYTES=2000)
+    with running(site) as url:
+        status, page, _ = post(url, form(comment="x" * 3000))
+        assert status == 413 and "larger than this site takes (2,000 bytes)" in page
+        assert post(url, data=b"post=t&author=%ff%fe")[0] == 400  # not UTF-8
+        assert post(url, data=b"{}", headers={"Content-Type": "application/json"})[0] == 415
+        assert post(url, data="&".join(f"f{i}=1" for i in range(100)).encode())[0] == 400  # too many fields
+    assert queued(site) == []
+
+
+def test_one_address_is_limited_and_the_proxy_header_counts_when_allowed(intake_site):
+    site = intake_site
+    site.write_settings(SITEURL="https://example.org", COMMENT_INTAKE_RATE_LIMIT=2, COMMENT_INTAKE_FORWARDED_FOR=True)
+    with running(site) as url:
+        one = {"X-Forwarded-For": "203.0.113.9"}
+        assert [post(url, form(), headers=one)[0] for _ in range(2)] == [200, 200]
+        status, page, headers = post(url, form(), headers=one)
+        assert status == 429 and int(headers["Retry-After"]) > 500 and "wait about 10 minute(s)" in page
+        assert post(url, form(), headers={"X-Forwarded-For": "198.51.100.7"})[0] == 200  # another reader
+    assert len(queued(site)) == 3
+
+
+def test_the_rate_limit_forgets_after_its_window():
+    now = [0.0]
+    limit = RateLimit(2, 60, clock=lambda: now[0])
+    assert [limit.allow("a"), limit.allow("a")] == [0, 0] and limit.allow("a") == 60
+    assert limit.allow("b") == 0
+    now[0] = 61.0
+    assert limit.allow("a") == 0
+
+
+def test_no_address_is_logged(intake_site, caplog):
+    caplog.set_level(logging.INFO, logger="holdspace.intake")
+    with running(intake_site) as url:
+        post(url, form())
+        post(url, form(author=""))
+    assert "queued: moderation/queue/t/" in caplog.text and "refused (400)" in caplog.text
+    assert "127.0.0.1" not in caplog.text
+
+
+def test_the_built_form_posts_to_the_intake_and_its_post_lands_in_the_queue(intake_site):
+    """End to end: the theme's form, as built, filled in as a reader would, sent to the service."""
+    site = intake_site
+    with running(site) as url:
+        built = site.build(COMMENT_INTAKE_URL=url + "/comment")
+        doc = parse(built.html("t/index.html"))
+        [html_form] = doc.find_all("form", class_="comment-form")
+        assert html_form.attrs["action"] == url + "/comment" and html_form.attrs["method"] == "post"
+        assert f"form-action 'self' {url}/comment" in built.html("t/index.html")  # the CSP allows it
+        fields = {e.attrs["name"]: e.attrs.get("value") or "" for e in html_form.find_all("input")}
+        assert set(fields) == {"post", "reply_to", "author", "email", "website", "leave_empty"}
+        fields.update(author="Ren", email="ren@example.org", comment="Reading this at 3am helped.")
+        status, page, _ = post(url, fields)
+    assert status == 200 and "awaits moderation" in page
+    [path] = queued(site)
+    assert path.parent.name == "t"
+
+
+def test_make_intake_says_when_the_port_is_taken(intake_site, capsys):
+    with running(intake_site) as url:
+        port = url.rsplit(":", 1)[1]
+        assert intake_main(["--root", str(intake_site.root), "--port", port]) == 2
+    assert "cannot listen for forms:" in capsys.readouterr().err
