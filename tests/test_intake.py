@@ -59,7 +59,11 @@ def form(**changes):
 
 
 def queued(site):
-    return sorted(p.relative_to(site.root / "moderation" / "queue") for p in (site.root / "moderation" / "queue").rglob("*") if p.is_file())
+    return sorted(
+        p.relative_to(site.root / "moderation" / "queue")
+        for p in (site.root / "moderation" / "queue").rglob("*")
+        if p.is_file()
+    )
 
 
 def every_file(site):

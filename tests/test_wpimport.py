@@ -5,8 +5,8 @@ import os
 import pytest
 
 from conftest import SHARED_DATA
-from htmltree import comment_ids, parse
 from holdspace.wpimport import import_wxr, main
+from htmltree import comment_ids, parse
 
 pytestmark = pytest.mark.shared_data
 EXPORT = str(SHARED_DATA / "themeunittestdata.wordpress.xml")

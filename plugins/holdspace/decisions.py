@@ -149,7 +149,9 @@ def examine(project: Project, path: str, thread: str, known: Published) -> Exami
         close = difflib.get_close_matches(thread, list(project.posts), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         verdict.problems.append(
-            Problem(path, 1, f"the folder {thread!r} names no post or page", f"move the file to its post's folder{hint}")
+            Problem(
+                path, 1, f"the folder {thread!r} names no post or page", f"move the file to its post's folder{hint}"
+            )
         )
     if comment is not None:
         verdict.problems.extend(hard_problems(comment, project.rules, project.staff))

@@ -85,16 +85,18 @@ class Handler(BaseHTTPRequestHandler):
     timeout = TIMEOUT
     service: Service  # set on the subclass made by make_server
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         if urlsplit(self.path).path not in ("/", ""):
             self._page(HTTPStatus.NOT_FOUND, "Not here", ["This service only takes the reply form."])
             return
-        self._page(HTTPStatus.OK, "Holdspace intake", ["This service takes the reply form of the site. Nothing to see."])
+        self._page(
+            HTTPStatus.OK, "Holdspace intake", ["This service takes the reply form of the site. Nothing to see."]
+        )
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.do_GET()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         service = self.service
         kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
@@ -121,7 +123,8 @@ class Handler(BaseHTTPRequestHandler):
             minutes = max(1, round(wait / 60))
             self._refuse(
                 HTTPStatus.TOO_MANY_REQUESTS,
-                f"Many comments came from your address just now. Please wait about {minutes} minute(s) and send it again.",
+                f"Many comments came from your address just now. "
+                f"Please wait about {minutes} minute(s) and send it again.",
                 {"Retry-After": str(int(wait) + 1)},
             )
             return
@@ -187,9 +190,9 @@ class Handler(BaseHTTPRequestHandler):
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="robots" content="noindex">'
             f"<title>{escape(title)}</title></head>"
-            f'<body><main><h1>{escape(title)}</h1>{text}{"<ul>" + items + "</ul>" if items else ""}{copy}{back}'
+            f"<body><main><h1>{escape(title)}</h1>{text}{'<ul>' + items + '</ul>' if items else ''}{copy}{back}"
             "</main></body></html>\n"
-        ).encode("utf-8")
+        ).encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -210,7 +213,7 @@ class Handler(BaseHTTPRequestHandler):
                 return forwarded.split(",")[-1].strip()  # the address the proxy saw
         return self.client_address[0]
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """No access log: it would keep the senders' addresses."""
 
 
@@ -260,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    host, port = server.server_address[:2]
+    host, port = str(server.server_address[0]), server.server_address[1]
     service: Service = server.RequestHandlerClass.service  # type: ignore[attr-defined]
     queue = display_path(service.intake.queue)
     print(f"Holdspace intake on http://{host}:{port}/ : forms become files in {queue}/. Ctrl-C stops it.")

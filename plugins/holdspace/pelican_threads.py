@@ -175,7 +175,11 @@ class CommentsGenerator(Generator):
         for post in self.posts:
             template = self.get_template(post.template)
             # As Pelican writes the first page: a post as `article`, a page as `page`.
-            about = {"page": post} if id(post) in pages else {"article": post, "category": getattr(post, "category", None), "blog": True}
+            about = (
+                {"page": post}
+                if id(post) in pages
+                else {"article": post, "category": getattr(post, "category", None), "blog": True}
+            )
             for page in post.comment_thread.pages[1:]:
                 writer.write_file(
                     page.save_as,

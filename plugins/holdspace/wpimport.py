@@ -123,11 +123,11 @@ def import_wxr(path: str, root: str, progress=None) -> ImportReport:
                 approved.append((os.path.join(folders[state], item.slug, name), item.slug))
     rules = load_rules(os.path.join(root, "moderation", GUIDELINES_FILE))
     for path, slug in approved:
-        comment, problems = read_comment(path, slug, UTC)
+        written, problems = read_comment(path, slug, UTC)
         report.against_rules.extend(problems)
-        if comment is not None:
+        if written is not None:
             # Reserved names are for STAFF_EMAILS, a Pelican setting this does not read: the build checks them.
-            report.against_rules.extend(hard_problems(comment, rules, normalise_emails([comment.email])))
+            report.against_rules.extend(hard_problems(written, rules, normalise_emails([written.email])))
     return report
 
 
