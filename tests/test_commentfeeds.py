@@ -2,11 +2,18 @@
 
 import xml.etree.ElementTree as ET
 
+import pytest
+from atomcheck import atom_problems
+
+from conftest import SHARED_DATA
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def feed(built, path):
-    root = ET.fromstring(built.html(path).encode("utf-8"))
+    data = (built.output / path).read_bytes()
+    assert atom_problems(data) == []
+    root = ET.fromstring(data)
     assert root.tag == f"{ATOM}feed"
     return root
 
@@ -47,3 +54,35 @@ def test_no_feeds_unless_set(site):
     built = site.build()
     assert not [p for p in built.files() if p.name.endswith(".atom.xml")]
     assert "application/atom+xml" not in built.html("t/index.html")
+
+
+def test_the_check_finds_what_rfc_4287_forbids():
+    good = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><id>tag:x,2025:f</id><title>T</title>'
+        b"<updated>2025-01-02T10:00:00Z</updated><author><name>A</name></author>"
+        b"<entry><id>tag:x,2025:1</id><title>E</title><updated>2025-01-02T10:00:00+00:00</updated>"
+        b'<link href="https://x.example/1"/></entry></feed>'
+    )
+    assert atom_problems(good) == []
+    assert atom_problems(good.replace(b"<id>tag:x,2025:f</id>", b"")) == ["feed: needs exactly one atom:id (4.1)"]
+    assert atom_problems(good.replace(b"+00:00", b"")) == [
+        "entry 1: atom:updated '2025-01-02T10:00:00' is not an RFC 3339 date-time (3.3)"
+    ]
+    assert atom_problems(good.replace(b'<link href="https://x.example/1"/>', b"")) == [
+        "entry 1: no atom:content and no alternate atom:link (4.1.2)"
+    ]
+
+
+@pytest.mark.shared_data
+def test_the_feeds_of_the_wordpress_import_are_valid_atom_on_posts_and_pages(site):
+    from holdspace.wpimport import import_wxr
+
+    import_wxr(str(SHARED_DATA / "themeunittestdata.wordpress.xml"), str(site.root))
+    built = site.build(SITEURL="https://holdspace.example", RELATIVE_URLS=False, COMMENTS_FEED_ATOM="feeds/comments.atom.xml",
+                       COMMENTS_POST_FEED_ATOM="comments.atom.xml")  # fmt: skip
+    feeds = sorted(p for p in built.files() if p.name.endswith(".atom.xml"))
+    assert len(feeds) >= 5  # the site's, and one per post or page with comments
+    for path in feeds:
+        assert atom_problems(path.read_bytes()) == [], path
+    page = feed(built, "pages/page-with-comments/comments.atom.xml")
+    assert len(page.findall(f"{ATOM}entry")) == 3
