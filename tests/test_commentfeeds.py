@@ -3,8 +3,8 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from atomcheck import atom_problems
 
+from atomcheck import atom_problems
 from conftest import SHARED_DATA
 
 ATOM = "{http://www.w3.org/2005/Atom}"
