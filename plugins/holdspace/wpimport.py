@@ -79,6 +79,7 @@ def comment_text(comment: WPComment) -> str:
 
 
 def import_wxr(path: str, root: str, progress=None) -> ImportReport:
+    root = os.path.normpath(root)  # "content/...", not "./content/...", in what is reported
     wxr = read_wxr(path)
     report = ImportReport(counts={"approved": 0, "queued": 0, "rejected": 0})
     folders = {
