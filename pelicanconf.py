@@ -65,9 +65,33 @@ COMMENTS_PER_PAGE = 50
 COMMENT_INTAKE_URL = ""
 COMMENT_EMAIL = "moderators@holdspace.example"
 COMMENT_GUIDELINES_PAGE = "guidelines"
+# Holdspace: where to reach help now, on every thread page next to the reply form
+# (examples; content/pages/crisis-resources.md, linked below them, says more).
+CRISIS_RESOURCES = [
+    {"name": "Emergency services", "contact": "call 112", "region": "European Union and many other countries"},
+    {"name": "Emergency services", "contact": "call 911", "region": "United States and Canada"},
+    {"name": "Emergency services", "contact": "call 999", "region": "United Kingdom"},
+    {
+        "name": "988 Suicide & Crisis Lifeline",
+        "contact": "call or text 988",
+        "region": "United States",
+        "url": "tel:988",
+    },
+    {
+        "name": "Samaritans",
+        "contact": "call 116 123, free, day or night",
+        "region": "United Kingdom and Ireland",
+        "url": "tel:116123",
+    },
+]
+CRISIS_RESOURCES_PAGE = "crisis-resources"
+# Holdspace: one switch for readers and commenters who must hide their participation
+# (names-only avatars, no request to another host, no Referer, noindex; see the README).
+PRIVACY_STRICT = False
 # Holdspace: staff (the post authors here). Only these emails may use the
 # reserved names of moderation/guidelines.toml; their comments get a badge.
 STAFF_EMAILS = ["sonia@example.org", "noor@example.net", "ben@example.com"]
-# Holdspace: avatars ("gravatar" loads images from gravatar.com; "local" draws
-# them here from a secret in .secrets/, never in git; "none" shows an initial).
-AVATARS = "gravatar"
+# Holdspace: avatars. Left at its default, "gravatar" (images from gravatar.com),
+# or "names" when PRIVACY_STRICT is on; "local" draws them here from a secret in
+# .secrets/ (never in git), "names" from the name shown, "none" shows an initial.
+# AVATARS = "gravatar"

@@ -15,7 +15,7 @@ def hashes(email):
     return {h(f.encode()).hexdigest().encode() for f in forms for h in (hashlib.md5, hashlib.sha1, hashlib.sha256)}
 
 
-@pytest.mark.parametrize("avatars", ["local", "none", "gravatar"])
+@pytest.mark.parametrize("avatars", ["local", "names", "none", "gravatar"])
 def test_no_email_no_hash_no_moderation_text_in_any_built_file(site, avatars, trust):
     site.use_project_rules()
     site.post("t", "Open Thread")

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 StrPath = str | os.PathLike[str]
 
 ACTIONS = ("approve", "reject", "restore")
+LOG_FILE = "decisions.log"  # in the moderation folder
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -121,6 +122,14 @@ def _parse(raw: bytes) -> Entry | None:
         return Entry(**obj)
     except (TypeError, ValueError):
         return None
+
+
+def flagged_on_approval(path: StrPath, flag: str) -> set[str]:
+    """The ids whose latest decision is an approval that recorded ``flag`` (e.g. "crisis")."""
+    latest: dict[str, Entry] = {}
+    for entry in read(path)[0]:
+        latest[entry.id] = entry
+    return {cid for cid, e in latest.items() if e.action == "approve" and flag in e.flags}
 
 
 def now() -> str:

@@ -6,6 +6,9 @@ allows comes out (never the email itself).
 - ``local``: an identicon SVG drawn here from an HMAC of the email with the
   site's secret, served by the site: no email-derived hash anyone can
   recompute, no request to another host.
+- ``names``: the same kind of identicon, drawn from the name shown with the
+  comment: nothing derived from the email at all (PRIVACY_STRICT's choice).
+  Two commenters with one name share a picture.
 - ``none``: no image.
 """
 
@@ -40,6 +43,12 @@ def normalise(email: str) -> str:
 def local_id(email: str, secret: bytes) -> str:
     """The name of the email's local identicon: a keyed hash, useless without the secret."""
     return hmac.new(secret, normalise(email).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def name_avatar(name: str) -> str:
+    """The local identicon of the name shown: a hash of that name alone, never of an email."""
+    digest = hashlib.sha256(("holdspace-name:" + " ".join(name.split()).casefold()).encode("utf-8"))
+    return f"{LOCAL_FOLDER}/{digest.hexdigest()[:32]}.svg"
 
 
 @lru_cache(maxsize=65536)  # commenters come back: one hash per address per build

@@ -30,7 +30,7 @@ from .problems import Problem, display_path
 from .settings import holdspace_settings, project_path
 from .verdicts import Flag, Verdict, body_flags, flags, hard_problems, name_index, normalise_emails
 
-LOG_FILE = "decisions.log"
+LOG_FILE = auditlog.LOG_FILE
 
 
 class ModerationError(Exception):

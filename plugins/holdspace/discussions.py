@@ -6,7 +6,7 @@ plugin only hands its articles across (and pages can take threads the same way).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,10 +41,13 @@ def build_discussions(
     render: Callable[[str], str],
     settings: Mapping[str, Any],
     secret: bytes = b"",
+    crisis_ids: Collection[str] = frozenset(),
 ) -> Discussions:
+    """``crisis_ids``: the comments flagged for crisis words when approved."""
     result = Discussions()
     for target in targets:
-        published, problems = publish_all(archive.threads.get(target.slug, []), render, settings, secret)
+        comments = archive.threads.get(target.slug, [])
+        published, problems = publish_all(comments, render, settings, secret, crisis_ids)
         result.problems.extend(problems)
         result.held_back.update(p.path for p in problems)
         thread = build_thread(

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from functools import partial
 from html import escape
 from importlib import metadata
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from blinker import signal as named_signal
@@ -24,7 +25,7 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
-from . import pagereuse
+from . import auditlog, pagereuse
 from .archive import comment_files, read_archive
 from .avatars import avatar_secret, identicon_svg
 from .bodycache import BodyCache
@@ -34,6 +35,7 @@ from .discussions import Target, build_discussions, closed_by_age, comments_stat
 from .guidelines import GUIDELINES_FILE, Rules, describe, load_rules
 from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer, render_batch
+from .offsite import localise
 from .parsecache import ParseCache
 from .plaintext import as_text
 from .problems import Problem, display_path
@@ -142,7 +144,10 @@ class CommentsGenerator(Generator):
             (c.body for thread in archive.threads.values() for c in thread), render_batch, hs["HOLDSPACE_WORKERS"]
         )
         targets = [Target(p.slug, p.url, p.save_as) for p in posts]
-        discussions = build_discussions(targets, archive, cache.render, hs, secret)
+        # Comments approved with a crisis flag (decisions.log) get a gentle note; a file moved by
+        # hand has no such record, and no note.
+        crisis_ids = auditlog.flagged_on_approval(os.path.join(moderation, auditlog.LOG_FILE), CRISIS)
+        discussions = build_discussions(targets, archive, cache.render, hs, secret, crisis_ids)
         self.local_avatars = discussions.local_avatars
         for post in posts:
             post.comment_thread = discussions.threads[post.slug]
@@ -372,33 +377,50 @@ def article_defaults(generator) -> None:
     with, so any template can ask for one; ``CommentsGenerator`` fills in the
     threads of published and hidden posts. A translation's comments stay on
     the post in the default language."""
-    for article in (
+    articles = (
         *generator.articles,
         *generator.translations,
         *generator.hidden_articles,
         *generator.hidden_translations,
         *generator.drafts,
         *generator.drafts_translations,
-    ):
+    )
+    for article in articles:
         article.comment_thread = _empty_thread(article)
         article.comments_closed = True
         article.comment_feed_url = ""
+    _keep_on_site(articles, generator.settings)
 
 
 def page_defaults(generator) -> None:
     """As ``article_defaults``, for pages: a page shows a thread only when it has
     comments or says ``Comments: open``."""
-    for page in (
+    pages = (
         *generator.pages,
         *generator.translations,
         *generator.hidden_pages,
         *generator.hidden_translations,
         *generator.draft_pages,
         *generator.draft_translations,
-    ):
+    )
+    for page in pages:
         page.comment_thread = _empty_thread(page)
         page.comments_closed = True
         page.comment_feed_url = ""
+    _keep_on_site(pages, generator.settings)
+
+
+def _keep_on_site(items, settings) -> None:
+    """PRIVACY_STRICT: images and embeds from other hosts in posts and pages become links."""
+    if not settings.get("PRIVACY_STRICT"):
+        return
+    host = urlsplit(settings.get("SITEURL") or "").hostname or ""
+    for item in items:
+        if isinstance(getattr(item, "_content", None), str):
+            item._content, replaced = localise(item._content, host)
+            if replaced:
+                logger.info("%s: %d image(s) or embed(s) from other hosts made into links (PRIVACY_STRICT)",
+                            display_path(item.source_path), replaced)  # fmt: skip
 
 
 def _warn_shadowed(page, content: str, comments_path: str) -> None:

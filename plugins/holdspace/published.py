@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .avatars import avatar_url, normalise
+from .avatars import avatar_url, name_avatar, normalise
 from .commentfile import Comment
 from .problems import Problem
 
@@ -28,12 +28,13 @@ class PublishedComment:
     body: str  # sanitized HTML
     avatar: str | None  # absolute image URL (gravatar), a path in the site (local), or None
     staff: bool = False
+    crisis: bool = False  # flagged for crisis words when a moderator approved it: the page adds a gentle note
 
     def signature(self) -> str:
         """Every field, as one unambiguous string (each prefixed by its length): a thread's
         signature uses it, being much faster than ``repr``."""
         fields = (self.id, self.author, self.date.isoformat(), self.website or "", self.reply_to or "", self.body,
-                  self.avatar or "", "staff" if self.staff else "")  # fmt: skip
+                  self.avatar or "", "staff" if self.staff else "", "crisis" if self.crisis else "")  # fmt: skip
         return "".join(f"{len(f)}:{f}" for f in fields)
 
 
@@ -43,8 +44,10 @@ def publish(
     settings: Mapping[str, Any],
     secret: bytes = b"",
     staff: Collection[str] | None = None,
+    crisis: bool = False,
 ) -> PublishedComment:
-    """``staff``: the normalised STAFF_EMAILS, when the caller has them already."""
+    """``staff``: the normalised STAFF_EMAILS, when the caller has them already; ``crisis``:
+    the comment was flagged for crisis words when approved (``auditlog.flagged_on_approval``)."""
     if staff is None:
         staff = staff_emails(settings)
     return PublishedComment(
@@ -54,10 +57,13 @@ def publish(
         website=comment.website,
         reply_to=comment.reply_to,
         body=render(comment.body),
-        avatar=avatar_url(
+        avatar=name_avatar(comment.author)
+        if settings["AVATARS"] == "names"
+        else avatar_url(
             comment.email, settings["AVATARS"], settings["AVATAR_SIZE"], settings["GRAVATAR_DEFAULT"], secret
         ),
         staff=normalise(comment.email) in staff,
+        crisis=crisis,
     )
 
 
@@ -66,14 +72,18 @@ def staff_emails(settings: Mapping[str, Any]) -> frozenset[str]:
 
 
 def publish_all(
-    comments: list[Comment], render: Callable[[str], str], settings: Mapping[str, Any], secret: bytes = b""
+    comments: list[Comment],
+    render: Callable[[str], str],
+    settings: Mapping[str, Any],
+    secret: bytes = b"",
+    crisis_ids: Collection[str] = frozenset(),
 ) -> tuple[list[PublishedComment], list[Problem]]:
     """Publish each comment; one whose body cannot be rendered is held back and reported."""
     published, problems = [], []
     staff = staff_emails(settings)
     for comment in comments:
         try:
-            published.append(publish(comment, render, settings, secret, staff))
+            published.append(publish(comment, render, settings, secret, staff, comment.id in crisis_ids))
         except RecursionError:
             problems.append(
                 Problem(

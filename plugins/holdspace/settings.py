@@ -53,12 +53,24 @@ DEFAULTS: dict[str, Any] = {
     "COMMENTS_FEED_MAX": 50,
     # Slug of the page holding the full community guidelines.
     "COMMENT_GUIDELINES_PAGE": "guidelines",
+    # Where to reach help now, shown on every thread page next to the reply form:
+    # a list of {"name": ..., "contact": ..., "region": ...} (and "url", optional),
+    # and the slug of the page with more (linked when the site has it).
+    "CRISIS_RESOURCES": [],
+    "CRISIS_RESOURCES_PAGE": "crisis-resources",
+    # One switch for a reader or commenter who must hide their participation: local
+    # avatars drawn from the name shown (nothing derived from an email), no request
+    # to any other host (off-site images and embeds in posts become links), no
+    # Referer sent, and thread and search pages kept out of search engines.
+    "PRIVACY_STRICT": False,
     # Emails of staff: only they may use the reserved names of the guidelines,
     # and their comments carry a "Staff" badge.
     "STAFF_EMAILS": [],
     # "gravatar": images from gravatar.com, keyed by the SHA-256 of the email;
     # "local": an identicon drawn at build time from an HMAC of the email with
-    # a secret, served by the site itself; "none": no image, an initial.
+    # a secret, served by the site itself; "names": an identicon drawn from the
+    # name shown (nothing from the email; PRIVACY_STRICT's default); "none": no
+    # image, an initial.
     "AVATARS": "gravatar",
     # AVATARS = "local": the secret's file (from the project folder; the
     # HOLDSPACE_AVATAR_SECRET environment variable wins), and whether a build
@@ -87,7 +99,7 @@ DEFAULTS: dict[str, Any] = {
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "COMMENTS_ORDER": ("oldest", "newest"),
-    "AVATARS": ("gravatar", "local", "none"),
+    "AVATARS": ("gravatar", "local", "names", "none"),
     "GRAVATAR_DEFAULT": ("identicon", "mp", "monsterid", "wavatar", "retro", "robohash", "blank"),
 }
 POSITIVE_INTS = (
@@ -108,7 +120,9 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "COMMENT_REDIRECT_SAVE_AS": ("id",),
 }
 # Prefixes that mark a user setting as ours, so a misspelt one is caught.
-OUR_PREFIXES = ("COMMENT", "AVATAR", "GRAVATAR", "HOLDSPACE", "STAFF")
+OUR_PREFIXES = ("COMMENT", "AVATAR", "GRAVATAR", "HOLDSPACE", "STAFF", "CRISIS", "PRIVACY")
+# What PRIVACY_STRICT allows of AVATARS: nothing drawn from an email, nothing from another host.
+STRICT_AVATARS = ("names", "none")
 
 
 def project_path(content_path: str, value: str) -> str:
@@ -134,6 +148,14 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
             hint = f"did you mean {close[0]}?" if close else "see the README's list of settings"
             problems.append(f"unknown setting {key}; {hint}")
     merged = {key: user.get(key, default) for key, default in DEFAULTS.items()}
+    if merged["PRIVACY_STRICT"] is True:
+        if "AVATARS" not in user:
+            merged["AVATARS"] = "names"
+        elif merged["AVATARS"] not in STRICT_AVATARS:
+            problems.append(
+                f"setting AVATARS = {merged['AVATARS']!r} does not go with PRIVACY_STRICT = True "
+                "(it derives the picture from the email); use 'names' or 'none', or leave AVATARS out"
+            )
     for key, allowed in CHOICES.items():
         if merged[key] not in allowed:
             choices = ", ".join(repr(a) for a in allowed)
@@ -165,14 +187,41 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
         problems.append(
             f"setting STAFF_EMAILS = {staff!r} is not valid; use a list of addresses, like ['ana@example.org']"
         )
-    for key in ("AVATAR_SECRET_CREATE", "HOLDSPACE_REUSE_PAGES", "COMMENT_INTAKE_FORWARDED_FOR"):
+    for key in ("AVATAR_SECRET_CREATE", "HOLDSPACE_REUSE_PAGES", "COMMENT_INTAKE_FORWARDED_FOR", "PRIVACY_STRICT"):
         if not isinstance(merged[key], bool):
             problems.append(f"setting {key} = {merged[key]!r} is not valid; use True or False")
+    problems.extend(_crisis_problems(merged["CRISIS_RESOURCES"]))
     for key, fields in PATTERNS.items():
         problems.extend(_pattern_problems(key, merged[key], fields))
     if problems:
         raise SettingsError("\n".join(problems))
     return merged
+
+
+def _crisis_problems(resources: object) -> list[str]:
+    example = "[{'name': 'Samaritans', 'contact': 'call 116 123', 'region': 'UK and Ireland'}]"
+    if not isinstance(resources, (list, tuple)):
+        return [f"setting CRISIS_RESOURCES = {resources!r} is not valid; use a list like {example}"]
+    problems = []
+    for number, item in enumerate(resources, start=1):
+        if not isinstance(item, dict):
+            problems.append(f"setting CRISIS_RESOURCES, item {number}, is not a dict; use a list like {example}")
+            continue
+        unknown = sorted(set(item) - {"name", "contact", "region", "url"})
+        missing = [k for k in ("name", "contact", "region") if not isinstance(item.get(k), str) or not item[k].strip()]
+        url = item.get("url", "")
+        if unknown:
+            problems.append(
+                f"setting CRISIS_RESOURCES, item {number}, has the key {unknown[0]!r}; "
+                "use only name, contact, region and url"
+            )
+        if missing:
+            problems.append(f"setting CRISIS_RESOURCES, item {number}, has no {missing[0]}; give it as text")
+        if url and (not isinstance(url, str) or not url.startswith(("https://", "http://", "tel:", "sms:"))):
+            problems.append(
+                f"setting CRISIS_RESOURCES, item {number}, has url {url!r}; use an https:// or tel: address, or none"
+            )
+    return problems
 
 
 def _pattern_problems(key: str, pattern: object, fields: tuple[str, ...]) -> list[str]:

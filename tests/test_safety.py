@@ -1,0 +1,155 @@
+"""Safety for vulnerable readers: crisis resources, the crisis note, content warnings, PRIVACY_STRICT."""
+
+import pytest
+
+from holdspace.avatars import name_avatar
+from holdspace.moderate import main as moderate
+from holdspace.offsite import is_offsite, localise
+from holdspace.settings import SettingsError, holdspace_settings
+from htmltree import parse
+
+RESOURCES = [
+    {"name": "Samaritans", "contact": "call 116 123", "region": "United Kingdom and Ireland", "url": "tel:116123"},
+    {"name": "Lifeline", "contact": "call 13 11 14", "region": "Australia"},
+]
+
+
+def test_crisis_resources_show_on_every_thread_page_just_before_the_form(site):
+    site.post("t", "The Thread")
+    site.page("ask", "Ask Us", comments="open")
+    site.page("crisis-resources", "Crisis resources", "Call someone.")
+    for i in range(4):
+        site.comment("t", f"c{i}", f"Comment {i}.", date=f"2025-01-02 10:0{i}")
+    built = site.build(CRISIS_RESOURCES=RESOURCES, COMMENTS_PER_PAGE=2, COMMENT_INTAKE_URL="https://intake.example/")
+    for path in ("t/index.html", "t/comment-page-2/index.html", "pages/ask/index.html"):
+        doc = parse(built.html(path))
+        crisis = doc.by_id("crisis")
+        assert crisis is not None, path
+        text = " ".join(crisis.text().split())
+        assert "Samaritans (United Kingdom and Ireland): call 116 123" in text and "Lifeline (Australia)" in text
+        hrefs = [a.attrs["href"] for a in crisis.find_all("a")]
+        assert hrefs[0] == "tel:116123" and hrefs[1].endswith("pages/crisis-resources/") and len(hrefs) == 2
+        blocks = [e.attrs.get("id") for e in doc.by_id("main").children]
+        assert blocks.index("crisis") + 1 == blocks.index("respond"), path  # right before the form
+    for path in ("index.html", "search/index.html", "pages/crisis-resources/index.html"):
+        assert parse(built.html(path)).by_id("crisis") is None
+
+
+def test_without_resources_or_their_page_nothing_is_shown(site):
+    site.post("t", "The Thread")
+    built = site.build(CRISIS_RESOURCES=[])
+    assert parse(built.html("t/index.html")).by_id("crisis") is None
+
+
+def test_a_comment_approved_with_a_crisis_flag_gets_a_gentle_note(site, monkeypatch, capsys):
+    monkeypatch.setenv("MODERATOR", "Ana")
+    site.write_settings()
+    site.use_project_rules()
+    site.post("t", "The Thread")
+    words = "Some nights I don't want to be here, and reading this helped."
+    site.comment("t", "flagged", words, folder="moderation/queue", author="Wren")
+    site.comment("t", "calm", "Thank you for this.", folder="moderation/queue", author="Ola")
+    site.comment("t", "by-hand", words, author="Kit")  # moved by hand: no decision recorded, no note
+    assert moderate(["--root", str(site.root), "approve", "flagged", "calm"]) == 0
+    built = site.build(CRISIS_RESOURCES=RESOURCES)
+    doc = parse(built.html("t/index.html"))
+    notes = {cid: doc.by_id(f"comment-{cid}").find_all("p", class_="comment-crisis-note") for cid in
+             ("flagged", "calm", "by-hand")}  # fmt: skip
+    assert [len(notes[c]) for c in ("flagged", "calm", "by-hand")] == [1, 0, 0]
+    assert notes["flagged"][0].find_all("a")[0].attrs["href"] == "#crisis"
+    assert "you don't have to wait for a reply here" in notes["flagged"][0].text()
+
+
+def test_a_content_warning_comes_before_the_body_which_needs_no_script(site):
+    site.post("cw", "Hard Night", content_warning="self-harm")
+    site.post("plain", "Plain")
+    built = site.build()
+    doc = parse(built.html("cw/index.html"))
+    [details] = doc.find_all("details", class_="content-warning")
+    summary = details.find_all("summary")[0]
+    assert " ".join(summary.text().split()) == "Content warning: self-harm. Show the post"
+    assert details.content.index(summary) < details.content.index(details.find_all("div", class_="post-body")[0])
+    assert "The body of cw." in details.text()  # in the page, behind a <details>: no JavaScript needed
+    assert "open" not in details.attrs
+    index = parse(built.html("index.html"))
+    assert "The body of cw." not in index.text() and "Content warning: self-harm." in index.text()
+    assert "The body of plain." in index.text()
+    assert not parse(built.html("plain/index.html")).find_all("details")
+
+
+def test_strict_privacy_turns_everything_on(site):
+    (site.content / "posts" / "t.md").write_text(
+        "Title: The Thread\nSlug: t\nDate: 2025-01-01 09:00\n\n"
+        '<img src="https://images.example/cat.jpg" alt="A cat"> and <iframe src="https://video.example/e/1"></iframe>\n',
+        encoding="utf-8",
+    )
+    site.page("about", "About Us")
+    site.comment("t", "c1", "Hello.", author="Mira", email="mira@example.org")
+    built = site.build(PRIVACY_STRICT=True)
+    thread = built.html("t/index.html")
+    assert (
+        '<meta name="referrer" content="no-referrer">' in thread and '<meta name="robots" content="noindex">' in thread
+    )
+    doc = parse(thread)
+    links = {a.attrs["href"]: " ".join(a.text().split()) for a in doc.find_all("a", class_="offsite")}
+    assert links == {"https://images.example/cat.jpg": "Image: A cat (on images.example)",
+                     "https://video.example/e/1": "Embedded page (on video.example)"}  # fmt: skip
+    assert not doc.find_all("iframe")
+    avatar = doc.by_id("comment-c1").find_all("img")[0].attrs["src"]
+    assert avatar.endswith(name_avatar("Mira")) and (built.output / name_avatar("Mira")).exists()
+    assert "gravatar" not in thread
+    assert '<meta name="robots" content="noindex">' in built.html("search/index.html")
+    assert '<meta name="robots" content="noindex">' not in built.html("index.html")
+    assert '<meta name="robots" content="noindex">' not in built.html("pages/about/index.html")  # no thread there
+    for path in built.files():
+        if path.suffix == ".html":
+            assert '<meta name="referrer" content="no-referrer">' in path.read_text("utf-8"), path
+    assert "loads nothing from any other site" in thread  # the form says so
+
+
+def test_strict_privacy_refuses_avatars_drawn_from_the_email():
+    assert holdspace_settings({"PRIVACY_STRICT": True})["AVATARS"] == "names"
+    assert holdspace_settings({"PRIVACY_STRICT": True, "AVATARS": "none"})["AVATARS"] == "none"
+    for mode in ("gravatar", "local"):
+        with pytest.raises(SettingsError, match=f"AVATARS = '{mode}' does not go with PRIVACY_STRICT = True"):
+            holdspace_settings({"PRIVACY_STRICT": True, "AVATARS": mode})
+
+
+@pytest.mark.parametrize(
+    ("resources", "message"),
+    [
+        ("Samaritans", "setting CRISIS_RESOURCES = 'Samaritans' is not valid; use a list like"),
+        ([{"name": "S", "region": "UK"}], "setting CRISIS_RESOURCES, item 1, has no contact; give it as text"),
+        ([{"name": "S", "contact": "1", "region": "UK", "phone": "1"}], "item 1, has the key 'phone'"),
+        ([{"name": "S", "contact": "1", "region": "UK", "url": "javascript:x"}], "has url 'javascript:x'"),
+        (["S"], "setting CRISIS_RESOURCES, item 1, is not a dict"),
+    ],
+)
+def test_bad_crisis_resources_say_what_to_write(resources, message):
+    with pytest.raises(SettingsError, match=message.replace("(", r"\(")):
+        holdspace_settings({"CRISIS_RESOURCES": resources})
+
+
+def test_off_site_resources_become_links_and_the_rest_is_kept():
+    html = (
+        '<p>Hi <img src="https://img.example/a.jpg" alt="A cat"> &amp; &#169; <!-- note --></p>'
+        '<a href="https://x.example/"><img src="//cdn.example/b.png"></a>'
+        '<video controls><source src="https://v.example/a.mp4"><source src="/local.mp4">Words</video>'
+        '<img src="/local.png" srcset="/a.png 1x, https://c.example/b.png 2x"><img src="data:image/png;base64,AA">'
+        '<img src="https://site.example/own.png"><iframe src="https://e.example/"><p>inside</p></iframe><p>after</p>'
+    )
+    out, replaced = localise(html, "site.example")
+    assert replaced == 5
+    assert out == (
+        '<p>Hi <a class="offsite" href="https://img.example/a.jpg" rel="noopener noreferrer">Image: A cat '
+        "(on img.example)</a> &amp; &#169; <!-- note --></p>"
+        '<a href="https://x.example/"><span class="offsite">Image (on cdn.example)</span></a>'
+        '<video controls><source src="/local.mp4">Words</video>'
+        '<img src="/local.png"><img src="data:image/png;base64,AA">'
+        '<img src="https://site.example/own.png">'
+        '<a class="offsite" href="https://e.example/" rel="noopener noreferrer">Embedded page (on e.example)</a>'
+        "<p>after</p>"
+    )
+    assert localise("<p>Nothing to do: <b>bold</b></p>", "") == ("<p>Nothing to do: <b>bold</b></p>", 0)
+    assert [is_offsite(u, "") for u in ("/a.png", "a.png", "https://x/", "//x/", "data:,", "ftp://x/")] == [
+        False, False, True, True, False, True]  # fmt: skip
