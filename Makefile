@@ -11,6 +11,7 @@ export PYTHONPATH := $(CURDIR)/plugins
 BUILD := $(BIN)/python -m holdspace.build content -o $(OUTPUT) --log-handler plain
 
 MODERATE := $(BIN)/python -m holdspace.moderate
+AXE := tests/js/node_modules/axe-core/axe.min.js
 
 .PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github intake
 
@@ -54,11 +55,19 @@ $(STAMP): requirements.txt
 html: $(STAMP)
 	$(BUILD) -s pelicanconf.py
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
-trust: $(STAMP)
+trust: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest -m trust
+
+# axe-core, which the accessibility tests inject into pages, from npm (pinned in
+# tests/js/package-lock.json). Without npm the tests that need it are skipped, with one line.
+$(AXE): tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "Installing the tests' npm packages into tests/js/node_modules/ ..."; \
+	  npm ci --prefix tests/js --no-audit --no-fund --silent && touch $@; \
+	else echo "npm is missing, so the accessibility tests will be skipped (apt-get install npm)"; fi
 
 # serve and devserver build first, and go on when comments were held back
 # (exit 1: the site is written, the summary lists them); a bad setting (exit 2) stops.

@@ -149,6 +149,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"  # make test installs it with npm
+
+
 def chromium_path() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
@@ -161,6 +164,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Browser tests need Chromium, parity tests Node.js, the XSS tests ../shared/data/: where one
     is missing, its tests are skipped with one line; in CI (CI set) a missing one is an error."""
     needs = {"browser": ("Chromium", chromium_path(), "apt-get install chromium"),
+             "axe": ("axe-core", AXE.is_file() or None, "npm ci --prefix tests/js"),
              "node": ("Node.js", shutil.which("node"), "apt-get install nodejs"),
              "shared_data": (f"the outside test data ({SHARED_DATA})", SHARED_DATA.is_dir() or None,
                              "clone the project beside ../shared/")}  # fmt: skip
@@ -195,6 +199,11 @@ class Demo:
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """The demo archive in content/, built once for the whole test run."""
+    return build_demo(tmp_path_factory.mktemp("demo"))
+
+
+def build_demo(out: Path, **override: object) -> Demo:
+    """The demo archive built into ``out`` with the repository's settings and ``override``."""
     import logging
 
     from pelican import Pelican
@@ -202,7 +211,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
     from holdspace.pelican_threads import build_report
 
-    out = tmp_path_factory.mktemp("demo")
     reports: list = []
     warnings: list = []
 
@@ -219,7 +227,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     try:
         settings = read_settings(
             str(ROOT / "pelicanconf.py"),
-            override={"OUTPUT_PATH": str(out / "output"), "HOLDSPACE_CACHE_PATH": str(out / "cache")},
+            override={"OUTPUT_PATH": str(out / "output"), "HOLDSPACE_CACHE_PATH": str(out / "cache"), **override},
         )
         Pelican(settings).run()
     finally:
@@ -239,6 +247,10 @@ TRUST_ROWS = [
     ("fuzz: crashes (tracebacks, or a valid comment lost)", "crashes"),
     ("kills: builds and moderation commands killed", "kills"),
     ("kills: losses (a site or comment file not whole)", "losses"),
+    ("accessibility: pages checked by axe-core in Chromium", "a11y_pages"),
+    ("accessibility: serious or critical violations", "a11y_violations"),
+    ("strict privacy: pages opened in Chromium", "strict_pages"),
+    ("strict privacy: requests to other hosts", "offsite_requests"),
 ]
 
 
