@@ -47,7 +47,7 @@ def site(tmp_path_factory):
     """The demo with the reply form on (COMMENT_INTAKE_URL), served on localhost."""
     demo = build_demo(tmp_path_factory.mktemp("a11y"), COMMENT_INTAKE_URL=INTAKE)
     with serve_folder(demo.output) as base:
-        yield demo, base
+        yield base
 
 
 def page_types(base: str) -> dict[str, str]:
@@ -70,7 +70,7 @@ def open_page(context, url: str):
 
 @pytest.mark.axe
 def test_axe_core_finds_no_serious_or_critical_violation_on_five_page_types(site, chromium, trust):
-    demo, base = site
+    base = site
     context = chromium.new_context(bypass_csp=True)  # axe is injected as a script the pages' CSP would refuse
     found = {}
     for name, url in page_types(base).items():
@@ -105,7 +105,7 @@ def tab_until(page, test: str, limit: int) -> int:
 
 
 def test_a_keyboard_alone_reaches_the_form_the_pager_and_a_search_result(site, chromium):
-    demo, base = site
+    base = site
     page = chromium.new_page()
     # 1. "Jump to reply form", then into the form.
     page.goto(f"{base}/{THREAD}/")
@@ -137,7 +137,7 @@ def test_a_keyboard_alone_reaches_the_form_the_pager_and_a_search_result(site, c
 
 
 def test_threads_are_lists_of_articles_with_headings_and_replies_say_whom_they_answer(site, chromium):
-    demo, base = site
+    base = site
     page = chromium.new_page()
     page.goto(f"{base}/{THREAD}/")
     tree = page.locator("ol.comment-list").aria_snapshot()
@@ -156,7 +156,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_every_page_type_reflows_at_320_px_without_scrolling_sideways(site, chromium, tmp_path):
-    demo, base = site
+    base = site
     context = chromium.new_context(viewport={"width": 320, "height": 640})
     for name, url in page_types(base).items():
         page = open_page(context, url)
@@ -213,7 +213,7 @@ def test_strict_privacy_makes_no_request_to_another_host_on_any_page(strict_site
 
 def test_the_request_log_does_see_other_hosts_without_strict_privacy(site, chromium):
     """The check above can fail: the ordinary demo (Gravatar avatars) asks gravatar.com."""
-    demo, base = site
+    base = site
     offsite, _ = requests_while_visiting(chromium, base, [f"{THREAD}/"])
     assert offsite and all(r.startswith("https://www.gravatar.com/avatar/") for r in offsite)
 
