@@ -20,6 +20,9 @@ def atom_problems(data: bytes) -> list[str]:
     if feed.tag != f"{A}feed":
         return [f"the root element is {feed.tag}, not atom:feed"]
     problems = _common(feed, "feed")
+    for name in ("generator", "icon", "logo", "rights", "subtitle"):
+        if len(feed.findall(f"{A}{name}")) > 1:
+            problems.append(f"feed: more than one atom:{name} (4.1.1)")
     entries = feed.findall(f"{A}entry")
     if not feed.findall(f"{A}author") and any(not e.findall(f"{A}author") for e in entries):
         problems.append("feed: no atom:author, and an entry has none either (4.1.1)")
@@ -44,8 +47,8 @@ def _common(element: ET.Element, where: str) -> list[str]:
     for name in ("id", "title", "updated"):
         if len(element.findall(f"{A}{name}")) != 1:
             problems.append(f"{where}: needs exactly one atom:{name} (4.1)")
-    ident = element.findtext(f"{A}id") or ""
-    if ident and not urlsplit(ident.strip()).scheme:
+    ident = element.findtext(f"{A}id")
+    if ident is not None and not urlsplit(ident.strip()).scheme:
         problems.append(f"{where}: atom:id {ident!r} is not an absolute IRI (4.2.6)")
     for name in ("updated", "published"):
         value = element.findtext(f"{A}{name}")

@@ -190,6 +190,9 @@ def requests_while_visiting(browser, base: str, paths: list[str]) -> tuple[list[
     for path in paths:
         page = context.new_page()
         page.goto(f"{base}/{path.replace('index.html', '')}")
+        if path.startswith("comment/"):  # a redirect page: on to the comment
+            page.wait_for_url(lambda url: "/comment/" not in url)
+            page.wait_for_load_state()
         if "?q=" in path:
             page.locator(".search-results li a").first.wait_for(timeout=15_000)
         # What loads late loads now: lazy images (scrolled to) and what content warnings hide (opened).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -191,7 +192,10 @@ def test_size_limit_and_unreadable_forms(intake_site):
     with running(site) as url:
         status, page, _ = post(url, form(comment="x" * 3000))
         assert status == 413 and "larger than this site takes (2,000 bytes)" in page
-        assert post(url, data=b"post=t&author=%ff%fe")[0] == 400  # not UTF-8
+        status, page, _ = post(url, data=urlencode(form()).encode() + b"&author=%ff%fe")  # %-escaped, not UTF-8
+        assert status == 400 and "could not be read" in page
+        status, page, _ = post(url, data=urlencode(form(author="")).encode().replace(b"author=", b"author=\xff"))
+        assert status == 400 and "could not be read" in page  # raw bytes, not UTF-8
         assert post(url, data=b"{}", headers={"Content-Type": "application/json"})[0] == 415
         assert post(url, data="&".join(f"f{i}=1" for i in range(100)).encode())[0] == 400  # too many fields
     assert queued(site) == []
@@ -250,3 +254,112 @@ def test_make_intake_says_when_the_port_is_taken(intake_site, capsys):
         port = url.rsplit(":", 1)[1]
         assert intake_main(["--root", str(intake_site.root), "--port", port]) == 2
     assert "cannot listen for forms:" in capsys.readouterr().err
+
+
+def raw_request(url, data: bytes, half_close: bool = True) -> bytes:
+    """Send ``data`` on a socket as it is; what comes back (b"" when nothing does)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(data)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def test_requests_that_are_not_a_whole_form_are_refused_and_leave_no_trace(intake_site, capfd):
+    site = intake_site
+    body = urlencode(form()).encode()
+    with running(site) as url:
+        assert raw_request(url, b"GET / HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 200")
+        head = raw_request(url, b"HEAD / HTTP/1.0\r\n\r\n")
+        assert head.startswith(b"HTTP/1.0 200") and head.endswith(b"\r\n\r\n")  # no body
+        assert raw_request(url, b"GET /x HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 404")
+        start = b"POST /comment HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        assert raw_request(url, start + b"\r\n" + body).startswith(b"HTTP/1.0 411")  # no length
+        assert raw_request(url, start + b"Transfer-Encoding: chunked\r\n\r\n").startswith(b"HTTP/1.0 411")
+        two = b"Content-Length: 5\r\nContent-Length: 6\r\n\r\n"
+        assert raw_request(url, start + two + body).startswith(b"HTTP/1.0 411")
+        for bad in (b"-5", b"+5", b"1_0", b"5x"):
+            assert raw_request(url, start + b"Content-Length: " + bad + b"\r\n\r\n").startswith(b"HTTP/1.0 400")
+        short = raw_request(url, start + f"Content-Length: {len(body) + 500}\r\n\r\n".encode() + body)
+        assert short.startswith(b"HTTP/1.0 400") and b"did not arrive whole" in short  # cut off: not queued
+        # A reader who leaves before the answer: the form is handled, and nothing is printed of them.
+        raw_request(url, start + f"Content-Length: {len(body)}\r\n\r\n".encode() + body, half_close=False)
+    out, err = capfd.readouterr()
+    assert "127.0.0.1" not in out + err and "Traceback" not in err
+    assert len(queued(site)) <= 1
+
+
+def test_a_queue_that_cannot_be_written_says_so_and_gives_the_words_back(intake_site, tmp_path):
+    site = intake_site
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site.root / "moderation" / "queue" / "t").symlink_to(elsewhere)  # a linked folder: refused
+    (site.root / "moderation" / "queue" / "ask").write_text("not a folder", encoding="utf-8")
+    with running(site) as url:
+        for thread in ("t", "ask"):
+            status, page, _ = post(url, form(post=thread, comment="Words worth keeping."))
+            assert status == 503 and "could not be saved just now" in page and "Words worth keeping.</textarea>" in page
+    assert list(elsewhere.iterdir()) == []
+    assert not [p for p in (site.root / "moderation" / "queue").rglob(".*") if p.is_file()]
+
+
+def test_control_characters_are_refused_and_line_breaks_count_as_one(intake_site):
+    site = intake_site
+    with running(site) as url:
+        status, page, _ = post(url, form(comment="Hello \x1b]0;PWNED\x07 there"))
+        assert status == 400 and "control characters" in page
+        status, page, _ = post(url, form(website="https://x.example/\x9b31m"))
+        assert status == 400 and "The website must be one line of text." in page
+        lines = "\r\n".join(["word " * 19 + "word"] * 50)  # 4,999 characters once CRLF is LF
+        assert len(lines) > 5000 > len(lines.replace("\r\n", "\n"))
+        assert post(url, form(comment=lines))[0] == 200
+
+
+def test_the_guidelines_are_read_again_for_every_form(intake_site):
+    site = intake_site
+    with running(site) as url:
+        assert post(url, form(comment="x" * 300))[0] == 200
+        rules = site.root / "moderation" / "guidelines.toml"
+        rules.write_text(rules.read_text("utf-8").replace("max_characters = 5000", "max_characters = 200"), "utf-8")
+        status, page, _ = post(url, form(comment="x" * 300))
+    assert status == 400 and "the guidelines allow 200" in page
+
+
+def test_the_rate_limit_is_safe_across_threads_bounded_and_counts_ipv6_by_its_64():
+    limit = RateLimit(3, 600, capacity=500)
+    errors = []
+
+    def hammer(n):
+        try:
+            for i in range(2000):
+                limit.allow(f"10.{n}.{i // 250}.{i % 250}")
+        except Exception as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(limit.seen) <= 500
+    one = RateLimit(2, 600)
+    assert [one.allow("2001:db8::1"), one.allow("2001:db8::ffff")] == [0, 0]
+    assert one.allow("2001:db8::1234:5678") > 0  # the same /64
+    assert one.allow("2001:db8:0:1::1") == 0  # another /64
+
+
+def test_moderation_commands_never_print_a_commenters_escape_sequences(intake_site, capsys):
+    site = intake_site
+    site.comment(
+        "t", "esc", "Look \x1b[31mred\x1b[0m and \x1b]8;;https://evil.example\x07link", folder="moderation/queue"
+    )
+    capsys.readouterr()
+    assert moderate(["--root", str(site.root), "show", "esc"]) == 0
+    assert moderate(["--root", str(site.root), "queue"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "?[31mred" in out

@@ -415,3 +415,18 @@ def test_comments_in_the_folder_of_a_slug_a_post_and_a_page_share_go_to_the_post
     assert comment_ids(parse(built.html("welcome/index.html"))) == ["comment-w1"]
     assert parse(built.html("pages/welcome/index.html")).by_id("comments") is None
     assert "a post has the slug 'welcome' too" in caplog.text and "give the page another Slug:" in caplog.text
+
+
+def test_a_draft_post_also_keeps_its_slug_from_a_page(site, caplog):
+    """As the commands and the intake read it (postindex.read_threads): the folder is the post's."""
+    from holdspace.postindex import read_threads
+
+    site.post("ask", "Ask", status="draft")
+    site.page("ask", "Ask Page", comments="open")
+    site.comment("ask", "a1", "Hello.")
+    built = site.build()
+    assert built.report.on_drafts == 1 and built.report.published == 0
+    assert parse(built.html("pages/ask/index.html")).by_id("comments") is None
+    assert "a post has the slug 'ask' too" in caplog.text
+    threads = read_threads([str(site.content / "posts")], [str(site.content / "pages")], lambda t: t.lower())
+    assert threads["ask"].draft and not threads["ask"].page

@@ -111,3 +111,40 @@ def test_the_threads_of_the_export_are_built_on_posts_and_on_page_155(site):
             node, depth[child] = parents[node], depth[child] + 1
     assert max(depth.values()) >= 9
     assert "Γιάννης" in doc.text()
+
+
+HOSTILE = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Hostile</title><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Climb</title><wp:post_id>1</wp:post_id><wp:post_name>../../escape</wp:post_name>
+  <wp:post_type>post</wp:post_type><wp:status>publish</wp:status><content:encoded>x</content:encoded></item>
+<item><title>Fine</title><wp:post_id>2</wp:post_id><wp:post_name>fine</wp:post_name>
+  <wp:post_type>post</wp:post_type><wp:status>publish</wp:status><content:encoded>y</content:encoded>
+  <category domain="category"><![CDATA[News
+Status: draft]]></category>
+  <wp:comment><wp:comment_id>5</wp:comment_id><wp:comment_author>Eve
+Reply-To: wp-1</wp:comment_author><wp:comment_author_email>eve@example.org
+Website: https://evil.example</wp:comment_author_email><wp:comment_author_url>https://ok.example/
+x</wp:comment_author_url><wp:comment_date_gmt>2020-01-01 10:00:00</wp:comment_date_gmt>
+  <wp:comment_content>Hello</wp:comment_content><wp:comment_approved>1</wp:comment_approved>
+  <wp:comment_parent>0</wp:comment_parent></wp:comment></item>
+</channel></rss>
+"""
+
+
+def test_an_export_cannot_write_outside_the_archive_or_add_header_lines(tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(HOSTILE, encoding="utf-8")
+    root = tmp_path / "site"
+    report = import_wxr(str(export), str(root))
+    assert report.skipped == ["post '../../escape': the slug is not a file name; skipped"]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.md")) == [
+        "site/content/comments/fine/wp-5.md",
+        "site/content/posts/fine.md",
+    ]
+    comment = (root / "content/comments/fine/wp-5.md").read_text("utf-8")
+    header = comment.split("\n\n")[0].splitlines()
+    assert [line.split(":")[0] for line in header] == ["Author", "Email", "Date"]  # no Reply-To, no Website
+    post = (root / "content/posts/fine.md").read_text("utf-8").split("\n\n")[0].splitlines()
+    assert "Status: draft" not in post and "Category: News Status: draft" in post

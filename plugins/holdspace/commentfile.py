@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -215,7 +216,11 @@ def format_comment(
     author: str, email: str, date: datetime | None, body: str, website: str = "", reply_to: str = ""
 ) -> str:
     """The text of a comment file (the contract's order of keys), for importers and the
-    intake. The values must be single lines; ``parse_comment`` checks the rest."""
+    intake. A header value that is not one line of text raises ValueError (it could
+    otherwise write a header line of its own); ``parse_comment`` checks the rest."""
+    for value in (author, email, website, reply_to):
+        if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch == "\x85" for ch in value):
+            raise ValueError(f"a comment header value must be one line of text, not {value!r}")
     lines = [f"Author: {author}", f"Email: {email}"]
     if date is not None:
         lines.append(f"Date: {format_date(date)}")

@@ -66,6 +66,12 @@ def build_discussions(
     return result
 
 
+def default_comments(page: bool) -> str:
+    """``Comments:`` when a file says nothing: a post is open; a page is closed (an about
+    page wants no thread) unless it says ``Comments: open``."""
+    return "closed" if page else "open"
+
+
 def comments_state(value: object, path: str, line: int) -> tuple[bool, Problem | None]:
     """(closed?, problem) for a post's ``Comments:`` metadata; anything but open or closed closes."""
     state = str(value).strip().lower()

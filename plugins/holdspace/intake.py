@@ -15,25 +15,31 @@ memory only, for as long as its window.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
+import threading
 import time
-from collections import deque
+import unicodedata
+from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .commentfile import EMAIL_RE, format_comment, is_valid_id, is_web_url, parse_comment
+from .avatars import normalise
+from .commentfile import EMAIL_RE, INVISIBLE, format_comment, is_valid_id, is_web_url, parse_comment
 from .discussions import closed_by_age
 from .guidelines import Rules
-from .moves import MoveError, move_file
+from .moves import move_file
 from .postindex import PostInfo
-from .pseudonyms import fold, name_problems
+from .pseudonyms import name_problems
+from .verdicts import hard_problems, takes_reserved_name
 
 # The form's fields (the theme's includes/comment_form.html).
 HONEYPOT = "leave_empty"  # hidden from people; a bot that fills every field fills it
 FIELDS = ("post", "reply_to", "author", "email", "website", "comment", HONEYPOT)
 MAX_EMAIL = 254  # the longest address SMTP allows
+INCOMING = ".incoming"  # the suffix of a file being written
 
 
 @dataclass
@@ -48,36 +54,63 @@ class Outcome:
 
 
 class RateLimit:
-    """At most ``limit`` submissions per ``window`` seconds from one address."""
+    """At most ``limit`` submissions per ``window`` seconds from one address (IPv6: one
+    /64, what one household gets). Thread-safe; holds at most ``capacity`` addresses,
+    forgetting the longest unseen first, and forgets an address once its window passes."""
 
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self.seen: dict[str, deque[float]] = {}
+    def __init__(
+        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic, capacity: int = 100_000
+    ) -> None:
+        self.limit, self.window, self.clock, self.capacity = limit, window, clock, capacity
+        self.seen: OrderedDict[str, deque[float]] = OrderedDict()
+        self.lock = threading.Lock()
+        self.pruned = clock()
 
     def allow(self, address: str) -> float:
         """0 when ``address`` may submit now (and it counts), else the seconds to wait."""
-        now = self.clock()
-        if len(self.seen) > 10_000:  # forget addresses whose window has passed
-            self.seen = {a: q for a, q in self.seen.items() if q and q[-1] > now - self.window}
-        times = self.seen.setdefault(address, deque())
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if len(times) >= self.limit:
-            return times[0] + self.window - now
-        times.append(now)
-        return 0.0
+        key = _bucket(address)
+        with self.lock:
+            now = self.clock()
+            if now - self.pruned > self.window / 10:  # forget whole windows past, now and then
+                self.pruned = now
+                for gone in [a for a, q in self.seen.items() if not q or q[-1] <= now - self.window]:
+                    del self.seen[gone]
+            times = self.seen.pop(key, None) or deque()
+            self.seen[key] = times  # the most recently seen last
+            while len(self.seen) > self.capacity:
+                self.seen.popitem(last=False)
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if len(times) >= self.limit:
+                return times[0] + self.window - now
+            times.append(now)
+            return 0.0
+
+
+def _bucket(address: str) -> str:
+    """The address a limit counts: an IPv6 address by its /64, any other as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 class Intake:
-    """Turns forms into queued comment files. ``threads`` gives the posts and pages
-    by slug as they are now (``postindex.read_threads``), read on every form."""
+    """Turns forms into queued comment files. ``threads`` gives the posts and pages by slug
+    as they are now (``postindex.read_threads``) and ``rules`` the guidelines as they are
+    now; both are asked on every form, so edits apply without a restart."""
 
     def __init__(
         self,
         queue: str,
         comments: str,
         threads: Callable[[], Mapping[str, PostInfo]],
-        rules: Rules,
+        rules: Callable[[], Rules],
         staff: frozenset[str],
         close_after_days: int | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -87,6 +120,8 @@ class Intake:
         self.close_after_days, self.clock = close_after_days, clock
 
     def submit(self, form: Mapping[str, str]) -> Outcome:
+        """Check ``form`` and queue it. Raises OSError (or MoveError) when the file cannot
+        be written: the caller answers that the comment was not sent, giving the words back."""
         slug = form.get("post", "")
         post = self.threads().get(slug) if _safe_slug(slug) else None
         if post is None or post.draft:
@@ -96,26 +131,46 @@ class Intake:
             return Outcome(403, [f"Comments are closed on “{post.title}”."], post)
         if form.get(HONEYPOT, ""):
             return Outcome(200, [], post, trapped=True)
-        problems = self._problems(form, slug)
+        fields = {name: form.get(name, "") for name in FIELDS}
+        fields["comment"] = fields["comment"].replace("\r\n", "\n").replace("\r", "\n")  # as browsers send lines
+        rules = self.rules()
+        problems = self._problems(fields, slug, rules)
         if problems:
             return Outcome(400, problems, post)
-        return self._write(form, post, now)
+        cid = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"  # unique: a second and 32 random bits
+        target = self._inside(self.queue, post.slug, cid)
+        data = format_comment(
+            fields["author"].strip(),
+            fields["email"].strip(),
+            now.replace(microsecond=0),
+            fields["comment"],
+            website=fields["website"].strip(),
+            reply_to=fields["reply_to"].strip(),
+        ).encode("utf-8")
+        # The contract's own checks, last: what they find, the checks above have missed.
+        comment, found = parse_comment(data, target, post.slug, UTC)
+        if comment is not None:
+            found += hard_problems(comment, rules, self.staff)
+        if comment is None or found:
+            return Outcome(400, [f"{p.what[0].upper()}{p.what[1:]}; please change it." for p in found], post)
+        self._write(target, data)
+        return Outcome(200, [], post, path=target)
 
-    def _problems(self, form: Mapping[str, str], slug: str) -> list[str]:
-        author = form.get("author", "").strip()
-        email = form.get("email", "").strip()
-        website = form.get("website", "").strip()
-        body = form.get("comment", "").strip()
-        reply_to = form.get("reply_to", "").strip()
+    def _problems(self, fields: Mapping[str, str], slug: str, rules: Rules) -> list[str]:
+        """What a person must fix, in sentences for them (not for a moderator)."""
+        author, email, website, reply_to = (fields[k].strip() for k in ("author", "email", "website", "reply_to"))
+        body = fields["comment"].strip()
         problems: list[str] = []
         for label, value in (("name", author), ("email", email), ("website", website), ("reply", reply_to)):
-            if any(ch in value for ch in "\r\n\x00"):
-                problems.append(f"The {label} must be one line.")
+            if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+                problems.append(f"The {label} must be one line of text.")
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in body):
+            problems.append("The comment holds control characters; please send it as plain text.")
         if not author:
             problems.append("Please give a first name or pseudonym: it is the only name shown.")
         else:
             problems.extend(_sentence(what, todo) for what, todo in name_problems(author) if "empty" not in what)
-            if email.lower() not in self.staff and any(fold(author) == fold(r) for r in self.rules.reserved_names):
+            if normalise(email) not in self.staff and takes_reserved_name(author, rules):
                 problems.append(f"The name “{author}” is kept for the site's staff; please choose another.")
         if not email:
             problems.append("Please give your email: it is never published.")
@@ -123,54 +178,54 @@ class Intake:
             problems.append("The email does not look like an address (name@example.org); please check it.")
         if website and not is_web_url(website):
             problems.append("The website must be an address starting with http:// or https://, or left empty.")
-        if not body:
+        if not body.strip(INVISIBLE + " \n\t"):
             problems.append("The comment is empty; please write what you would like to say.")
-        elif len(body) > self.rules.max_characters:
+        elif len(body) > rules.max_characters:
             problems.append(
                 f"The comment is {len(body):,} characters long; the guidelines allow "
-                f"{self.rules.max_characters:,}. Please shorten it."
+                f"{rules.max_characters:,}. Please shorten it."
             )
         if reply_to and not (is_valid_id(reply_to) and os.path.isfile(self._inside(self.comments, slug, reply_to))):
             problems.append("The comment you reply to is not on this page; please send your comment without it.")
         return problems
 
-    def _write(self, form: Mapping[str, str], post: PostInfo, now: datetime) -> Outcome:
-        cid = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"  # unique: a second and 32 random bits
-        target = self._inside(self.queue, post.slug, cid)
-        text = format_comment(
-            form.get("author", "").strip(),
-            form.get("email", "").strip(),
-            now.replace(microsecond=0),
-            form.get("comment", "").replace("\r\n", "\n").replace("\r", "\n"),
-            website=form.get("website", "").strip(),
-            reply_to=form.get("reply_to", "").strip(),
-        )
-        data = text.encode("utf-8")
-        comment, problems = parse_comment(data, target, post.slug, UTC)  # the contract's own check, last
-        if comment is None or problems:
-            return Outcome(400, [_sentence(p.what, p.todo) for p in problems], post)
+    @staticmethod
+    def _write(target: str, data: bytes) -> None:
+        """To a hidden file beside ``target``, flushed to disk, then moved into place."""
         folder = os.path.dirname(target)
         os.makedirs(folder, exist_ok=True)
-        temporary = os.path.join(folder, f".{cid}.incoming")  # hidden: no reader of the queue sees it
-        with open(temporary, "xb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        # Hidden: no reader of the queue sees it.
+        temporary = os.path.join(folder, f".{os.path.basename(target)[:-3]}{INCOMING}")
         try:
+            with open(temporary, "xb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
             move_file(temporary, target)
-        except MoveError:
-            os.unlink(temporary)
-            raise
-        return Outcome(200, [], post, path=target)
+        finally:
+            if os.path.lexists(temporary):  # not moved: it holds an email, so it goes
+                os.unlink(temporary)
 
     @staticmethod
     def _inside(root: str, slug: str, cid: str) -> str:
-        """``root/slug/cid.md``, refused unless it lies inside ``root`` (a slug comes from the
-        archive's own files, but a post's Slug: line is text, and could say ``../x``)."""
-        path = os.path.realpath(os.path.join(root, *slug.split("/"), f"{cid}.md"))
-        if os.path.commonpath([path, os.path.realpath(root)]) != os.path.realpath(root) or not is_valid_id(cid):
-            raise ValueError(f"{slug}/{cid}.md is outside {root}")
+        """``root/slug/cid.md``, refused (ValueError) unless it lies inside ``root`` with no
+        symbolic link on the way (the archive's folders are real folders, see ``archive``)."""
+        if not is_valid_id(cid) or not _safe_slug(slug):
+            raise ValueError(f"{slug}/{cid}.md is not a comment's place")
+        path = root
+        for part in [*slug.split("/"), f"{cid}.md"]:
+            path = os.path.join(path, part)
+            if os.path.islink(path):
+                raise ValueError(f"{path} is a symbolic link; comment folders must be real folders")
         return path
+
+
+def leftovers(queue: str) -> list[str]:
+    """Hidden files an interrupted write left in the queue (each holds an email)."""
+    found = []
+    for folder, _, names in os.walk(queue):
+        found += [os.path.join(folder, n) for n in names if n.startswith(".") and n.endswith(INCOMING)]
+    return sorted(found)
 
 
 def _safe_slug(slug: str) -> bool:

@@ -13,10 +13,14 @@ summary when it stops (Ctrl-C).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
+import re
 import signal
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from html import escape
@@ -27,22 +31,29 @@ from urllib.parse import parse_qs, urlsplit
 
 from .avatars import SecretMissing
 from .decisions import ModerationError, open_project, project_threads
-from .guidelines import RulesError
-from .intake import FIELDS, Intake, Outcome, RateLimit
+from .guidelines import GUIDELINES_FILE, RulesError, load_rules
+from .intake import FIELDS, Intake, Outcome, RateLimit, leftovers
 from .postindex import PostInfo
 from .problems import display_path
 from .settings import SettingsError
+from .slugs import post_slug
 
 logger = logging.getLogger("holdspace.intake")
 
 MAX_FIELDS = 2 * len(FIELDS)  # parse_qs refuses a form with more fields than this
-TIMEOUT = 20  # seconds a connection may take to send its form (a slow sender holds a thread)
+TIMEOUT = 10  # seconds a connection may wait between two pieces of its request
+BODY_DEADLINE = 30  # seconds a form's body may take to arrive in all
+MAX_CONNECTIONS = 32  # at once; more are told to come back (each holds a thread)
+LENGTH = re.compile(r"[0-9]{1,12}")
+# Pelican's own defaults, for settings files that leave these out.
+DEFAULT_URLS = {"ARTICLE_URL": "{slug}.html", "PAGE_URL": "pages/{slug}.html"}
 
 
 def thread_url(settings: Mapping[str, Any], post: PostInfo) -> str | None:
     """The URL of a post or page, from ARTICLE_URL or PAGE_URL as Pelican fills them
     for the fields the intake knows ({slug}, {lang}, {date}); None for other fields."""
-    pattern = settings.get("PAGE_URL" if post.page else "ARTICLE_URL", "{slug}.html")
+    key = "PAGE_URL" if post.page else "ARTICLE_URL"
+    pattern = settings.get(key) or DEFAULT_URLS[key]
     try:
         return pattern.format(slug=post.slug, lang=settings.get("DEFAULT_LANG", "en"), date=post.date)
     except (KeyError, IndexError, AttributeError, ValueError, TypeError):
@@ -59,6 +70,7 @@ class Service:
         self.forwarded_for = settings["COMMENT_INTAKE_FORWARDED_FOR"]
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
+        self.warned_proxy = False
 
     def count(self, what: str) -> None:
         with self.lock:
@@ -102,20 +114,32 @@ class Handler(BaseHTTPRequestHandler):
         if kind != "application/x-www-form-urlencoded":
             self._refuse(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Please send the form from the site's page.")
             return
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+        lengths = self.headers.get_all("Content-Length") or []
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower() or len(lengths) != 1:
             self._refuse(HTTPStatus.LENGTH_REQUIRED, "Please send the form from the site's page.")
             return
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
-            self._refuse(HTTPStatus.LENGTH_REQUIRED, "Please send the form from the site's page.")
+        if not LENGTH.fullmatch(lengths[0].strip()):
+            self._refuse(HTTPStatus.BAD_REQUEST, "Please send the form from the site's page.")
             return
-        if length < 0 or length > service.max_bytes:
+        length = int(lengths[0])
+        if length > service.max_bytes:
             service.count("refused")
             self._refuse(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                 f"The form is larger than this site takes ({service.max_bytes:,} bytes). Please shorten your comment.",
             )
+            return
+        raw = self._body(length)
+        if raw is None:
+            service.count("refused")
+            self._refuse(HTTPStatus.BAD_REQUEST, "The form did not arrive whole. Please send it again.")
+            return
+        try:
+            pairs = parse_qs(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
+            form = {k: v[0] for k, v in pairs.items()}
+        except ValueError:  # not UTF-8 (raw or %-escaped), or too many fields
+            service.count("refused")
+            self._refuse(HTTPStatus.BAD_REQUEST, "The form could not be read. Please send it again from the site.")
             return
         wait = service.limit.allow(self._address())
         if wait:
@@ -123,20 +147,41 @@ class Handler(BaseHTTPRequestHandler):
             minutes = max(1, round(wait / 60))
             self._refuse(
                 HTTPStatus.TOO_MANY_REQUESTS,
-                f"Many comments came from your address just now. "
+                "Many comments came from your address just now. "
                 f"Please wait about {minutes} minute(s) and send it again.",
                 {"Retry-After": str(int(wait) + 1)},
+                kept=form.get("comment", ""),
             )
             return
         try:
-            raw = self.rfile.read(length).decode("utf-8")
-            form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True, max_num_fields=MAX_FIELDS).items()}
-        except (UnicodeDecodeError, ValueError):
+            outcome = service.intake.submit(form)
+        except (OSError, ValueError) as e:  # the queue cannot be written: say so, give the words back
+            logger.error("not queued: %s", e.__class__.__name__)
             service.count("refused")
-            self._refuse(HTTPStatus.BAD_REQUEST, "The form could not be read. Please send it again from the site.")
+            self._refuse(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "Your comment could not be saved just now. Please copy it, and send it again later.",
+                kept=form.get("comment", ""),
+            )
             return
-        outcome = service.intake.submit(form)
         self._answer(outcome, form)
+
+    def _body(self, length: int) -> bytes | None:
+        """The form's ``length`` bytes, or None when they do not all arrive within BODY_DEADLINE seconds."""
+        deadline = time.monotonic() + BODY_DEADLINE
+        parts, left = [], length
+        while left:
+            if time.monotonic() > deadline:
+                return None
+            try:
+                chunk = self.rfile.read1(min(left, 16384))
+            except OSError:  # a timeout too
+                return None
+            if not chunk:  # the sender stopped short
+                return None
+            parts.append(chunk)
+            left -= len(chunk)
+        return b"".join(parts)
 
     def _answer(self, outcome: Outcome, form: Mapping[str, str]) -> None:
         service = self.service
@@ -162,10 +207,13 @@ class Handler(BaseHTTPRequestHandler):
         kept = form.get("comment", "")  # nothing is lost: the words come back to be copied
         self._page(HTTPStatus(outcome.status), title, outcome.problems, (f"{href}#respond", words), kept)
 
-    def _refuse(self, status: HTTPStatus, message: str, headers: Mapping[str, str] | None = None) -> None:
+    def _refuse(
+        self, status: HTTPStatus, message: str, headers: Mapping[str, str] | None = None, kept: str = ""
+    ) -> None:
         logger.info("refused (%d): %s", status, message)
         self.close_connection = True  # the body may be unread
-        self._page(status, "Your comment was not sent", [message], self.service.back_link(None), headers=headers)
+        back = self.service.back_link(None)
+        self._page(status, "Your comment was not sent", [message], back, kept=kept, headers=headers)
 
     def _page(
         self,
@@ -204,40 +252,74 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except ConnectionError:  # the reader left; what they sent is handled already
+                pass
 
     def _address(self) -> str:
+        forwarded = self.headers.get("X-Forwarded-For", "")
         if self.service.forwarded_for:
-            forwarded = self.headers.get("X-Forwarded-For", "")
             if forwarded.strip():
                 return forwarded.split(",")[-1].strip()  # the address the proxy saw
+        elif forwarded and not self.service.warned_proxy:
+            self.service.warned_proxy = True
+            logger.warning(
+                "forms come through a proxy (X-Forwarded-For), but COMMENT_INTAKE_FORWARDED_FOR is False: "
+                "every sender shares one rate limit; set it to True behind a proxy you run"
+            )
         return self.client_address[0]
 
     def log_message(self, format: str, *args: object) -> None:
         """No access log: it would keep the senders' addresses."""
 
 
-def make_server(root: str, settings_file: str, host: str | None = None, port: int | None = None) -> ThreadingHTTPServer:
-    """The server for the project at ``root``, not yet serving (port 0: any free one)."""
-    from .moderate import post_slug  # Pelican's slug rule, for posts without a Slug: line
+class IntakeServer(ThreadingHTTPServer):
+    """One thread per connection, at most MAX_CONNECTIONS at once; an error is logged by
+    its kind alone (the standard server prints the sender's address with it)."""
 
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        if not self.slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 10\r\nContent-Length: 0\r\n\r\n")
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        kind = sys.exc_info()[0]
+        logger.error("a request failed: %s", kind.__name__ if kind else "unknown error")
+
+
+def make_server(root: str, settings_file: str, host: str | None = None, port: int | None = None) -> IntakeServer:
+    """The server for the project at ``root``, not yet serving (port 0: any free one)."""
     project = open_project(root, settings_file, post_slug)
     settings = project.settings
     intake = Intake(
         project.queue,
         project.comments,
         lambda: project_threads(project.content, settings, post_slug),
-        project.rules,
+        lambda: load_rules(os.path.join(project.moderation, GUIDELINES_FILE)),  # edits apply to the next form
         project.staff,
         settings["COMMENTS_CLOSE_AFTER_DAYS"],
     )
     limit = RateLimit(settings["COMMENT_INTAKE_RATE_LIMIT"], settings["COMMENT_INTAKE_RATE_WINDOW"])
     handler = type("BoundHandler", (Handler,), {"service": Service(intake, limit, settings)})
-    server = ThreadingHTTPServer(
+    return IntakeServer(
         (host or settings["COMMENT_INTAKE_HOST"], settings["COMMENT_INTAKE_PORT"] if port is None else port), handler
     )
-    server.daemon_threads = True
-    return server
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -267,6 +349,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     service: Service = server.RequestHandlerClass.service  # type: ignore[attr-defined]
     queue = display_path(service.intake.queue)
     print(f"Holdspace intake on http://{host}:{port}/ : forms become files in {queue}/. Ctrl-C stops it.")
+    for path in leftovers(service.intake.queue):
+        print(f"{display_path(path)}:1: left by an interrupted write, never queued; read it, then delete it")
     if not service.settings.get("COMMENT_INTAKE_URL"):
         print("Note: COMMENT_INTAKE_URL is not set, so the site's pages do not post here yet (see the README).")
     signal.signal(signal.SIGTERM, _stop)

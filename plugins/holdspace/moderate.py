@@ -14,6 +14,7 @@ work is done by ``decisions``; this module only reads arguments and prints.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -41,9 +42,10 @@ from .decisions import (
 )
 from .guidelines import RulesError
 from .markup import CommentRenderer
-from .plaintext import as_text
+from .plaintext import TerminalText, as_text
 from .problems import display_path
 from .settings import SettingsError
+from .slugs import post_slug
 from .verdicts import CRISIS, is_staff
 
 QUEUE = "moderation/queue/"
@@ -238,15 +240,6 @@ def one_id(args: argparse.Namespace) -> str:
     return str(args.ids[0])
 
 
-def post_slug(title: str, settings: dict) -> str:
-    """The slug Pelican makes from a title (for a post without a Slug: line)."""
-    from pelican.settings import DEFAULT_CONFIG
-    from pelican.utils import slugify
-
-    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
-    return str(slugify(title, regex_subs=subs))
-
-
 def run(args: argparse.Namespace) -> int:
     project = open_project(args.root, args.settings, post_slug)
     if project.rules.missing:
@@ -272,6 +265,12 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
+    # Commenters' words reach the terminal: escape sequences in them are shown as '?'.
+    with contextlib.redirect_stdout(TerminalText(sys.stdout)), contextlib.redirect_stderr(TerminalText(sys.stderr)):
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         return run(args)
     except ModerationError as e:

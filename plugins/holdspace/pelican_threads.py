@@ -31,7 +31,7 @@ from .avatars import avatar_secret, identicon_svg
 from .bodycache import BodyCache
 from .commentfeeds import FeedEntry, newest, write_feed
 from .commentfile import raw_body
-from .discussions import Target, build_discussions, closed_by_age, comments_state
+from .discussions import Target, build_discussions, closed_by_age, comments_state, default_comments
 from .guidelines import GUIDELINES_FILE, Rules, describe, load_rules
 from .markup import VERSION as MARKUP_VERSION
 from .markup import CommentRenderer, render_batch
@@ -87,24 +87,29 @@ class CommentsGenerator(Generator):
         self.hs = hs = holdspace_settings(self.settings)
         self.report = report = BuildReport()
         articles = [*self.context.get("articles", []), *self.context.get("hidden_articles", [])]
-        post_slugs = {a.slug for a in articles}
-        pages = []  # a page takes comments from the folder of its slug, unless a post has that slug
+        draft_articles = self.context.get("drafts", [])
+        # A comments folder names a post (a draft one too) or else a page, as postindex.read_threads has it.
+        post_slugs = {a.slug for a in [*articles, *draft_articles]}
+        pages = []
         for page in [*self.context.get("pages", []), *self.context.get("hidden_pages", [])]:
             if page.slug in post_slugs:
                 _warn_shadowed(page, self.path, hs["COMMENTS_PATH"])
             else:
                 pages.append(page)
         posts = [*articles, *pages]
-        drafts = {a.slug for a in [*self.context.get("drafts", []), *self.context.get("draft_pages", [])]}
+        published = {p.slug for p in posts}
+        drafts = {a.slug for a in draft_articles} | {
+            p.slug for p in self.context.get("draft_pages", []) if p.slug not in published
+        }
         report.posts = len(articles)
         report.pages = len(pages)
 
         now = datetime.now(UTC)
-        page_ids = set(map(id, pages))
         for post in posts:
-            default = "closed" if id(post) in page_ids else "open"  # an about page wants no thread unless it asks
             post.comments_closed, problem = comments_state(
-                post.metadata.get("comments", default), post.source_path, _line_of(post.source_path, "comments")
+                post.metadata.get("comments", default_comments(post.comment_kind == "page")),
+                post.source_path,
+                _line_of(post.source_path, "comments"),
             )
             if problem is not None:
                 report.problems.append(problem)
@@ -176,13 +181,12 @@ class CommentsGenerator(Generator):
     def generate_output(self, writer) -> None:
         hs = self.hs
         relative = self.settings.get("RELATIVE_URLS", False)
-        pages = set(map(id, self.pages))
         for post in self.posts:
             template = self.get_template(post.template)
             # As Pelican writes the first page: a post as `article`, a page as `page`.
             about = (
                 {"page": post}
-                if id(post) in pages
+                if post.comment_kind == "page"
                 else {"article": post, "category": getattr(post, "category", None), "blog": True}
             )
             for page in post.comment_thread.pages[1:]:
@@ -389,6 +393,7 @@ def article_defaults(generator) -> None:
         article.comment_thread = _empty_thread(article)
         article.comments_closed = True
         article.comment_feed_url = ""
+        article.comment_kind = "post"
     _keep_on_site(articles, generator.settings)
 
 
@@ -407,6 +412,7 @@ def page_defaults(generator) -> None:
         page.comment_thread = _empty_thread(page)
         page.comments_closed = True
         page.comment_feed_url = ""
+        page.comment_kind = "page"
     _keep_on_site(pages, generator.settings)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from .commentfile import parse_date
+from .discussions import default_comments
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def _read_header(path: str, slugify: Callable[[str], str], page: bool) -> PostIn
     return PostInfo(
         slug=slug,
         title=title,
-        closed=meta.get("comments", "closed" if page else "open").lower() != "open",
+        closed=meta.get("comments", default_comments(page)).lower() != "open",
         draft=meta.get("status", "published").lower() == "draft",
         path=path,
         date=_date(meta.get("date", "")),

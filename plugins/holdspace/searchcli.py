@@ -10,20 +10,11 @@ import argparse
 import os
 import runpy
 import sys
-import unicodedata
 from collections.abc import Sequence
 
+from .plaintext import printable
 from .searchindex import index_exists, search
 from .settings import holdspace_settings, project_path
-
-
-def printable(text: str) -> str:
-    """Commenters' text for a terminal: control characters (escape sequences) and
-    direction overrides shown as '?'."""
-    return "".join("?" if unicodedata.category(ch) == "Cc" or ch in BIDI else ch for ch in text)
-
-
-BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -69,19 +69,21 @@ def hard_problems(comment: Comment, rules: Rules, staff_emails: Collection[str])
                 f"shorten it, or raise max_characters in {rules.source or 'the guidelines file'}",
             )
         )
-    if not is_staff(comment, staff_emails):
-        for reserved in rules.reserved_names:
-            if fold(comment.author) == fold(reserved):
-                problems.append(
-                    Problem(
-                        comment.path,
-                        comment.author_line,
-                        f"the name {comment.author!r} is reserved for staff",
-                        "ask the commenter for another name; staff comment with an email listed in STAFF_EMAILS",
-                    )
-                )
-                break
+    if not is_staff(comment, staff_emails) and takes_reserved_name(comment.author, rules):
+        problems.append(
+            Problem(
+                comment.path,
+                comment.author_line,
+                f"the name {comment.author!r} is reserved for staff",
+                "ask the commenter for another name; staff comment with an email listed in STAFF_EMAILS",
+            )
+        )
     return problems
+
+
+def takes_reserved_name(name: str, rules: Rules) -> bool:
+    """Whether ``name`` is one of the guidelines' names kept for staff (whatever its capitals)."""
+    return any(fold(name) == fold(reserved) for reserved in rules.reserved_names)
 
 
 def flags(

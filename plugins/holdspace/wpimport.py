@@ -21,17 +21,24 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from .commentfile import format_comment, format_date, read_comment
+from .commentfile import format_comment, format_date, is_web_url, read_comment
+from .discussions import default_comments
 from .guidelines import GUIDELINES_FILE, load_rules
 from .problems import Problem
 from .verdicts import hard_problems, normalise_emails
 from .wxr import WPComment, WPItem, WXRError, read_wxr
 
 DRAFT_STATUSES = ("draft", "private", "pending", "future")
+
+
+# What WordPress writes in post_name (percent-encoded for other scripts): one path segment.
+SAFE_SLUG = re.compile(r"[A-Za-z0-9%._~-]{1,200}")
 
 
 @dataclass
@@ -41,6 +48,7 @@ class ImportReport:
     differing: list[str] = field(default_factory=list)  # files left as they are, unlike the export
     drafted: list[str] = field(default_factory=list)  # why each post became a draft
     pings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # items whose slug cannot name a file
     counts: dict[str, int] = field(default_factory=dict)  # "approved", "queued", "rejected"
     # Approved comments that break a hard rule of moderation/guidelines.toml: the
     # build holds them back until a moderator acts (path:line: what; what to do).
@@ -48,34 +56,40 @@ class ImportReport:
 
 
 def post_text(item: WPItem, drafted: bool) -> str:
-    lines = [f"Title: {' '.join(item.title.split()) or item.slug}", f"Slug: {item.slug}"]
+    lines = [f"Title: {_one_line(item.title) or item.slug}", f"Slug: {_one_line(item.slug)}"]
     if item.date:
         lines.append(f"Date: {format_date(item.date)}")
-    if item.author:
-        lines.append(f"Author: {item.author}")
+    if _one_line(item.author):
+        lines.append(f"Author: {_one_line(item.author)}")
     if item.kind == "post":
         if item.categories:
-            lines.append(f"Category: {item.categories[0]}")
+            lines.append(f"Category: {_one_line(item.categories[0])}")
         if item.tags:
-            lines.append(f"Tags: {', '.join(t.replace(',', ' ') for t in item.tags)}")
-    if item.comment_status == "closed":
-        lines.append("Comments: closed")
-    elif item.kind == "page":  # a page's thread is closed unless it says so
-        lines.append("Comments: open")
+            lines.append(f"Tags: {', '.join(_one_line(t).replace(',', ' ') for t in item.tags)}")
+    state = "closed" if item.comment_status == "closed" else "open"
+    if state != default_comments(item.kind == "page"):  # a page's thread is closed unless it says open
+        lines.append(f"Comments: {state}")
     if drafted:
         lines.append("Status: draft")
     return "\n".join(lines) + "\n\n" + item.content.strip() + "\n"
 
 
 def comment_text(comment: WPComment) -> str:
+    url = _one_line(comment.url)
     return format_comment(
-        " ".join(comment.author.split()) or "Anonymous",
-        comment.email or f"wp-{comment.id}@imported.invalid",
+        _one_line(comment.author) or "Anonymous",
+        _one_line(comment.email) or f"wp-{comment.id}@imported.invalid",
         comment.date,
         comment.content,
-        website=comment.url if comment.url.startswith(("http://", "https://")) else "",
+        website=url if is_web_url(url) else "",
         reply_to=f"wp-{comment.parent}" if comment.parent else "",
     )
+
+
+def _one_line(text: str) -> str:
+    """An export's value as one line: runs of white space (line breaks too) as one space,
+    control characters dropped."""
+    return "".join(ch for ch in " ".join(text.split()) if unicodedata.category(ch) not in ("Cc", "Zl", "Zp"))
 
 
 def import_wxr(path: str, root: str, progress=None) -> ImportReport:
@@ -92,6 +106,9 @@ def import_wxr(path: str, root: str, progress=None) -> ImportReport:
         if progress is not None and number % 20 == 0:
             progress(number, len(wxr.items))
         if item.kind not in ("post", "page") or not item.slug:
+            continue
+        if not SAFE_SLUG.fullmatch(item.slug) or item.slug in (".", ".."):  # it names files and folders
+            report.skipped.append(f"{item.kind} {item.slug!r}: the slug is not a file name; skipped")
             continue
         drafted = bool(item.password) or item.status in DRAFT_STATUSES
         if drafted:
@@ -167,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     except WXRError as e:
         print(e, file=sys.stderr)
         return 2
-    for line in report.drafted + report.pings:
+    for line in report.drafted + report.pings + report.skipped:
         print(line)
     for path in report.differing:
         print(f"{path}:1: differs from the export; left as it is (compare it with the export by hand)")
@@ -178,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Imported: {len(report.written)} files written ({c['approved']} comments approved, {c['queued']} waiting "
         f"in the queue, {c['rejected']} rejected), {report.unchanged} already there, {len(report.differing)} "
         f"differing, {len(report.drafted)} drafts, {len(report.pings)} pingbacks and trackbacks skipped, "
-        f"{len(report.against_rules)} approved comment(s) against the guidelines"
+        f"{len({p.path for p in report.against_rules})} approved comment(s) against the guidelines"
     )
     return 0
 
