@@ -18,7 +18,7 @@ AXE := tests/js/node_modules/axe-core/axe.min.js
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
 	@echo "make test       run the tests"
-	@echo "make trust      the XSS, privacy, fuzz and kill tests, and their table of figures"
+	@echo "make trust      the XSS, privacy, fuzz, kill, accessibility and strict-privacy tests, and their figures"
 	@echo "make serve      build, then serve $(OUTPUT)/ at http://localhost:$(PORT)"
 	@echo "make devserver  serve at http://localhost:$(PORT), rebuilding on every change"
 	@echo "make publish    build with publishconf.py (absolute URLs, feeds)"
