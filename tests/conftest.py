@@ -249,6 +249,7 @@ TRUST_ROWS = [
     ("kills: losses (a site or comment file not whole)", "losses"),
     ("accessibility: pages checked by axe-core in Chromium", "a11y_pages"),
     ("accessibility: serious or critical violations", "a11y_violations"),
+    ("accessibility: violations of any impact", "a11y_any"),
     ("strict privacy: pages opened in Chromium", "strict_pages"),
     ("strict privacy: requests to other hosts", "offsite_requests"),
 ]

@@ -60,7 +60,7 @@ def test_a_comment_approved_with_a_crisis_flag_gets_a_gentle_note(site, monkeypa
     assert "you don't have to wait for a reply here" in notes["flagged"][0].text()
 
 
-def test_a_content_warning_comes_before_the_body_which_needs_no_script(site):
+def test_a_content_warning_comes_before_the_body_which_needs_no_script(site, capsys):
     site.post("cw", "Hard Night", content_warning="self-harm")
     site.post("plain", "Plain")
     built = site.build()
@@ -71,6 +71,11 @@ def test_a_content_warning_comes_before_the_body_which_needs_no_script(site):
     assert details.content.index(summary) < details.content.index(details.find_all("div", class_="post-body")[0])
     assert "The body of cw." in details.text()  # in the page, behind a <details>: no JavaScript needed
     assert "open" not in details.attrs
+    from holdspace.searchcli import main as search
+
+    search(["--index", str(site.root / ".cache" / "holdspace" / "search"), "body"])
+    out = capsys.readouterr().out  # a search result shows the warning, not the words behind it
+    assert "Content warning: self-harm." in out and "The body of cw." not in out and "The body of plain." in out
     index = parse(built.html("index.html"))
     assert "The body of cw." not in index.text() and "Content warning: self-harm." in index.text()
     assert "The body of plain." in index.text()
@@ -83,9 +88,17 @@ def test_strict_privacy_turns_everything_on(site):
         '<img src="https://images.example/cat.jpg" alt="A cat"> and <iframe src="https://video.example/e/1"></iframe>\n',
         encoding="utf-8",
     )
+    (site.content / "posts" / "s.md").write_text(
+        'Title: Summed\nSlug: s\nDate: 2025-01-02 09:00\nSummary: <img src="https://sum.example/a.png" alt="S">\n\nB\n',
+        encoding="utf-8",
+    )
     site.page("about", "About Us")
     site.comment("t", "c1", "Hello.", author="Mira", email="mira@example.org")
     built = site.build(PRIVACY_STRICT=True)
+    assert (
+        "https://sum.example/a.png" in built.html("index.html")
+        and "<img" not in built.html("index.html").split("post-list")[1]
+    )  # the Summary: line is rewritten too
     thread = built.html("t/index.html")
     assert (
         '<meta name="referrer" content="no-referrer">' in thread and '<meta name="robots" content="noindex">' in thread
@@ -100,11 +113,13 @@ def test_strict_privacy_turns_everything_on(site):
     assert "gravatar" not in thread
     assert '<meta name="robots" content="noindex">' in built.html("search/index.html")
     assert '<meta name="robots" content="noindex">' not in built.html("index.html")
+    ordinary = site.build()  # without PRIVACY_STRICT, thread pages may be indexed
+    assert '<meta name="robots" content="noindex">' not in ordinary.html("t/index.html")
     assert '<meta name="robots" content="noindex">' not in built.html("pages/about/index.html")  # no thread there
     for path in built.files():
         if path.suffix == ".html":
             assert '<meta name="referrer" content="no-referrer">' in path.read_text("utf-8"), path
-    assert "loads nothing from any other site" in thread  # the form says so
+    assert "its pages load nothing from any other site" in thread  # the form says so
 
 
 def test_strict_privacy_refuses_avatars_drawn_from_the_email():
@@ -132,7 +147,7 @@ def test_bad_crisis_resources_say_what_to_write(resources, message):
 
 def test_off_site_resources_become_links_and_the_rest_is_kept():
     html = (
-        '<p>Hi <img src="https://img.example/a.jpg" alt="A cat"> &amp; &#169; <!-- note --></p>'
+        '<p>Hi <img src="https://img.example/a.jpg" alt="A cat"> &amp; &#169; Tom&Jerry <!-- note --></p>'
         '<a href="https://x.example/"><img src="//cdn.example/b.png"></a>'
         '<video controls><source src="https://v.example/a.mp4"><source src="/local.mp4">Words</video>'
         '<img src="/local.png" srcset="/a.png 1x, https://c.example/b.png 2x"><img src="data:image/png;base64,AA">'
@@ -142,9 +157,10 @@ def test_off_site_resources_become_links_and_the_rest_is_kept():
     assert replaced == 5
     assert out == (
         '<p>Hi <a class="offsite" href="https://img.example/a.jpg" rel="noopener noreferrer">Image: A cat '
-        "(on img.example)</a> &amp; &#169; <!-- note --></p>"
+        "(on img.example)</a> &amp; © Tom&amp;Jerry <!-- note --></p>"
         '<a href="https://x.example/"><span class="offsite">Image (on cdn.example)</span></a>'
         '<video controls><source src="/local.mp4">Words</video>'
+        '<a class="offsite" href="https://v.example/a.mp4" rel="noopener noreferrer">Media (on v.example)</a>'
         '<img src="/local.png"><img src="data:image/png;base64,AA">'
         '<img src="https://site.example/own.png">'
         '<a class="offsite" href="https://e.example/" rel="noopener noreferrer">Embedded page (on e.example)</a>'
@@ -153,3 +169,27 @@ def test_off_site_resources_become_links_and_the_rest_is_kept():
     assert localise("<p>Nothing to do: <b>bold</b></p>", "") == ("<p>Nothing to do: <b>bold</b></p>", 0)
     assert [is_offsite(u, "") for u in ("/a.png", "a.png", "https://x/", "//x/", "data:,", "ftp://x/")] == [
         False, False, True, True, False, True]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<meta http-equiv="Refresh" content="0;url=https://r.example/"><base href="https://b.example/">', ""),
+        ('<link rel="Stylesheet" href="https://c.example/a.css"><link rel="preconnect" href="https://p.example">', ""),
+        ('<img src="https:\\\\evil.example/a.png">', '<a class="offsite" href="https://evil.example/a.png" '
+         'rel="noopener noreferrer">Image (on evil.example)</a>'),
+        ('<img src="https:evil.example/c.png">', '<span class="offsite">Image (on another site)</span>'),
+        ('<img src="https://dup.example/x.png" src="/local.png">', '<a class="offsite" href="https://dup.example/x.png" '
+         'rel="noopener noreferrer">Image (on dup.example)</a>'),  # a browser reads the first
+        ('<p style="background:url(https://bg.example/x.png)">styled</p>', "<p>styled</p>"),
+        ('<style>p{background:url(https://s.example/x)}</style><p>after</p>', "<p>after</p>"),
+        ("<iframe src='https://e.example/'>never closed <b>words</b>", '<a class="offsite" href="https://e.example/" '
+         'rel="noopener noreferrer">Embedded page (on e.example)</a>never closed <b>words</b>'),
+        ('<img src="javascript:alert(1)" alt="x">', '<span class="offsite">Image: x (on another site)</span>'),
+        ('<svg><image href="https://s.example/i.png"/></svg>', '<svg><a class="offsite" href="https://s.example/i.png" '
+         'rel="noopener noreferrer">Image (on s.example)</a></svg>'),
+        ("<script>if (a < b && c) {}</script>", "<script>if (a < b && c) {}</script>"),
+    ],
+)  # fmt: skip
+def test_what_a_browser_would_load_is_caught_however_it_is_written(html, expected):
+    assert localise(html, "site.example")[0] == expected

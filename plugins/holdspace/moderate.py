@@ -169,7 +169,10 @@ def cmd_approve(project: Project, ids: Sequence[str]) -> int:
             continue
         report(decision, project, "Approved")
         if any(f.kind == CRISIS for f in decision.flags):
-            print("  It was flagged for crisis; the log records that.")
+            print(
+                "  It was flagged for crisis; the log records that, and the site shows it with a gentle note "
+                "pointing to the crisis resources."
+            )
     if len(ids) > failed:
         print("Run make html to publish the approved comments.")
     return 1 if failed else 0

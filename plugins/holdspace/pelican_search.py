@@ -41,8 +41,9 @@ def documents(posts: list, default_author: str = "", pages: list = ()) -> Iterat
         category = str(getattr(post, "category", "") or "")
         tags = ", ".join(x for x in (category, tags) if x)
         title = as_text(post.title)
+        warning = str(post.metadata.get("content-warning", "") or "")
         yield Doc(f"post:{post.slug}", "post", title, str(getattr(post, "author", default_author)),
-                  _html(post), post.date, post.slug, tags, post.url, to_text=as_text)  # fmt: skip
+                  _html(post), post.date, post.slug, tags, post.url, warning, to_text=as_text)  # fmt: skip
         yield from _comment_docs(post, title, tags)
     for page in pages:
         yield from _comment_docs(page, as_text(page.title), "")

@@ -373,6 +373,14 @@ def initialized(pelican_object) -> None:
     and websites are commenters' text."""
     settings = pelican_object.settings
     settings.update(holdspace_settings(settings))
+    intake = urlsplit(settings["COMMENT_INTAKE_URL"])
+    site = urlsplit(settings.get("SITEURL") or "")
+    if settings["PRIVACY_STRICT"] and intake.hostname and intake.hostname != site.hostname:
+        logger.warning(
+            "PRIVACY_STRICT is on, but COMMENT_INTAKE_URL (%s) is on another host than SITEURL, which learns "
+            "a commenter's address when the form is sent; serve the intake under the site's own address",
+            settings["COMMENT_INTAKE_URL"],
+        )
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
 
 
@@ -422,10 +430,17 @@ def _keep_on_site(items, settings) -> None:
         return
     host = urlsplit(settings.get("SITEURL") or "").hostname or ""
     for item in items:
+        replaced = 0
         if isinstance(getattr(item, "_content", None), str):
             item._content, replaced = localise(item._content, host)
-            if replaced:
-                logger.info("%s: %d image(s) or embed(s) from other hosts made into links (PRIVACY_STRICT)",
+        summary = item.metadata.get("summary")
+        if isinstance(summary, str):  # a Summary: line, shown by the lists instead of the body's start
+            item.metadata["summary"], more = localise(summary, host)
+            if getattr(item, "_summary", None) == summary:
+                item._summary = item.metadata["summary"]
+            replaced += more
+        if replaced:
+            logger.info("%s: %d image(s) or embed(s) from other hosts made into links (PRIVACY_STRICT)",
                             display_path(item.source_path), replaced)  # fmt: skip
 
 

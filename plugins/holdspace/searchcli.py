@@ -49,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n{number:2}. {printable(hit.title)} ({kind} {printable(hit.author)}, {hit.date:%Y-%m-%d}), "
               f"score {hit.score:.2f}")  # fmt: skip
         print(f"    {site}/{hit.url}")
-        text = printable(" ".join(hit.text.split()))
+        words = f"Content warning: {hit.warning}." if hit.warning else hit.text  # not the words behind one
+        text = printable(" ".join(words.split()))
         print(f"    {text[:150]}{'…' if len(text) > 150 else ''}")
     return 0
 

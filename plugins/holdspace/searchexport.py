@@ -261,7 +261,7 @@ def _write_all(
         put(f"s/{i}.json", '{"t":{' + ",".join(bucket) + "}}")
     for docnum, hit in docs.items():
         doc = {"id": hit.id, "k": hit.kind, "t": hit.title, "a": hit.author, "d": hit.date.isoformat(), "u": hit.url,
-               "x": hit.text}  # fmt: skip
+               "x": hit.text, **({"w": hit.warning} if hit.warning else {})}  # fmt: skip
         counts["bytes"] += _write(os.path.join(folder, "d", f"{docnum}.json"), doc)
         counts["written"] += 1
     for docnum in keep:

@@ -32,7 +32,7 @@ from whoosh.searching import Searcher
 B, K1 = 0.75, 1.2  # BM25F's parameters, here and in the browser's search.js
 VERSION_FILE = "holdspace-index.json"
 # Changes of these rebuild the index.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the content warning of a post
 # Memory for the writer's posting pool: below it, postings are sorted in memory
 # instead of in runs pickled to disk. 20,000 comments fit in it; 100,000 spill
 # to disk, which keeps the build under 1 GB (bench/README.md).
@@ -62,6 +62,7 @@ def schema() -> Schema:
         thread=STORED,
         tags=STORED,  # comma-separated
         url=STORED,
+        warning=STORED,  # a post's Content-Warning: results show it instead of the post's words
         digest=STORED,
     )
 
@@ -98,6 +99,7 @@ class Doc:
     thread: str
     tags: str  # comma-separated
     url: str  # the comment's permalink on its page, relative to the site
+    warning: str = ""  # a post's Content-Warning
     # Turns ``source`` into plain text when the document has to be indexed: an
     # unchanged document (the same digest) is never converted.
     to_text: Callable[[str], str] | None = field(default=None, compare=False)
@@ -108,7 +110,7 @@ class Doc:
 
     def digest(self) -> str:
         parts = (self.id, self.kind, self.title, self.author, self.source, self.date.isoformat(), self.thread,
-                 self.tags, self.url, "html" if self.to_text is not None else "text")  # fmt: skip
+                 self.tags, self.url, "html" if self.to_text is not None else "text", self.warning)  # fmt: skip
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -203,6 +205,7 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
                 thread=doc.thread,
                 tags=doc.tags,
                 url=doc.url,
+                warning=doc.warning,
                 digest=digest,
             )
         for doc_id, fields in old.items():
@@ -242,6 +245,7 @@ class Hit:
     date: datetime
     url: str
     text: str
+    warning: str = ""
 
 
 AUTHOR_RE = re.compile(r'(?:^|\s)author:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
@@ -286,7 +290,8 @@ def search(folder: str, query: str, limit: int = 10) -> list[Hit]:
 
 def _hit(searcher: Searcher, docnum: int, score: float) -> Hit:
     f = searcher.stored_fields(docnum)
-    return Hit(docnum, score, f["id"], f["kind"], f["title"], f["author"], f["date"], f["url"], f["text"])
+    return Hit(docnum, score, f["id"], f["kind"], f["title"], f["author"], f["date"], f["url"], f["text"],
+               f.get("warning", ""))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -219,7 +219,8 @@ def _crisis_problems(resources: object) -> list[str]:
             problems.append(f"setting CRISIS_RESOURCES, item {number}, has no {missing[0]}; give it as text")
         if url and (not isinstance(url, str) or not url.startswith(("https://", "http://", "tel:", "sms:"))):
             problems.append(
-                f"setting CRISIS_RESOURCES, item {number}, has url {url!r}; use an https:// or tel: address, or none"
+                f"setting CRISIS_RESOURCES, item {number}, has url {url!r}; "
+                "use an https:, http:, tel: or sms: address, or none"
             )
     return problems
 

@@ -281,7 +281,11 @@
         var meta = el("p", { "class": "meta" },
           (d.k === "comment" ? "Comment by " + d.a : "Post by " + d.a) + " · " + d.d.slice(0, 10));
         li.appendChild(meta);
-        li.appendChild(snippet(d.x, await searcher.matches(d.x, terms)));
+        if (d.w) {  // a post behind a content warning: the warning, not its words
+          li.appendChild(el("p", { "class": "snippet content-warning-note" }, "Content warning: " + d.w + "."));
+        } else {
+          li.appendChild(snippet(d.x, await searcher.matches(d.x, terms)));
+        }
         list.appendChild(li);
       }
       out.appendChild(list);
