@@ -139,7 +139,7 @@ def import_wxr(path: str, root: str, progress=None) -> ImportReport:
             report.counts[state] += 1
             if state == "approved":
                 approved.append((os.path.join(folders[state], item.slug, name), item.slug))
-    rules = load_rules(os.path.join(root, "moderation", GUIDELINES_FILE))
+    rules = load_rules(os.path.normpath(os.path.join(root, "moderation", GUIDELINES_FILE)))
     for path, slug in approved:
         written, problems = read_comment(path, slug, UTC)
         report.against_rules.extend(problems)
