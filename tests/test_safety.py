@@ -193,3 +193,21 @@ def test_off_site_resources_become_links_and_the_rest_is_kept():
 )  # fmt: skip
 def test_what_a_browser_would_load_is_caught_however_it_is_written(html, expected):
     assert localise(html, "site.example")[0] == expected
+
+
+def test_a_post_behind_a_content_warning_is_behind_it_in_the_feeds_too(site):
+    site.post("cw", "Hard Night", content_warning="self-harm")
+    site.post("plain", "Plain")
+    built = site.build(SITEURL="https://holdspace.example", RELATIVE_URLS=False, FEED_ALL_ATOM="feeds/all.atom.xml")
+    feed = built.html("feeds/all.atom.xml")
+    assert "The body of plain." in feed and "The body of cw." not in feed
+    assert "Content warning: self-harm." in feed and "https://holdspace.example/cw/" in feed
+
+
+def test_a_hidden_crisis_page_is_still_linked(site):
+    site.post("t", "The Thread")
+    site.page("crisis-resources", "Crisis resources", "Call someone.", status="hidden")
+    built = site.build(CRISIS_RESOURCES=[])
+    crisis = parse(built.html("t/index.html")).by_id("crisis")
+    assert crisis is not None and crisis.find_all("a")[0].attrs["href"].endswith("pages/crisis-resources/")
+    assert "Crisis resources" not in parse(built.html("t/index.html")).find_all("nav")[0].text()  # hidden: not in the menu

@@ -460,6 +460,29 @@ def _empty_thread(article) -> Thread:
     return thread
 
 
+def warn_in_feeds(context, feed) -> None:
+    """A post behind a Content-Warning is behind it in Pelican's feeds too: its entry holds
+    the warning and a link, not the post's words (a feed reader would show them at once)."""
+    warned = {
+        f"/{a.url}": str(a.metadata["content-warning"])
+        for a in context.get("articles", [])
+        if a.metadata.get("content-warning")
+    }
+    if not warned:
+        return
+    for item in feed.items:
+        link = str(item.get("link", "")).removesuffix("?ref=feed")
+        warning = next((w for url, w in warned.items() if link.endswith(url)), None)
+        if warning is not None:
+            words = (
+                f"<p>Content warning: {escape(warning)}.</p>"
+                f'<p><a href="{escape(link)}">Read the post on the site</a>, where it opens behind this warning.</p>'
+            )
+            item["description"] = words
+            if item.get("content"):
+                item["content"] = words
+
+
 def get_generators(pelican_object):
     return CommentsGenerator
 
@@ -474,3 +497,4 @@ def register() -> None:
     signals.page_generator_finalized.connect(page_defaults)
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(get_writer)
+    signals.feed_generated.connect(warn_in_feeds)
