@@ -37,7 +37,7 @@ help:
 	@echo "Moderation (see moderation/README.md):"
 	@echo "make queue                       the comments waiting, crisis first"
 	@echo "make show ID=<id>                one waiting comment as it would be published"
-	@echo "make approve ID=<id> [ID=\"a b\"]  check the rules, then move it into content/comments/"
+	@echo "make approve ID=<id> [ID=\"a b\"]  check the rules, then move it into content/comments/ (NOTE=no: no crisis note)"
 	@echo "make reject ID=<id> REASON=\"...\" move it into moderation/rejected/"
 	@echo "make restore ID=<id>             move a rejected comment back to the queue"
 	@echo "make log                         the latest decisions"
@@ -99,8 +99,9 @@ clean:
 # shell or make expansion of quotes, `$` or backticks in them.
 override ID := $(value ID)
 override REASON := $(value REASON)
+override NOTE := $(value NOTE)
 override Q := $(value Q)
-export ID REASON Q FILE
+export ID REASON Q FILE NOTE
 
 queue: $(STAMP)
 	@$(MODERATE) queue

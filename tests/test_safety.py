@@ -50,12 +50,18 @@ def test_a_comment_approved_with_a_crisis_flag_gets_a_gentle_note(site, monkeypa
     site.comment("t", "flagged", words, folder="moderation/queue", author="Wren")
     site.comment("t", "calm", "Thank you for this.", folder="moderation/queue", author="Ola")
     site.comment("t", "by-hand", words, author="Kit")  # moved by hand: no decision recorded, no note
+    site.comment("t", "false-alarm", "I could die of embarrassment; I don't want to be here at the party.",
+                 folder="moderation/queue", author="Tam")  # fmt: skip
     assert moderate(["--root", str(site.root), "approve", "flagged", "calm"]) == 0
+    monkeypatch.setenv("ID", "false-alarm")
+    monkeypatch.setenv("NOTE", "no")
+    assert moderate(["--root", str(site.root), "--from-make", "approve"]) == 0
+    assert "you asked for no note on the site" in capsys.readouterr().out
     built = site.build(CRISIS_RESOURCES=RESOURCES)
     doc = parse(built.html("t/index.html"))
-    notes = {cid: doc.by_id(f"comment-{cid}").find_all("p", class_="comment-crisis-note") for cid in
-             ("flagged", "calm", "by-hand")}  # fmt: skip
-    assert [len(notes[c]) for c in ("flagged", "calm", "by-hand")] == [1, 0, 0]
+    ids = ("flagged", "calm", "by-hand", "false-alarm")
+    notes = {cid: doc.by_id(f"comment-{cid}").find_all("p", class_="comment-crisis-note") for cid in ids}
+    assert [len(notes[c]) for c in ids] == [1, 0, 0, 0]
     assert notes["flagged"][0].find_all("a")[0].attrs["href"] == "#crisis"
     assert "you don't have to wait for a reply here" in notes["flagged"][0].text()
 
@@ -210,4 +216,6 @@ def test_a_hidden_crisis_page_is_still_linked(site):
     built = site.build(CRISIS_RESOURCES=[])
     crisis = parse(built.html("t/index.html")).by_id("crisis")
     assert crisis is not None and crisis.find_all("a")[0].attrs["href"].endswith("pages/crisis-resources/")
-    assert "Crisis resources" not in parse(built.html("t/index.html")).find_all("nav")[0].text()  # hidden: not in the menu
+    assert (
+        "Crisis resources" not in parse(built.html("t/index.html")).find_all("nav")[0].text()
+    )  # hidden: not in the menu

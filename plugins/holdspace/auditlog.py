@@ -19,6 +19,7 @@ StrPath = str | os.PathLike[str]
 
 ACTIONS = ("approve", "reject", "restore")
 LOG_FILE = "decisions.log"  # in the moderation folder
+NO_CRISIS_NOTE = "no-crisis-note"  # recorded with an approval whose crisis flag was a false alarm
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -124,12 +125,13 @@ def _parse(raw: bytes) -> Entry | None:
         return None
 
 
-def flagged_on_approval(path: StrPath, flag: str) -> set[str]:
-    """The ids whose latest decision is an approval that recorded ``flag`` (e.g. "crisis")."""
+def flagged_on_approval(path: StrPath, flag: str, unless: str = "") -> set[str]:
+    """The ids whose latest decision is an approval that recorded ``flag`` (e.g. "crisis"),
+    and not ``unless`` with it."""
     latest: dict[str, Entry] = {}
     for entry in read(path)[0]:
         latest[entry.id] = entry
-    return {cid for cid, e in latest.items() if e.action == "approve" and flag in e.flags}
+    return {cid for cid, e in latest.items() if e.action == "approve" and flag in e.flags and unless not in e.flags}
 
 
 def now() -> str:

@@ -275,7 +275,9 @@ class Decision:
     flags: tuple[Flag, ...]
 
 
-def approve(project: Project, cid: str, moderator: str) -> Decision:
+def approve(project: Project, cid: str, moderator: str, crisis_note: bool = True) -> Decision:
+    """``crisis_note=False``: a crisis flag that was a false alarm; the log records it, and
+    that the site shows no note (``auditlog.NO_CRISIS_NOTE``)."""
     path, thread = locate(project.queue, cid, "moderation/queue/", project.elsewhere("queue"))
     examined = examine(project, path, thread, published(project))
     if examined.verdict.problems:
@@ -283,7 +285,9 @@ def approve(project: Project, cid: str, moderator: str) -> Decision:
         raise ModerationError(
             f"{cid} cannot be approved: it breaks these rules (fix the file, then approve it again):\n{reasons}"
         )
-    return _decide(project, "approve", examined, os.path.join(project.comments, thread, f"{cid}.md"), "", moderator)
+    extra = () if crisis_note else (auditlog.NO_CRISIS_NOTE,)
+    destination = os.path.join(project.comments, thread, f"{cid}.md")
+    return _decide(project, "approve", examined, destination, "", moderator, extra)
 
 
 def reject(project: Project, cid: str, reason: str, moderator: str) -> Decision:
@@ -303,7 +307,13 @@ def restore(project: Project, cid: str, moderator: str, reason: str = "") -> Dec
 
 
 def _decide(
-    project: Project, action: str, examined: Examined, destination: str, reason: str, moderator: str
+    project: Project,
+    action: str,
+    examined: Examined,
+    destination: str,
+    reason: str,
+    moderator: str,
+    extra_flags: tuple[str, ...] = (),
 ) -> Decision:
     """Move the file, then log the decision; if the log cannot be written, move the file back."""
     entry = auditlog.Entry(
@@ -314,7 +324,7 @@ def _decide(
         post=examined.thread,
         reason=reason,
         sha256=auditlog.file_sha256(examined.path),
-        flags=tuple(dict.fromkeys(f.kind for f in examined.verdict.flags)),
+        flags=tuple(dict.fromkeys([*(f.kind for f in examined.verdict.flags), *extra_flags])),
     )
     try:
         move_file(examined.path, destination)

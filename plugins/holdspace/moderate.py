@@ -157,22 +157,24 @@ def report(decision: Decision, project: Project, verb: str) -> None:
     print(f"{verb} {decision.id} on {title}: moved to {display_path(decision.destination)}")
 
 
-def cmd_approve(project: Project, ids: Sequence[str]) -> int:
+def cmd_approve(project: Project, ids: Sequence[str], crisis_note: bool = True) -> int:
     moderator = moderator_name()
     failed = 0
     for cid in ids:
         try:
-            decision = approve(project, cid, moderator)
+            decision = approve(project, cid, moderator, crisis_note)
         except ModerationError as e:
             print(e, file=sys.stderr)
             failed += 1
             continue
         report(decision, project, "Approved")
-        if any(f.kind == CRISIS for f in decision.flags):
+        if any(f.kind == CRISIS for f in decision.flags) and crisis_note:
             print(
                 "  It was flagged for crisis; the log records that, and the site shows it with a gentle note "
-                "pointing to the crisis resources."
+                "pointing to the crisis resources (a false alarm? see moderation/README.md)."
             )
+        elif any(f.kind == CRISIS for f in decision.flags):
+            print("  It was flagged for crisis; the log records that, and that you asked for no note on the site.")
     if len(ids) > failed:
         print("Run make html to publish the approved comments.")
     return 1 if failed else 0
@@ -227,6 +229,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         command.add_argument("ids", nargs="*")
         if name == "reject":
             command.add_argument("--reason", default="")
+        if name == "approve":
+            command.add_argument(
+                "--no-crisis-note",
+                action="store_true",
+                help="a crisis flag that was a false alarm: no note on the site",
+            )
     log = commands.add_parser("log", help="the latest decisions")
     log.add_argument("--count", type=int, default=20)
     args = parser.parse_args(argv)
@@ -234,6 +242,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         args.ids = os.environ.get("ID", "").split()
         if args.command == "reject":
             args.reason = os.environ.get("REASON", "")
+        if args.command == "approve":
+            args.no_crisis_note = os.environ.get("NOTE", "").strip().lower() in ("no", "off", "0", "false")
     return args
 
 
@@ -258,7 +268,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "approve":
         if not args.ids:
             raise ModerationError('say which comment: make approve ID=<id>, or ID="a b" for several')
-        return cmd_approve(project, args.ids)
+        return cmd_approve(project, args.ids, not args.no_crisis_note)
     if args.command == "show":
         return cmd_show(project, one_id(args))
     if args.command == "reject":

@@ -151,7 +151,9 @@ class CommentsGenerator(Generator):
         targets = [Target(p.slug, p.url, p.save_as) for p in posts]
         # Comments approved with a crisis flag (decisions.log) get a gentle note; a file moved by
         # hand has no such record, and no note.
-        crisis_ids = auditlog.flagged_on_approval(os.path.join(moderation, auditlog.LOG_FILE), CRISIS)
+        crisis_ids = auditlog.flagged_on_approval(
+            os.path.join(moderation, auditlog.LOG_FILE), CRISIS, unless=auditlog.NO_CRISIS_NOTE
+        )
         discussions = build_discussions(targets, archive, cache.render, hs, secret, crisis_ids)
         self.local_avatars = discussions.local_avatars
         for post in posts:
