@@ -363,3 +363,28 @@ def test_moderation_commands_never_print_a_commenters_escape_sequences(intake_si
     assert moderate(["--root", str(site.root), "queue"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "?[31mred" in out
+
+
+def test_a_post_closed_while_the_intake_runs_is_closed_to_the_next_form(intake_site):
+    site = intake_site
+    with running(site) as url:
+        assert post(url, form())[0] == 200
+        path = site.content / "posts" / "t.md"
+        path.write_text(path.read_text("utf-8").replace("Slug: t", "Slug: t\nComments: closed"), encoding="utf-8")
+        assert post(url, form())[0] == 403
+
+
+def test_a_request_that_takes_too_long_is_cut_off(intake_site, monkeypatch, caplog):
+    import time
+
+    import holdspace.intakeserver as server
+
+    monkeypatch.setattr(server, "REQUEST_DEADLINE", 1)
+    with running(intake_site) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(b"POST /comment HTTP/1.0\r\n")  # and then the headers never end
+            started = time.monotonic()
+            assert sock.recv(100) == b""  # the server shut the connection
+            assert time.monotonic() - started < 5
+    assert "127.0.0.1" not in caplog.text
