@@ -29,6 +29,7 @@ DATE_RE = re.compile(
 )
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # Characters that show nothing: a body or name made only of these is empty.
+LINE_BREAKING = ("Cc", "Zl", "Zp")  # what may not stand in a header value
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 ID_RULE = "letters, digits, '-' and '_', starting with a letter or digit, at most 64 characters"
 
@@ -219,7 +220,7 @@ def format_comment(
     intake. A header value that is not one line of text raises ValueError (it could
     otherwise write a header line of its own); ``parse_comment`` checks the rest."""
     for value in (author, email, website, reply_to):
-        if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch == "\x85" for ch in value):
+        if not is_one_line(value):
             raise ValueError(f"a comment header value must be one line of text, not {value!r}")
     lines = [f"Author: {author}", f"Email: {email}"]
     if date is not None:
@@ -229,6 +230,11 @@ def format_comment(
     if reply_to:
         lines.append(f"Reply-To: {reply_to}")
     return "\n".join(lines) + "\n\n" + body.strip() + "\n"
+
+
+def is_one_line(text: str) -> bool:
+    """No control character (newlines, escapes) and no line or paragraph separator in ``text``."""
+    return not any(unicodedata.category(ch) in LINE_BREAKING for ch in text)
 
 
 def format_date(date: datetime) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .avatars import normalise
-from .commentfile import EMAIL_RE, INVISIBLE, format_comment, is_valid_id, is_web_url, parse_comment
+from .commentfile import EMAIL_RE, INVISIBLE, format_comment, is_one_line, is_valid_id, is_web_url, parse_comment
 from .discussions import closed_by_age
 from .guidelines import Rules
 from .moves import move_file
@@ -162,7 +162,7 @@ class Intake:
         body = fields["comment"].strip()
         problems: list[str] = []
         for label, value in (("name", author), ("email", email), ("website", website), ("reply", reply_to)):
-            if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+            if not is_one_line(value):
                 problems.append(f"The {label} must be one line of text.")
         if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in body):
             problems.append("The comment holds control characters; please send it as plain text.")

@@ -391,39 +391,23 @@ def article_defaults(generator) -> None:
     with, so any template can ask for one; ``CommentsGenerator`` fills in the
     threads of published and hidden posts. A translation's comments stay on
     the post in the default language."""
-    articles = (
-        *generator.articles,
-        *generator.translations,
-        *generator.hidden_articles,
-        *generator.hidden_translations,
-        *generator.drafts,
-        *generator.drafts_translations,
-    )
-    for article in articles:
-        article.comment_thread = _empty_thread(article)
-        article.comments_closed = True
-        article.comment_feed_url = ""
-        article.comment_kind = "post"
-    _keep_on_site(articles, generator.settings)
+    _defaults(generator, "post", ("articles", "hidden_articles", "drafts", "drafts_translations"))
 
 
 def page_defaults(generator) -> None:
     """As ``article_defaults``, for pages: a page shows a thread only when it has
     comments or says ``Comments: open``."""
-    pages = (
-        *generator.pages,
-        *generator.translations,
-        *generator.hidden_pages,
-        *generator.hidden_translations,
-        *generator.draft_pages,
-        *generator.draft_translations,
-    )
-    for page in pages:
-        page.comment_thread = _empty_thread(page)
-        page.comments_closed = True
-        page.comment_feed_url = ""
-        page.comment_kind = "page"
-    _keep_on_site(pages, generator.settings)
+    _defaults(generator, "page", ("pages", "hidden_pages", "draft_pages", "draft_translations"))
+
+
+def _defaults(generator, kind: str, lists: tuple[str, ...]) -> None:
+    items = [item for name in (*lists, "translations", "hidden_translations") for item in getattr(generator, name)]
+    for item in items:
+        item.comment_thread = _empty_thread(item)
+        item.comments_closed = True
+        item.comment_feed_url = ""
+        item.comment_kind = kind
+    _keep_on_site(items, generator.settings)
 
 
 def _keep_on_site(items, settings) -> None:

@@ -23,11 +23,10 @@ import argparse
 import os
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from .commentfile import format_comment, format_date, is_web_url, read_comment
+from .commentfile import format_comment, format_date, is_one_line, is_web_url, read_comment
 from .discussions import default_comments
 from .guidelines import GUIDELINES_FILE, load_rules
 from .problems import Problem
@@ -89,7 +88,7 @@ def comment_text(comment: WPComment) -> str:
 def _one_line(text: str) -> str:
     """An export's value as one line: runs of white space (line breaks too) as one space,
     control characters dropped."""
-    return "".join(ch for ch in " ".join(text.split()) if unicodedata.category(ch) not in ("Cc", "Zl", "Zp"))
+    return "".join(ch for ch in " ".join(text.split()) if is_one_line(ch))
 
 
 def import_wxr(path: str, root: str, progress=None) -> ImportReport:
