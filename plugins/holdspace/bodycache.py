@@ -11,9 +11,10 @@ import hashlib
 import json
 import multiprocessing
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+
+from .moves import write_atomically
 
 # Below this many bodies to render, worker processes cost more than they save.
 PARALLEL_MIN = 400
@@ -47,12 +48,14 @@ class BodyCache:
     ) -> None:
         """Render the bodies not in the cache in ``workers`` processes (a first build of a
         large archive); ``render`` then finds them. Counted as rendered, not as hits."""
+        if workers < 2:
+            return  # ``render`` renders them one by one; no need to hash them here first
         missing: dict[str, str] = {}
         for text in texts:
             key = self._key(text)
             if key not in self._old and key not in self._new:
                 missing.setdefault(key, text)
-        if workers < 2 or len(missing) < PARALLEL_MIN:
+        if len(missing) < PARALLEL_MIN:
             return
         keys = list(missing)
         batches = [[missing[k] for k in keys[i : i + BATCH]] for i in range(0, len(keys), BATCH)]
@@ -83,12 +86,5 @@ class BodyCache:
         """Write the entries this build used, atomically; skip when nothing changed."""
         if self.misses == 0 and len(self._new) == len(self._old):
             return
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".bodies-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"version": self._version, "bodies": self._new}, f, ensure_ascii=False)
-            os.replace(tmp, self.path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        data = {"version": self._version, "bodies": self._new}
+        write_atomically(self.path, lambda f: json.dump(data, f, ensure_ascii=False))

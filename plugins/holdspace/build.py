@@ -108,10 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         # so a crashed or killed build leaves the previous site whole.
         final = os.path.abspath(settings["OUTPUT_PATH"])
         os.makedirs(os.path.dirname(final), exist_ok=True)
-        for stale in glob.glob(os.path.join(os.path.dirname(final), BUILDING_PREFIX + "*")):
-            _remove_later(stale)  # left by a build that was killed
+        # Old outputs still being removed (or whose remover was stopped) first: the builds a
+        # killed build left are then put aside with a remover of their own, one each.
         for stale in glob.glob(os.path.join(os.path.dirname(final), OLD_PREFIX + "*")):
-            _spawn_remover(stale)  # still being removed, or its remover was stopped
+            _spawn_remover(stale)
+        for stale in glob.glob(os.path.join(os.path.dirname(final), BUILDING_PREFIX + "*")):
+            _remove_later(stale)
         building = tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=os.path.dirname(final))
         os.chmod(building, 0o755)
         pelican.output_path = settings["OUTPUT_PATH"] = building

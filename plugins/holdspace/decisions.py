@@ -92,11 +92,13 @@ def project_threads(
     content: str, settings: dict[str, Any], slugify: Callable[[str, dict[str, Any]], str]
 ) -> dict[str, PostInfo]:
     """The posts and pages a comments folder may name, read from their files now."""
-    return read_threads(
-        [os.path.join(content, p) for p in settings.get("ARTICLE_PATHS", [""])],
-        [os.path.join(content, p) for p in settings.get("PAGE_PATHS", ["pages"])],
-        lambda title: slugify(title, settings),
-    )
+    return read_threads(*thread_folders(content, settings), lambda title: slugify(title, settings))
+
+
+def thread_folders(content: str, settings: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The folders of the posts and of the pages (Pelican's ARTICLE_PATHS and PAGE_PATHS)."""
+    posts = [os.path.join(content, p) for p in settings.get("ARTICLE_PATHS", [""])]
+    return posts, [os.path.join(content, p) for p in settings.get("PAGE_PATHS", ["pages"])]
 
 
 def _zone(name: str) -> tzinfo:

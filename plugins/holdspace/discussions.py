@@ -61,8 +61,7 @@ def build_discussions(
         result.threads[target.slug] = thread
         result.local_avatars.update(c.avatar for c in published if c.avatar and "://" not in c.avatar)
         if settings["COMMENT_REDIRECT_SAVE_AS"]:
-            for cid, node in thread.by_id.items():
-                result.redirects.append((cid, f"{thread.pages[node.page - 1].url}#comment-{cid}"))
+            result.redirects.extend((cid, thread.permalink(cid)) for cid in thread.by_id)
     return result
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .avatars import SecretMissing
-from .decisions import ModerationError, open_project, project_threads
+from .decisions import ModerationError, open_project, project_threads, thread_folders
 from .guidelines import GUIDELINES_FILE, RulesError, load_rules
 from .intake import FIELDS, Intake, Outcome, RateLimit, leftovers
 from .postindex import PostInfo
@@ -47,15 +47,17 @@ BODY_DEADLINE = 30  # seconds a form's body may take to arrive in all
 REQUEST_DEADLINE = 45  # seconds a whole request may take, headers and answer too
 MAX_CONNECTIONS = 32  # at once; more are told to come back (each holds a thread)
 LENGTH = re.compile(r"[0-9]{1,12}")
-# Pelican's own defaults, for settings files that leave these out.
-DEFAULT_URLS = {"ARTICLE_URL": "{slug}.html", "PAGE_URL": "pages/{slug}.html"}
 
 
 def thread_url(settings: Mapping[str, Any], post: PostInfo) -> str | None:
     """The URL of a post or page, from ARTICLE_URL or PAGE_URL as Pelican fills them
     for the fields the intake knows ({slug}, {lang}, {date}); None for other fields."""
     key = "PAGE_URL" if post.page else "ARTICLE_URL"
-    pattern = settings.get(key) or DEFAULT_URLS[key]
+    pattern = settings.get(key)
+    if not pattern:  # Pelican's default, for settings files that leave it out
+        from pelican.settings import DEFAULT_CONFIG
+
+        pattern = DEFAULT_CONFIG[key]
     try:
         return pattern.format(slug=post.slug, lang=settings.get("DEFAULT_LANG", "en"), date=post.date)
     except (KeyError, IndexError, AttributeError, ValueError, TypeError):
@@ -350,12 +352,11 @@ def make_server(root: str, settings_file: str, host: str | None = None, port: in
     """The server for the project at ``root``, not yet serving (port 0: any free one)."""
     project = open_project(root, settings_file, post_slug)
     settings = project.settings
-    pages = settings.get("PAGE_PATHS", ["pages"])
     intake = Intake(
         project.queue,
         project.comments,
         ThreadsCache(
-            [os.path.join(project.content, p) for p in (*settings.get("ARTICLE_PATHS", [""]), *pages)],
+            [folder for folders in thread_folders(project.content, settings) for folder in folders],
             lambda: project_threads(project.content, settings, post_slug),
             skip=project.comments,
         ),

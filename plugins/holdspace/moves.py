@@ -18,7 +18,9 @@ import ctypes
 import errno
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
+from typing import IO, Any
 
 AT_FDCWD = -100
 RENAME_NOREPLACE = 1
@@ -137,3 +139,18 @@ def replace_folder(new: StrPath, old: StrPath, dispose: Callable[[bytes], object
     os.rename(old_b, aside)  # the one moment without a folder at ``old``
     os.rename(new_b, old_b)
     dispose(aside)
+
+
+def write_atomically(path: str, write: Callable[[IO[Any]], object], binary: bool = False) -> None:
+    """Write the file at ``path`` whole or not at all (a cache file a killed build may be
+    writing): ``write`` fills a hidden temporary file beside it, which then replaces it."""
+    folder = os.path.dirname(path) or "."
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -22,10 +22,11 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 from typing import Any
+
+from .moves import write_atomically
 
 RECORD = "pages.json"
 # Context keys that change from one build to the next without changing what pages show.
@@ -132,6 +133,7 @@ class PageReuse:
         self._new: dict[str, list[Any]] = {}
         self._old: dict[str, list[Any]] = {}
         self._listings: dict[int, Any] = {}  # posts described as others list them, for this build
+        self._whole: dict[int, Any] = {}  # posts described whole: a post's comment pages share it
         self._folders: set[str] = set()  # folders of the output made already
         try:
             with open(self.path, encoding="utf-8") as f:
@@ -148,10 +150,17 @@ class PageReuse:
         if self.site_key is None:
             return None
         try:
-            values = {k: describe(v, True, self._listings) for k, v in sorted(page_values.items())}
+            values = {k: self._describe_top(v) for k, v in sorted(page_values.items())}
             return digest([self.site_key, name, template, describe(parts), values])
         except (Unkeyable, RecursionError):
             return None
+
+    def _describe_top(self, value: Any) -> Any:
+        if not (hasattr(value, "source_path") and hasattr(value, "_content")):
+            return describe(value, True, self._listings)
+        if id(value) not in self._whole:  # once per post, not once for each of its comment pages
+            self._whole[id(value)] = describe(value, True, self._listings)
+        return self._whole[id(value)]
 
     def link(self, name: str, key: str) -> bool:
         """Hard-link the previous build's ``name`` into the output if it was written with ``key``."""
@@ -185,12 +194,4 @@ class PageReuse:
         self.rendered += 1
 
     def save(self) -> None:
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".pages-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"pages": self._new}, f)
-            os.replace(tmp, self.path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomically(self.path, lambda f: json.dump({"pages": self._new}, f))

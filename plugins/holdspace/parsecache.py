@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import replace
 from datetime import tzinfo
 
 from . import commentfile
 from .commentfile import Comment, read_comment
+from .moves import write_atomically
 from .problems import Problem
 
 FILE = "comments.pickle"
@@ -72,12 +72,5 @@ class ParseCache:
     def save(self) -> None:
         if self.misses == 0 and self._new.keys() == self._old.keys():
             return
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".comments-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump({"version": self.version, "entries": self._new}, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        data = {"version": self.version, "entries": self._new}
+        write_atomically(self.path, lambda f: pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True)

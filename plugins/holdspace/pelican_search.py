@@ -55,7 +55,7 @@ def _comment_docs(post, title: str, tags: str) -> Iterator[Doc]:
         return
     for cid, node in thread.by_id.items():
         c = node.item
-        url = f"{thread.pages[node.page - 1].url}#comment-{cid}"
+        url = thread.permalink(cid)
         yield Doc(cid, "comment", title, c.author, c.body, c.date, post.slug, tags, url, to_text=as_text)
 
 

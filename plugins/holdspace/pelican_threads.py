@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from html import escape
@@ -107,12 +107,10 @@ class CommentsGenerator(Generator):
         now = datetime.now(UTC)
         for post in posts:
             post.comments_closed, problem = comments_state(
-                post.metadata.get("comments", default_comments(post.comment_kind == "page")),
-                post.source_path,
-                _line_of(post.source_path, "comments"),
+                post.metadata.get("comments", default_comments(post.comment_kind == "page")), post.source_path, 1
             )
-            if problem is not None:
-                report.problems.append(problem)
+            if problem is not None:  # the file is read for its line only then
+                report.problems.append(replace(problem, line=_line_of(post.source_path, "comments")))
             if closed_by_age(getattr(post, "date", None), hs["COMMENTS_CLOSE_AFTER_DAYS"], now):
                 post.comments_closed = True
 
@@ -165,7 +163,6 @@ class CommentsGenerator(Generator):
         held_back.update(discussions.held_back)
         self.redirects = discussions.redirects
         self.posts = posts
-        self.pages = pages
         report.held_back = len(held_back)
         report.problems.sort()
         cache.save()
@@ -261,7 +258,7 @@ class CommentsGenerator(Generator):
             for node in thread.by_id.values():
                 c = node.item
                 parent = thread.by_id.get(c.reply_to) if c.reply_to else None
-                link = f"{base}/{thread.pages[node.page - 1].url}#comment-{c.id}"
+                link = f"{base}/{thread.permalink(c.id)}"
                 entries.append(FeedEntry(c, title, link, parent.item.author if parent else None))
             everything.extend(entries)
             if hs["COMMENTS_POST_FEED_ATOM"] and entries:

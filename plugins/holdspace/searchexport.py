@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .moves import write_atomically
 from .searchindex import K1, B, Export, Hit, Posting
 
 FORMAT = 3
@@ -121,14 +122,9 @@ def load_state(folder: str) -> ExportState | None:
 
 
 def save_state(folder: str, state: ExportState) -> None:
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".export-state-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, os.path.join(folder, STATE_FILE))
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomically(
+        os.path.join(folder, STATE_FILE), lambda f: pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True
+    )
 
 
 def write_export(

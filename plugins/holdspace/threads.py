@@ -75,6 +75,10 @@ class Thread:
     def page_of(self, comment_id: str) -> Page:
         return self.pages[self.by_id[comment_id].page - 1]
 
+    def permalink(self, comment_id: str) -> str:
+        """The comment on its page: ``<page url>#comment-<id>``, relative to the site."""
+        return f"{self.page_of(comment_id).url}#comment-{comment_id}"
+
     def signature(self) -> str:
         """A hash of everything the thread shows (``pagereuse``): each page's comments in
         the order they are drawn. Linear in the comments. An item may describe itself
