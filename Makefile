@@ -1,16 +1,16 @@
 # Holdspace. `make html` builds the site into output/, `make test` runs the tests;
-# both create .venv and install the pinned dependencies first.
+# both create .venv and install the pinned dependencies and the holdspace command first.
+# Every target is a thin wrapper around `holdspace <command>` (holdspace --help).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 PORT ?= 8000
 OUTPUT ?= output
-export PYTHONPATH := $(CURDIR)/plugins
-BUILD := $(BIN)/python -m holdspace.build content -o $(OUTPUT) --log-handler plain
-
-MODERATE := $(BIN)/python -m holdspace.moderate
+HOLDSPACE := $(BIN)/holdspace
+# Messages then say what to type in make's words (make approve ID=...).
+export HOLDSPACE_VIA := make
 AXE := tests/js/node_modules/axe-core/axe.min.js
 
 .PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github intake
@@ -20,21 +20,22 @@ help:
 	@echo "make test       run the tests"
 	@echo "make trust      the XSS, privacy, fuzz, kill, accessibility and strict-privacy tests, and their figures"
 	@echo "make serve      build, then serve $(OUTPUT)/ at http://localhost:$(PORT)"
-	@echo "make devserver  serve at http://localhost:$(PORT), rebuilding on every change"
+	@echo "make devserver  build, serve at http://localhost:$(PORT), and build again on every change"
 	@echo "make publish    build with publishconf.py (absolute URLs, feeds)"
 	@echo "make rsync_upload  make publish, then rsync $(OUTPUT)/ to SSH_HOST:SSH_TARGET_DIR (from the environment)"
 	@echo "make github     make publish, then put $(OUTPUT)/ on the gh-pages branch and push it"
 	@echo "make check      lint, type-check, tests, and a build that fails on any warning"
 	@echo "make lint       only the lint and type-check part of make check"
-	@echo "make venv       only create .venv and install the pinned dependencies"
+	@echo "make venv       only create .venv and install the pinned dependencies and the holdspace command"
 	@echo "make search Q=\"words\"  search the archive's index (built by make html); author:<name> filters"
 	@echo "make bench-search  the search benchmark against Pagefind (bench/README.md; takes minutes)"
 	@echo "make bench       the scale benchmark against Pelican and pelican-comment-system (bench/README.md; about 20 minutes)"
 	@echo "make import-wordpress FILE=export.xml  import a WordPress export (posts, pages, comments; never overwrites)"
 	@echo "make intake     the reply form's service on localhost: forms become files in moderation/queue/ (INTAKE_PORT=...)"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
+	@echo "make help       this list"
 	@echo ""
-	@echo "Moderation (see moderation/README.md):"
+	@echo "Moderation (docs/moderators.md):"
 	@echo "make queue                       the comments waiting, crisis first"
 	@echo "make show ID=<id>                one waiting comment as it would be published"
 	@echo "make approve ID=<id> [ID=\"a b\"]  check the rules, then move it into content/comments/ (NOTE=no: no crisis note)"
@@ -45,15 +46,16 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "Installing the pinned dependencies into $(VENV)/ ..."
+	@echo "Installing the pinned dependencies and the holdspace command into $(VENV)/ ..."
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
 html: $(STAMP)
-	$(BUILD) -s pelicanconf.py
+	$(HOLDSPACE) build -s pelicanconf.py -o $(OUTPUT) --log-handler plain
 
 test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
@@ -70,18 +72,16 @@ $(AXE): tests/js/package-lock.json
 	    || echo "npm could not install axe-core (offline?), so the accessibility tests will be skipped"; \
 	else echo "npm is missing, so the accessibility tests will be skipped (apt-get install npm)"; fi
 
-# serve and devserver build first, and go on when comments were held back
-# (exit 1: the site is written, the summary lists them); a bad setting (exit 2) stops.
+# Both build first and serve only what built: a build that fails (exit status 2)
+# stops them; comments held back (1) are listed and the site is served.
 serve: $(STAMP)
-	@$(BUILD) -s pelicanconf.py || [ $$? -eq 1 ]
-	$(BIN)/pelican --listen -s pelicanconf.py -o $(OUTPUT) -p $(PORT)
+	@$(HOLDSPACE) serve -s pelicanconf.py -o $(OUTPUT) --port $(PORT)
 
 devserver: $(STAMP)
-	@$(BUILD) -s pelicanconf.py || [ $$? -eq 1 ]
-	$(BIN)/pelican --autoreload --listen content -s pelicanconf.py -o $(OUTPUT) -p $(PORT)
+	@$(HOLDSPACE) serve --autoreload -s pelicanconf.py -o $(OUTPUT) --port $(PORT)
 
 publish: $(STAMP)
-	$(BUILD) -s publishconf.py
+	$(HOLDSPACE) build -s publishconf.py -o $(OUTPUT) --log-handler plain
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -89,28 +89,32 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 check: lint test
-	$(BUILD) -s pelicanconf.py --fatal warnings
+	$(HOLDSPACE) build -s pelicanconf.py -o $(OUTPUT) --log-handler plain --fatal warnings
 
 clean:
 	rm -rf $(OUTPUT) .cache
 
 # Moderation: ID names one comment (or several, for approve: ID="a b").
-# ID and REASON reach the command through the environment, as typed: no
-# shell or make expansion of quotes, `$` or backticks in them.
+# ID, REASON, NOTE, Q and FILE reach the command through the environment, as
+# typed: no shell or make expansion of quotes, `$` or backticks in them.
 override ID := $(value ID)
 override REASON := $(value REASON)
 override NOTE := $(value NOTE)
 override Q := $(value Q)
+override FILE := $(value FILE)
 export ID REASON Q FILE NOTE
 
-queue: $(STAMP)
-	@$(MODERATE) queue
+queue log: $(STAMP)
+	@$(HOLDSPACE) $@
 
 show approve reject restore: $(STAMP)
-	@$(MODERATE) --from-make $@
+	@$(HOLDSPACE) $@ --from-environment
 
 search: $(STAMP)
-	@$(BIN)/python -m holdspace.searchcli
+	@$(HOLDSPACE) search --from-environment
+
+secret: $(STAMP)
+	@$(HOLDSPACE) secret
 
 # Deployment, as Pelican's quickstart Makefile does it. The destination comes from
 # the environment or the command line (make rsync_upload SSH_HOST=example.org ...).
@@ -128,15 +132,12 @@ github: $(STAMP)
 	$(BIN)/ghp-import -m "Generate the Holdspace site" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUT)"
 	git push origin $(GITHUB_PAGES_BRANCH)
 
-# The WordPress importer (in progress, issue 7): FILE reaches it through the environment, as typed.
-override FILE := $(value FILE)
 # The service the reply form posts to (COMMENT_INTAKE_URL); Ctrl-C stops it.
 intake: $(STAMP)
-	@$(BIN)/python -m holdspace.intakeserver --settings $(or $(SETTINGS),pelicanconf.py) $(if $(INTAKE_HOST),--host $(INTAKE_HOST)) $(if $(INTAKE_PORT),--port $(INTAKE_PORT))
+	@$(HOLDSPACE) intake -s $(or $(SETTINGS),pelicanconf.py) $(if $(INTAKE_HOST),--host $(INTAKE_HOST)) $(if $(INTAKE_PORT),--port $(INTAKE_PORT))
 
 import-wordpress: $(STAMP)
-	@if [ -z "$$FILE" ]; then echo "make import-wordpress FILE=export.xml: name the WordPress export file"; exit 2; fi
-	$(BIN)/python -m holdspace.wpimport "$$FILE"
+	@$(HOLDSPACE) import-wordpress --from-environment
 
 # Benchmarks (bench/README.md): minutes, not seconds; never part of make test.
 bench-search: $(STAMP)
@@ -145,11 +146,3 @@ bench-search: $(STAMP)
 # BENCH="--runs 1 --skip-100k" passes options to bench/bench.py (--help lists them).
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py $(BENCH)
-
-log: $(STAMP)
-	@$(MODERATE) log
-
-secret:
-	@if [ -s .secrets/avatar-secret ]; then echo ".secrets/avatar-secret exists; keep it (a new one changes every picture)"; \
-	else mkdir -p .secrets && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > .secrets/avatar-secret \
-	&& echo "Wrote .secrets/avatar-secret (git ignores it). Keep a copy: every build must use the same secret."; fi

@@ -22,7 +22,7 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 @dataclass
 class Built:
     output: Path
-    report: object  # holdspace.pelican_threads.BuildReport
+    report: object  # holdspace.glue.report.BuildReport
 
     def html(self, relpath: str) -> str:
         return (self.output / relpath).read_text(encoding="utf-8")
@@ -99,7 +99,7 @@ class Site:
         from pelican import Pelican
         from pelican.settings import read_settings
 
-        from holdspace.pelican_threads import BuildReport, build_report
+        from holdspace.glue.report import BuildReport, build_report
 
         received: list[BuildReport] = []
 
@@ -209,7 +209,7 @@ def build_demo(out: Path, **override: object) -> Demo:
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    from holdspace.pelican_threads import build_report
+    from holdspace.glue.report import build_report
 
     reports: list = []
     warnings: list = []

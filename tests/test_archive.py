@@ -2,7 +2,7 @@ import hashlib
 import os
 from zoneinfo import ZoneInfo
 
-from holdspace.archive import read_archive
+from holdspace.archive.reader import read_archive
 
 TZ = ZoneInfo("UTC")
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from holdspace import auditlog
-from holdspace.auditlog import Entry, append, file_sha256, now, read
+from holdspace.review import auditlog
+from holdspace.review.auditlog import Entry, append, file_sha256, now, read
 
 SHA_OF_EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 

@@ -1,6 +1,6 @@
 import hashlib
 
-from holdspace.avatars import avatar_url, email_hash
+from holdspace.publishing.avatars import avatar_url, email_hash
 
 
 def test_gravatar_uses_the_sha256_of_the_trimmed_lowercased_email():

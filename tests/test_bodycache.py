@@ -1,4 +1,4 @@
-from holdspace.bodycache import BodyCache
+from holdspace.publishing.bodycache import BodyCache
 
 
 class Counting:
@@ -57,7 +57,7 @@ def test_a_damaged_cache_file_is_ignored(tmp_path):
 
 def test_bodies_rendered_in_worker_processes_are_the_ones_rendered_here(tmp_path, monkeypatch):
     from holdspace import bodycache
-    from holdspace.markup import CommentRenderer, render_batch
+    from holdspace.publishing.markup import CommentRenderer, render_batch
 
     monkeypatch.setattr(bodycache, "PARALLEL_MIN", 2)
     monkeypatch.setattr(bodycache, "BATCH", 3)

@@ -54,7 +54,7 @@ def test_a_thread_page_renders_its_comments_in_the_browser(site, serve):
 
 def page2_word(demo):
     """A word found in exactly one document, a comment on page 2 of a thread: (word, that comment's URL)."""
-    from holdspace.searchindex import export
+    from holdspace.search.index import export
 
     data = export(str(demo.cache / "search"))
     df = {term: len(postings) for term, (_, postings) in data.terms.items()}
@@ -112,7 +112,7 @@ def test_the_search_page_says_it_needs_javascript_without_it(demo, serve):
 
 def unique_term(word, df):
     """The word is one term, found in exactly one document."""
-    from holdspace.searchindex import query_terms
+    from holdspace.search.index import query_terms
 
     terms = query_terms([word])
     return len(terms) == 1 and df.get(terms[0]) == 1

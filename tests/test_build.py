@@ -1,4 +1,4 @@
-"""The command line (`python -m holdspace.build`, what `make html` runs), in a subprocess."""
+"""The command line (`holdspace build`, what `make html` runs), in a subprocess."""
 
 import os
 import subprocess
@@ -12,7 +12,7 @@ from conftest import ROOT
 def run_build(site, *extra, settings="pelicanconf.py"):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     return subprocess.run(
-        [sys.executable, "-m", "holdspace.build", str(site.content), "-o", str(site.root / "output"),
+        [sys.executable, "-m", "holdspace", "build", str(site.content), "-o", str(site.root / "output"),
          "-s", str(ROOT / settings), "--log-handler", "plain", *extra],
         cwd=site.root, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
@@ -117,7 +117,7 @@ def test_a_killed_build_leaves_the_previous_site_whole(site, trust):
     before = snapshot(site.root / "output")
     site.comment("p0", "late", "A comment that arrives later.", date="2025-02-01 10:00")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
-    args = [sys.executable, "-m", "holdspace.build", str(site.content), "-o", str(site.root / "output"),
+    args = [sys.executable, "-m", "holdspace", "build", str(site.content), "-o", str(site.root / "output"),
             "-s", str(ROOT / "pelicanconf.py"), "--log-handler", "plain"]  # fmt: skip
     start = time.perf_counter()
     subprocess.run(args, cwd=site.root, env=env, capture_output=True, timeout=120, check=True)

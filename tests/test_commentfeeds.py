@@ -82,7 +82,7 @@ def test_the_check_finds_what_rfc_4287_forbids():
 
 @pytest.mark.shared_data
 def test_the_feeds_of_the_wordpress_import_are_valid_atom_on_posts_and_pages(site):
-    from holdspace.wpimport import import_wxr
+    from holdspace.importers.wordpress import import_wxr
 
     import_wxr(str(SHARED_DATA / "themeunittestdata.wordpress.xml"), str(site.root))
     built = site.build(SITEURL="https://holdspace.example", RELATIVE_URLS=False, COMMENTS_FEED_ATOM="feeds/comments.atom.xml",

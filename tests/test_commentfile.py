@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from holdspace.commentfile import parse_comment, parse_date, read_comment
+from holdspace.archive.commentfile import parse_comment, parse_date, read_comment
 
 TZ = ZoneInfo("Europe/London")
 GOOD = b"Author: TPG\nEmail: tpg@example.org\nDate: 2012-07-19 08:00\nWebsite: https://example.org/tpg\nReply-To: seed-03\n\nThe comment's *body*.\n"
@@ -214,7 +214,7 @@ def test_messages_never_repeat_an_email_address():
 
 
 def test_raw_body_of_broken_files():
-    from holdspace.commentfile import raw_body
+    from holdspace.archive.commentfile import raw_body
 
     assert raw_body(b"Author: A\nDate: soon\n\nWords here.\n") == ("Words here.", 4)
     assert raw_body(b"just text, no header\nsecond line") == ("just text, no header\nsecond line", 1)

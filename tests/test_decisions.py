@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Site
-from holdspace import auditlog
-from holdspace.decisions import (
+from holdspace.review import auditlog
+from holdspace.review.decisions import (
     ModerationError,
     approve,
     examine,

@@ -1,8 +1,8 @@
 from datetime import UTC, datetime
 
-from holdspace.archive import Archive
-from holdspace.commentfile import Comment
-from holdspace.discussions import Target, build_discussions, comments_state
+from holdspace.archive.reader import Archive
+from holdspace.archive.commentfile import Comment
+from holdspace.publishing.discussions import Target, build_discussions, comments_state
 from holdspace.settings import DEFAULTS
 
 
@@ -65,7 +65,7 @@ def test_comments_state():
 def test_closed_by_age():
     from datetime import UTC, datetime
 
-    from holdspace.discussions import closed_by_age
+    from holdspace.publishing.discussions import closed_by_age
 
     now = datetime(2026, 3, 1, tzinfo=UTC)
     assert closed_by_age(datetime(2026, 1, 1, tzinfo=UTC), 30, now)

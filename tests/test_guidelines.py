@@ -1,7 +1,7 @@
 import pytest
 
 from conftest import ROOT
-from holdspace.guidelines import Rules, RulesError, describe, load_rules
+from holdspace.review.guidelines import Rules, RulesError, describe, load_rules
 
 
 def write(tmp_path, text):

@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 
 import pytest
 
-from holdspace.commentfile import read_comment
-from holdspace.intake import RateLimit
-from holdspace.intakeserver import main as intake_main
-from holdspace.intakeserver import make_server
-from holdspace.moderate import main as moderate
+from holdspace.archive.commentfile import read_comment
+from holdspace.intake.forms import RateLimit
+from holdspace.intake.server import main as intake_main
+from holdspace.intake.server import make_server
+from holdspace.cli.moderate import main as moderate
 from htmltree import parse
 
 
@@ -377,7 +377,7 @@ def test_a_post_closed_while_the_intake_runs_is_closed_to_the_next_form(intake_s
 def test_a_request_that_takes_too_long_is_cut_off(intake_site, monkeypatch, caplog):
     import time
 
-    import holdspace.intakeserver as server
+    import holdspace.intake.server as server
 
     monkeypatch.setattr(server, "REQUEST_DEADLINE", 1)
     with running(intake_site) as url:

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT
-from holdspace import auditlog
+from holdspace.review import auditlog
 
 pytestmark = pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "python").exists(), reason="needs the project's .venv")
 

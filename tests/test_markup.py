@@ -1,6 +1,6 @@
 import pytest
 
-from holdspace.markup import CommentRenderer
+from holdspace.publishing.markup import CommentRenderer
 
 REL = 'rel="nofollow ugc noopener noreferrer"'
 
@@ -75,7 +75,7 @@ def test_the_renderer_version_is_the_same_in_every_process():
 
     versions = {
         subprocess.run(
-            [sys.executable, "-c", "from holdspace.markup import VERSION; print(VERSION)"],
+            [sys.executable, "-c", "from holdspace.publishing.markup import VERSION; print(VERSION)"],
             env={**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "PYTHONHASHSEED": str(seed)},
             capture_output=True,
             text=True,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from holdspace.moderate import main
+from holdspace.cli.moderate import main
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from holdspace import moves
-from holdspace.moves import MoveError, move_file
+from holdspace.archive import moves
+from holdspace.archive.moves import MoveError, move_file
 
 BODY = "Author: Ana\n\nThank you — this helped.\n".encode()
 

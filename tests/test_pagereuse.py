@@ -11,7 +11,7 @@ from conftest import ROOT
 def build(site):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     result = subprocess.run(
-        [sys.executable, "-m", "holdspace.build", str(site.content), "-o", str(site.root / "output"),
+        [sys.executable, "-m", "holdspace", "build", str(site.content), "-o", str(site.root / "output"),
          "-s", str(site.root / "pelicanconf.py"), "--log-handler", "plain"],
         cwd=site.root, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip

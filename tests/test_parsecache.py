@@ -3,7 +3,7 @@
 import os
 from datetime import UTC
 
-from holdspace.parsecache import ParseCache
+from holdspace.archive.parsecache import ParseCache
 
 
 def test_an_unchanged_file_is_not_parsed_again_and_an_edited_one_is(site, tmp_path, monkeypatch):

@@ -388,7 +388,7 @@ def test_a_page_shows_no_thread_unless_it_has_comments_or_says_open(site, capsys
     assert "Comments are closed on this page." in history.by_id("comments").text()
     assert built.report.published == 1 and built.report.pages == 3
 
-    from holdspace.searchcli import main as search
+    from holdspace.cli.search import main as search
 
     capsys.readouterr()
     search(["--index", str(site.root / ".cache" / "holdspace" / "search"), "meeting"])
@@ -419,7 +419,7 @@ def test_comments_in_the_folder_of_a_slug_a_post_and_a_page_share_go_to_the_post
 
 def test_a_draft_post_also_keeps_its_slug_from_a_page(site, caplog):
     """As the commands and the intake read it (postindex.read_threads): the folder is the post's."""
-    from holdspace.postindex import read_threads
+    from holdspace.archive.posts import read_threads
 
     site.post("ask", "Ask", status="draft")
     site.page("ask", "Ask Page", comments="open")

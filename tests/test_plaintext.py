@@ -1,4 +1,4 @@
-from holdspace.plaintext import as_text
+from holdspace.publishing.plaintext import as_text
 
 
 def test_as_text():

@@ -1,4 +1,4 @@
-from holdspace.postindex import read_posts, read_threads
+from holdspace.archive.posts import read_posts, read_threads
 
 
 def slug(title):

@@ -1,6 +1,6 @@
 import pytest
 
-from holdspace.pseudonyms import fold, looks_like, looks_like_full_name, name_problems, skeleton
+from holdspace.review.pseudonyms import fold, looks_like, looks_like_full_name, name_problems, skeleton
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from holdspace.commentfile import Comment
-from holdspace.published import page_location, publish
+from holdspace.archive.commentfile import Comment
+from holdspace.publishing.published import page_location, publish
 from holdspace.settings import DEFAULTS
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from holdspace.avatars import name_avatar
-from holdspace.moderate import main as moderate
-from holdspace.offsite import is_offsite, localise
+from holdspace.publishing.avatars import name_avatar
+from holdspace.cli.moderate import main as moderate
+from holdspace.publishing.offsite import is_offsite, localise
 from holdspace.settings import SettingsError, holdspace_settings
 from htmltree import parse
 
@@ -77,7 +77,7 @@ def test_a_content_warning_comes_before_the_body_which_needs_no_script(site, cap
     assert details.content.index(summary) < details.content.index(details.find_all("div", class_="post-body")[0])
     assert "The body of cw." in details.text()  # in the page, behind a <details>: no JavaScript needed
     assert "open" not in details.attrs
-    from holdspace.searchcli import main as search
+    from holdspace.cli.search import main as search
 
     search(["--index", str(site.root / ".cache" / "holdspace" / "search"), "body"])
     out = capsys.readouterr().out  # a search result shows the warning, not the words behind it

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from holdspace.sanitize import clean
+from holdspace.publishing.sanitize import clean
 
 fragments = st.lists(
     st.sampled_from(

@@ -1,5 +1,5 @@
-from holdspace.searchcli import main
-from holdspace.searchindex import export, query_terms
+from holdspace.cli.search import main
+from holdspace.search.index import export, query_terms
 
 
 def test_make_search_prints_ranked_results_with_urls(demo, capsys):

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from conftest import ROOT
-from holdspace.searchexport import write_export
-from holdspace.searchindex import Doc, export, search, update_index
+from holdspace.search.export import write_export
+from holdspace.search.index import Doc, export, search, update_index
 
 
 def doc(i, text, author="Mira"):
@@ -139,7 +139,7 @@ def test_the_browser_ranks_exactly_as_whoosh(corpus, tmp_path):
 @pytest.mark.node
 def test_the_browser_analyses_words_exactly_as_whoosh(corpus, tmp_path):
     """search.js's copy of Whoosh's Porter stemmer, over every word of the corpus and many forms of them."""
-    from holdspace.searchindex import analyzer
+    from holdspace.search.index import analyzer
 
     _, data, docs = corpus
     words = sorted({w for d in docs for w in re.findall(r"\w+", d.text.lower())})
@@ -203,8 +203,8 @@ def _texts(folder):
 def test_an_export_updated_with_the_changes_equals_a_whole_new_one(tmp_path):
     """After each change (added, edited, removed, a new pseudonym) the export written from
     the changes alone, linking the rest, holds exactly the files a whole export would."""
-    from holdspace.searchexport import can_update, update_export
-    from holdspace.searchindex import segments
+    from holdspace.search.export import can_update, update_export
+    from holdspace.search.index import segments
 
     folder, out = str(tmp_path / "ix"), tmp_path / "out"
     rng = random.Random(5)
@@ -242,8 +242,8 @@ def test_an_export_updated_with_the_changes_equals_a_whole_new_one(tmp_path):
 
 def test_after_max_segments_the_index_is_merged_and_exported_whole(tmp_path, monkeypatch):
     from holdspace import searchindex
-    from holdspace.searchexport import can_update
-    from holdspace.searchindex import segments
+    from holdspace.search.export import can_update
+    from holdspace.search.index import segments
 
     monkeypatch.setattr(searchindex, "MAX_SEGMENTS", 3)
     folder = str(tmp_path / "ix")

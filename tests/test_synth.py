@@ -5,7 +5,7 @@ import importlib.util
 from zoneinfo import ZoneInfo
 
 from conftest import ROOT
-from holdspace.archive import read_archive
+from holdspace.archive.reader import read_archive
 
 spec = importlib.util.spec_from_file_location("synth", ROOT / "bench" / "synth.py")
 synth = importlib.util.module_from_spec(spec)

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from hypothesis import given
 from hypothesis import strategies as st
 
-from holdspace.threads import NOT_SHOWN, build_thread
+from holdspace.publishing.threads import NOT_SHOWN, build_thread
 
 
 @dataclass

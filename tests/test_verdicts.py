@@ -2,9 +2,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from holdspace.commentfile import Comment
-from holdspace.guidelines import Rules
-from holdspace.verdicts import judge, name_index
+from holdspace.archive.commentfile import Comment
+from holdspace.review.guidelines import Rules
+from holdspace.review.verdicts import judge, name_index
 
 RULES = Rules(
     max_characters=200,

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from conftest import SHARED_DATA
-from holdspace.wpimport import import_wxr, main
+from holdspace.importers.wordpress import import_wxr, main
 from htmltree import comment_ids, parse
 
 pytestmark = pytest.mark.shared_data
@@ -62,15 +62,15 @@ def test_a_broken_export_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_a_comment_without_an_email_gets_one_that_is_never_shown():
-    from holdspace.wpimport import comment_text
-    from holdspace.wxr import WPComment
+    from holdspace.importers.wordpress import comment_text
+    from holdspace.importers.wxr import WPComment
 
     text = comment_text(WPComment(7, "Ana", "", "", None, "Hello", "1", "comment", 3))
     assert "Email: wp-7@imported.invalid\n" in text and "Reply-To: wp-3\n" in text
 
 
 def test_no_email_from_the_export_is_in_the_built_site(site):
-    from holdspace.wxr import read_wxr
+    from holdspace.importers.wxr import read_wxr
 
     import_wxr(EXPORT, str(site.root))
     built = site.build()

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import SHARED_DATA
-from holdspace.wxr import WXRError, read_wxr
+from holdspace.importers.wxr import WXRError, read_wxr
 
 pytestmark = pytest.mark.shared_data
 EXPORT = SHARED_DATA / "themeunittestdata.wordpress.xml"

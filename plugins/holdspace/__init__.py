@@ -1,20 +1,27 @@
 """Holdspace: a moderated peer-support discussion archive as a static site.
 
-The package follows the data, one module a stage:
+The folders follow a comment's way, from a file to a page:
 
-    commentfile  read one comment file               (pure)
-    archive      read a comments folder, cross-check (pure)
-    markup       Markdown subset -> HTML              (pure, Python-Markdown)
-    sanitize     the only module that imports nh3    (pure)
-    bodycache    rendered bodies cached by content hash
-    avatars      avatar URLs, never the email        (pure)
-    published    a comment as templates see it       (pure)
-    threads      reply tree, numbering, pages        (pure)
-    discussions  one thread per post, page URLs      (pure)
-    pelican_threads  the Pelican plugin: signals and a Generator, nothing else
-    build        the command line: build, summary, exit status
+    archive/     the files: comment format, reading and checking, caches, posts, the project's folders
+    review/      moderation: the guidelines, pseudonyms, verdicts, decisions, the log
+    publishing/  the pages' parts: Markdown, sanitizing, avatars, threads, feeds, off-site rewriting
+    search/      the index, its export for the browser, queries
+    intake/      the reply form's service: a form becomes a file in the queue
+    importers/   WordPress exports into the archive
+    glue/        the Pelican plugin: signals, generators, the writer (imports Pelican)
+    cli/         the ``holdspace`` command (imports Pelican)
 
-Only ``pelican_threads`` and ``build`` import Pelican.
+    problems.py  path:line problems, errors, did-you-mean; settings.py, schema.py: the settings
+
+Only ``glue`` and ``cli`` import Pelican (a test pins it). docs/architecture.md
+names every module. ``PLUGINS = ["holdspace"]`` turns the plugin on.
 """
 
 __version__ = "0.1.0"
+
+
+def register() -> None:
+    """Pelican's entry point for ``PLUGINS = ["holdspace"]``: threads and search."""
+    from .glue import register as register_glue
+
+    register_glue()

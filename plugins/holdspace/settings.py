@@ -1,12 +1,18 @@
-"""Holdspace's settings: defaults in one dict, merged with the user's, then checked."""
+"""Holdspace's settings: defaults in one dict, merged with the user's, then checked.
+
+Pure: ``holdspace_settings`` takes any mapping (Pelican's settings, read by
+``glue.project``) and names the bad key. docs/settings.md documents every key
+(a test keeps the two the same)."""
 
 from __future__ import annotations
 
-import difflib
 import os
 import string
 from collections.abc import Mapping
 from typing import Any
+
+from .problems import HoldspaceError, closest
+from .schema import Kind, is_flag, is_text, is_whole, wrong
 
 DEFAULTS: dict[str, Any] = {
     # Where approved comment files live, relative to Pelican's PATH (content/).
@@ -97,21 +103,40 @@ DEFAULTS: dict[str, Any] = {
     "HOLDSPACE_REUSE_PAGES": True,
 }
 
-CHOICES: dict[str, tuple[str, ...]] = {
-    "COMMENTS_ORDER": ("oldest", "newest"),
-    "AVATARS": ("gravatar", "local", "names", "none"),
-    "GRAVATAR_DEFAULT": ("identicon", "mp", "monsterid", "wavatar", "retro", "robohash", "blank"),
-}
-POSITIVE_INTS = (
-    "COMMENTS_MAX_DEPTH",
-    "COMMENTS_PER_PAGE",
-    "AVATAR_SIZE",
-    "COMMENTS_FEED_MAX",
-    "COMMENT_INTAKE_PORT",
-    "COMMENT_INTAKE_MAX_BYTES",
-    "COMMENT_INTAKE_RATE_LIMIT",
-    "COMMENT_INTAKE_RATE_WINDOW",
+
+def _one_of(*choices: str) -> Kind:
+    return Kind("one of " + ", ".join(repr(c) for c in choices), lambda value: value in choices)
+
+
+_WHOLE = Kind("a whole number of 1 or more", is_whole)
+_FLAG = Kind("True or False", is_flag)
+_TEXT = Kind("a string such as {default!r}", is_text)
+_PORT = Kind("a port from 1 to 65535", lambda value: is_whole(value) and value <= 65535)
+_STAFF = Kind(
+    "a list of addresses, like ['ana@example.org']",
+    lambda value: isinstance(value, (list, tuple)) and all(isinstance(e, str) and "@" in e for e in value),
 )
+# What each setting takes; CRISIS_RESOURCES and the URL patterns have checks of their own below.
+KINDS: dict[str, Kind] = {
+    **{key: _TEXT for key, default in DEFAULTS.items() if isinstance(default, str)},
+    **{key: _FLAG for key, default in DEFAULTS.items() if isinstance(default, bool)},
+    "COMMENTS_ORDER": _one_of("oldest", "newest"),
+    "AVATARS": _one_of("gravatar", "local", "names", "none"),
+    "GRAVATAR_DEFAULT": _one_of("identicon", "mp", "monsterid", "wavatar", "retro", "robohash", "blank"),
+    "COMMENTS_MAX_DEPTH": _WHOLE,
+    "COMMENTS_PER_PAGE": _WHOLE,
+    "AVATAR_SIZE": _WHOLE,
+    "COMMENTS_FEED_MAX": _WHOLE,
+    "COMMENT_INTAKE_PORT": _PORT,
+    "COMMENT_INTAKE_MAX_BYTES": _WHOLE,
+    "COMMENT_INTAKE_RATE_LIMIT": _WHOLE,
+    "COMMENT_INTAKE_RATE_WINDOW": _WHOLE,
+    "COMMENTS_CLOSE_AFTER_DAYS": Kind(
+        "None (never) or a whole number of days", lambda value: value is None or is_whole(value)
+    ),
+    "HOLDSPACE_WORKERS": Kind("0 (one process per core) or a whole number", lambda value: is_whole(value, 0)),
+    "STAFF_EMAILS": _STAFF,
+}
 # URL and path patterns: the fields each may use, the first of them required.
 PATTERNS: dict[str, tuple[str, ...]] = {
     "COMMENTS_PAGE_URL": ("number", "post_url"),
@@ -131,7 +156,7 @@ def project_path(content_path: str, value: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(content_path)), value)
 
 
-class SettingsError(ValueError):
+class SettingsError(HoldspaceError, ValueError):
     """A Holdspace setting has a value it cannot work with."""
 
 
@@ -144,8 +169,8 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
     problems = []
     for key in user:
         if key.startswith(OUR_PREFIXES) and key not in DEFAULTS:
-            close = difflib.get_close_matches(key, DEFAULTS, n=1)
-            hint = f"did you mean {close[0]}?" if close else "see the README's list of settings"
+            close = closest(key, DEFAULTS)
+            hint = f"did you mean {close[0]}?" if close else "see docs/settings.md for the list of settings"
             problems.append(f"unknown setting {key}; {hint}")
     merged = {key: user.get(key, default) for key, default in DEFAULTS.items()}
     if merged["PRIVACY_STRICT"] is True:
@@ -156,45 +181,15 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
                 f"setting AVATARS = {merged['AVATARS']!r} does not go with PRIVACY_STRICT = True "
                 "(it derives the picture from the email); use 'names' or 'none', or leave AVATARS out"
             )
-    for key, allowed in CHOICES.items():
-        if merged[key] not in allowed:
-            choices = ", ".join(repr(a) for a in allowed)
-            problems.append(f"setting {key} = {merged[key]!r} is not valid; use one of {choices}")
-    for key in POSITIVE_INTS:
-        value = merged[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.append(f"setting {key} = {value!r} is not valid; use a whole number of 1 or more")
-    port = merged["COMMENT_INTAKE_PORT"]
-    if isinstance(port, int) and port > 65535:
-        problems.append(f"setting COMMENT_INTAKE_PORT = {port!r} is not valid; use a port from 1 to 65535")
-    days = merged["COMMENTS_CLOSE_AFTER_DAYS"]
-    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
-        problems.append(
-            f"setting COMMENTS_CLOSE_AFTER_DAYS = {days!r} is not valid; use None (never) or a whole number of days"
-        )
-    workers = merged["HOLDSPACE_WORKERS"]
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-        problems.append(
-            f"setting HOLDSPACE_WORKERS = {workers!r} is not valid; use 0 (one process per core) or a whole number"
-        )
-    else:
-        merged["HOLDSPACE_WORKERS"] = workers or os.cpu_count() or 1
-    for key, default in DEFAULTS.items():
-        if isinstance(default, str) and not isinstance(merged[key], str):
-            problems.append(f"setting {key} = {merged[key]!r} is not valid; use a string such as {default!r}")
-    staff = merged["STAFF_EMAILS"]
-    if not isinstance(staff, (list, tuple)) or not all(isinstance(e, str) and "@" in e for e in staff):
-        problems.append(
-            f"setting STAFF_EMAILS = {staff!r} is not valid; use a list of addresses, like ['ana@example.org']"
-        )
-    for key in ("AVATAR_SECRET_CREATE", "HOLDSPACE_REUSE_PAGES", "COMMENT_INTAKE_FORWARDED_FOR", "PRIVACY_STRICT"):
-        if not isinstance(merged[key], bool):
-            problems.append(f"setting {key} = {merged[key]!r} is not valid; use True or False")
+    for key in wrong(merged, KINDS):
+        wanted = KINDS[key].wanted.format(default=DEFAULTS[key])
+        problems.append(f"setting {key} = {merged[key]!r} is not valid; use {wanted}")
     problems.extend(_crisis_problems(merged["CRISIS_RESOURCES"]))
     for key, fields in PATTERNS.items():
         problems.extend(_pattern_problems(key, merged[key], fields))
     if problems:
         raise SettingsError("\n".join(problems))
+    merged["HOLDSPACE_WORKERS"] = merged["HOLDSPACE_WORKERS"] or os.cpu_count() or 1
     return merged
 
 

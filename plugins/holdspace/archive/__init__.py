@@ -1,0 +1,11 @@
+"""The archive: the files a site is made of, read and checked (pure: no Pelican).
+
+values       a comment header's values: ids, dates, addresses, one-line text
+header       the one split of a ``Key: value`` header from its body
+commentfile  one comment file read and checked
+reader       every comment below a folder; ids, Reply-To, cycles, folders
+parsecache   comment files as the last build parsed them
+posts        posts and pages: slug, title, open or closed, draft, date
+project      a site's folders and settings
+moves        moves that never overwrite, atomic writes
+"""

@@ -1,0 +1,79 @@
+"""Comment files as parsed by the last build, so an unchanged file is not parsed again.
+
+An entry is used only when the file's size, modification and change times (in
+nanoseconds) and inode are the ones recorded, and its thread is the same: any
+edit, move or ``touch`` reparses it. The parser's own source is part of the
+cache's version, so a change of the file format's checks reparses everything;
+a cache pickled by other code (a class since moved) is ignored the same way.
+One pickle in the cache folder (ignored by git), written atomically; a damaged
+or foreign one is ignored. Entries of files no longer read are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import replace
+from datetime import tzinfo
+
+from ..problems import Problem
+from . import commentfile, header, values
+from .commentfile import Comment, read_comment
+from .moves import write_atomically
+
+FILE = "comments.pickle"
+Parsed = tuple[Comment | None, list[Problem]]
+
+
+def _version(tz: tzinfo) -> str:
+    source = hashlib.sha256()
+    for module in (commentfile, header, values):  # the parser and what it reads with
+        with open(module.__file__ or "", "rb") as f:
+            source.update(hashlib.sha256(f.read()).digest())
+    return f"1 {source.hexdigest()} {tz}"
+
+
+class ParseCache:
+    def __init__(self, folder: str, tz: tzinfo) -> None:
+        self.path = os.path.join(folder, FILE)
+        self.version = _version(tz)
+        self.hits = 0
+        self.misses = 0
+        self._old: dict[str, tuple[tuple[int, ...], str, Parsed]] = {}
+        self._new: dict[str, tuple[tuple[int, ...], str, Parsed]] = {}
+        try:
+            with open(self.path, "rb") as f:
+                data = pickle.load(f)
+            if isinstance(data, dict) and data.get("version") == self.version:
+                self._old = data["entries"]
+        except Exception:  # no cache yet, or a damaged one: parse everything
+            pass
+
+    def read(self, path: str, thread: str, tz: tzinfo) -> Parsed:
+        """``read_comment(path, thread, tz)``, from the cache when the file is unchanged."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return read_comment(path, thread, tz)  # reports the problem
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        key = os.path.abspath(path)  # the build and the commands name the same file differently
+        entry = self._old.get(key)
+        cached = entry[2][0] if entry is not None and entry[0] == stamp and entry[1] == thread else None
+        if cached is not None:
+            self.hits += 1
+            assert entry is not None
+            result = entry[2]
+            if cached.path != path:  # named differently this time (relative, absolute)
+                result = (replace(cached, path=path), [replace(p, path=path) for p in result[1]])
+        else:
+            self.misses += 1
+            result = read_comment(path, thread, tz)
+        self._new[key] = (stamp, thread, result)
+        return result[0], list(result[1])
+
+    def save(self) -> None:
+        if self.misses == 0 and self._new.keys() == self._old.keys():
+            return
+        data = {"version": self.version, "entries": self._new}
+        write_atomically(self.path, lambda f: pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True)

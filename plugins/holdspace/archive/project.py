@@ -1,0 +1,84 @@
+"""A site's folders and settings, as every command and the build see them.
+
+``glue.project.load_project`` reads the settings file with Pelican's own rules
+and makes a ``Project``; the build makes one from the settings Pelican already
+read. Pure: the folders follow from the settings (``PATH``, ``COMMENTS_PATH``,
+``MODERATION_PATH``, ``HOLDSPACE_CACHE_PATH``, Pelican's ``ARTICLE_PATHS`` and
+``PAGE_PATHS``), and a title's slug from the ``slugify`` given.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import cached_property
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..settings import SettingsError, project_path
+from .posts import PostInfo, read_threads
+
+# The moderation folder: what waits, what was refused, the rules and the record of decisions.
+QUEUE = "queue"
+REJECTED = "rejected"
+GUIDELINES_FILE = "guidelines.toml"
+LOG_FILE = "decisions.log"
+
+
+@dataclass
+class Project:
+    """``settings``: Pelican's and Holdspace's, checked (``holdspace_settings`` merged in);
+    ``content``: PATH, absolute; ``slugify``: a title's slug, as Pelican makes it."""
+
+    settings: Mapping[str, Any]
+    content: str
+    slugify: Callable[[str], str] = field(repr=False)
+
+    @property
+    def comments(self) -> str:
+        return os.path.join(self.content, self.settings["COMMENTS_PATH"])
+
+    @property
+    def moderation(self) -> str:
+        return project_path(self.content, self.settings["MODERATION_PATH"])
+
+    @property
+    def queue(self) -> str:
+        return os.path.join(self.moderation, QUEUE)
+
+    @property
+    def rejected(self) -> str:
+        return os.path.join(self.moderation, REJECTED)
+
+    @property
+    def guidelines(self) -> str:
+        return os.path.join(self.moderation, GUIDELINES_FILE)
+
+    @property
+    def log(self) -> str:
+        return os.path.join(self.moderation, LOG_FILE)
+
+    @property
+    def cache(self) -> str:
+        return project_path(self.content, self.settings["HOLDSPACE_CACHE_PATH"])
+
+    @cached_property
+    def tz(self) -> tzinfo:
+        name = self.settings.get("TIMEZONE") or "UTC"
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise SettingsError(
+                f"setting TIMEZONE = {name!r} is not a time zone; use a name like 'Europe/London' or 'UTC'"
+            ) from e
+
+    def thread_folders(self) -> tuple[list[str], list[str]]:
+        """The folders of the posts and of the pages (Pelican's ARTICLE_PATHS and PAGE_PATHS)."""
+        posts = [os.path.join(self.content, p) for p in self.settings.get("ARTICLE_PATHS", [""])]
+        return posts, [os.path.join(self.content, p) for p in self.settings.get("PAGE_PATHS", ["pages"])]
+
+    def threads(self) -> dict[str, PostInfo]:
+        """The posts and pages a comments folder may name, read from their files now."""
+        return read_threads(*self.thread_folders(), self.slugify)

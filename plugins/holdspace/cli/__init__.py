@@ -1,0 +1,14 @@
+"""The ``holdspace`` command (with ``glue``, the only modules that import Pelican).
+
+main         the command and its subcommands
+errors       the one place errors become messages and exit statuses
+spell        how a command is typed here: make's words or holdspace's
+terminal     what commands print, safe for a terminal
+build        holdspace build: Pelican, the atomic swap, the summary
+serve        holdspace serve [--autoreload]: build, then serve, rebuilding on changes
+moderate     queue, show, approve, reject, restore, log
+search       holdspace search
+intake       holdspace intake
+importer     holdspace import-wordpress
+secret       holdspace secret
+"""

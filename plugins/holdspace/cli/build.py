@@ -1,0 +1,150 @@
+"""``holdspace build [Pelican's options]`` (``make html``, ``make publish``): Pelican and
+Holdspace's plugin, then a summary.
+
+The site is built into a new folder beside the output, which replaces the output in
+one step at the end, so a build that fails or is killed leaves the previous site
+whole. Exit status (``errors``): 0 built; 1 built, some comments held back (listed:
+one bad comment never stops the others); 2 the build failed (a template error, a
+crash, bad settings), the output left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+from pelican import LOG_HANDLERS, get_instance, parse_arguments
+from pelican.log import init as init_logging
+
+from ..archive.moves import replace_folder
+from ..glue.project import project_of
+from ..glue.report import BuildReport, build_report
+from ..problems import display_path
+from . import errors
+
+SHOWN = 20  # problems listed in the summary; all of them are logged above it
+BUILDING_PREFIX = ".holdspace-building-"
+OLD_PREFIX = ".holdspace-old-"
+HELP = """\
+holdspace build [Pelican's options]: build the site with Pelican and Holdspace into a new
+folder, which replaces the output at the end. Exit status: 0 built; 1 built, some comments
+held back (listed); 2 the build failed, and the output is left exactly as it was.
+"""
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.report: BuildReport | None = None
+
+    def receive(self, sender: object, report: BuildReport) -> None:
+        self.report = report
+
+
+def summary(report: BuildReport, seconds: float, queue: str) -> str:
+    lines = [
+        f"Holdspace: {report.posts} posts, {report.published} comments published, "
+        f"{report.held_back} held back, {report.queued} waiting in {queue} "
+        f"({report.queued_crisis} flagged for crisis) ({seconds:.1f} s; "
+        f"{report.rendered} bodies rendered, {report.cache_hits} from cache"
+        + (f"; {report.pages_reused} pages unchanged, linked from the last build)" if report.pages_reused else ")")
+    ]
+    if report.on_drafts:
+        lines.append(f"{report.on_drafts} approved comment(s) wait for their draft post to be published")
+    if report.problems:
+        lines.append(f"{len(report.problems)} problem(s) to fix; the files were left as they are:")
+        lines.extend(f"  {p}" for p in report.problems[:SHOWN])
+        if len(report.problems) > SHOWN:
+            lines.append(f"  ... and {len(report.problems) - SHOWN} more, listed above")
+    return "\n".join(lines)
+
+
+def _remove_later(folder: bytes | str) -> None:
+    """Remove the previous output in a process of its own: at 20,000 comments deleting
+    its files takes seconds nobody needs to wait for. It is renamed first, so the next
+    build never takes it for its own; a build removes any left over the same way."""
+    folder = os.fsdecode(folder)
+    aside = tempfile.mkdtemp(prefix=OLD_PREFIX, dir=os.path.dirname(folder))
+    os.rename(folder, os.path.join(aside, "output"))
+    _spawn_remover(aside)
+
+
+def _spawn_remover(folder: str) -> None:
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    subprocess.Popen(
+        [sys.executable, "-c", code, folder],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _build(pelican: Any, settings: dict[str, Any]) -> None:
+    """Run Pelican into a new folder beside the output, then put it in place of the output."""
+    final = os.path.abspath(settings["OUTPUT_PATH"])
+    parent = os.path.dirname(final)
+    os.makedirs(parent, exist_ok=True)
+    # Old outputs still being removed (or whose remover was stopped) first: the builds a
+    # killed build left are then put aside with a remover of their own, one each.
+    for stale in glob.glob(os.path.join(parent, OLD_PREFIX + "*")):
+        _spawn_remover(stale)
+    for stale in glob.glob(os.path.join(parent, BUILDING_PREFIX + "*")):
+        _remove_later(stale)
+    building = tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=parent)
+    try:
+        os.chmod(building, 0o755)
+        pelican.output_path = settings["OUTPUT_PATH"] = building
+        settings["HOLDSPACE_PREVIOUS_OUTPUT"] = final
+        pelican.run()
+        replace_folder(building, final, _remove_later)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is not None and {"-h", "--help"} & set(argv):
+        print(HELP)
+    args = parse_arguments(argv)
+    init_logging(
+        level=args.verbosity,
+        fatal=args.fatal,
+        name="pelican",
+        handler=LOG_HANDLERS[args.log_handler] or logging.StreamHandler(),
+        logs_dedup_min_level=getattr(logging, args.logs_dedup_min_level),
+    )
+    # Progress on long work: the plugin logs it at INFO, shown even without -v.
+    if args.verbosity is None or args.verbosity > logging.INFO:
+        logging.getLogger("holdspace").setLevel(logging.INFO)
+    collector = _Collector()
+    build_report.connect(collector.receive)
+    start = time.perf_counter()
+    settings_file = args.settings or "pelicanconf.py"
+    try:
+        pelican, settings = get_instance(args)
+        _build(pelican, settings)
+    except KeyboardInterrupt:
+        print("Interrupted; the previous site is left as it was.", file=sys.stderr)
+        return 130
+    except errors.HANDLED as e:
+        errors.report(e, settings_file)
+        return errors.FAILED
+    except Exception as e:  # Pelican's own errors, a template's, a crash: a message, not a traceback
+        print(f"Build failed: {e.__class__.__name__}: {e}; the previous site is left as it was", file=sys.stderr)
+        if args.verbosity == logging.DEBUG:
+            raise
+        return errors.FAILED
+    report = collector.report
+    if report is None:
+        print("Holdspace's plugin did not run; add 'holdspace' to PLUGINS", file=sys.stderr)
+        return errors.FAILED
+    queue = display_path(project_of(settings).queue) + "/"
+    print(summary(report, time.perf_counter() - start, queue), file=sys.stderr)
+    return errors.PARTLY if report.problems else errors.OK

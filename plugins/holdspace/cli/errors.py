@@ -1,0 +1,52 @@
+"""The one place where the library's errors become messages and exit statuses.
+
+    0  done (a build: built, nothing held back)
+    1  done in part: a build with comments held back (listed), or a moderation
+       command that refused (the file stays where it was)
+    2  could not run: bad settings or rules, a build that failed, a missing file
+
+The library raises ``HoldspaceError``s in plain words and never names a command;
+here a message gets the command to type, as the reader types it (``spell``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..archive.moves import MoveError
+from ..problems import HoldspaceError
+from ..publishing.avatars import SecretMissing
+from ..review.decisions import ModerationError
+from ..settings import SettingsError
+from .spell import spell
+
+OK, PARTLY, FAILED = 0, 1, 2
+# Refusals: the command ran and said no. Every other HoldspaceError: it could not run.
+REFUSALS = (ModerationError, MoveError)
+
+
+def message(error: BaseException, settings_file: str = "") -> str:
+    """What to print for ``error``."""
+    if isinstance(error, SecretMissing):
+        return (
+            f"{error}; run `{spell('secret')}` once (it writes that file, which git ignores) and keep it: "
+            "a new secret changes every picture"
+        )
+    if isinstance(error, SettingsError) and settings_file and not str(error).startswith(settings_file):
+        return f"{settings_file}: {error}"
+    if isinstance(error, FileNotFoundError):
+        return f"{error.filename}: not found; run the command in the site's folder"
+    return str(error)
+
+
+def status(error: BaseException) -> int:
+    return PARTLY if isinstance(error, REFUSALS) else FAILED
+
+
+def report(error: BaseException, settings_file: str = "") -> int:
+    """Print ``error`` for the reader and return the exit status it calls for."""
+    print(message(error, settings_file), file=sys.stderr)
+    return status(error)
+
+
+HANDLED = (HoldspaceError, FileNotFoundError)

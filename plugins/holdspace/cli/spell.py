@@ -1,0 +1,34 @@
+"""How a reader types a command here: ``make approve ID=x`` when the command came from
+the Makefile (which sets HOLDSPACE_VIA=make), ``holdspace approve x`` otherwise. The
+library never names a command; the command line says what to type, in the words the
+reader used."""
+
+from __future__ import annotations
+
+import os
+
+# The command, as typed with make and with holdspace; {id} and {port} are filled in.
+SPELLING = {
+    "html": ("make html", "holdspace build"),
+    "queue": ("make queue", "holdspace queue"),
+    "show": ("make show ID={id}", "holdspace show {id}"),
+    "approve": ("make approve ID={id}", "holdspace approve {id}"),
+    "approve-several": ('make approve ID="a b"', "holdspace approve a b"),
+    "approve-as": ("make approve ID=x MODERATOR=Ana", "holdspace approve x --moderator Ana"),
+    "reject": ('make reject ID={id} REASON="..."', 'holdspace reject {id} --reason "..."'),
+    "restore": ("make restore ID={id}", "holdspace restore {id}"),
+    "search": ('make search Q="words"', 'holdspace search "words"'),
+    "secret": ("make secret", "holdspace secret"),
+    "intake-port": ("make intake INTAKE_PORT={port}", "holdspace intake --port {port}"),
+    "import": ("make import-wordpress FILE=export.xml", "holdspace import-wordpress export.xml"),
+}
+
+
+def via_make() -> bool:
+    return os.environ.get("HOLDSPACE_VIA") == "make"
+
+
+def spell(name: str, **fields: str) -> str:
+    """The command ``name`` as the reader types it (``fields`` fill its blanks)."""
+    with_make, with_holdspace = SPELLING[name]
+    return (with_make if via_make() else with_holdspace).format(**{"id": "<id>", "port": "<port>", **fields})

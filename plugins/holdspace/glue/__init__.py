@@ -1,0 +1,41 @@
+"""The Pelican glue: where Holdspace's stages meet Pelican (with the command line, the
+only modules that import Pelican).
+
+    project    the one settings loader (Pelican's read_settings), and the build's Project
+    rewrite    settings checked once a build; posts' defaults, off-site rewriting, the rules page, feeds
+    comments   the comments' Generator: reads the archive, renders the threads, writes pages 2..N
+    redirects  the small page per comment id, rendered once and filled in
+    feeds      the comment feeds' entries
+    search     the search's Generator: index and export, beside Pelican's page writing
+    writer     Pelican's writer, linking unchanged pages from the previous build
+    pagereuse  the keys of those pages (pure)
+    report     what a build did, for the command line's summary
+
+``register`` only connects signals: ``PLUGINS = ["holdspace"]`` turns on threads and
+search; the older ``"holdspace.pelican_threads"`` and ``"holdspace.pelican_search"``
+each turn on their half.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import comments, rewrite, search, writer
+
+
+def register() -> None:
+    register_threads()
+    register_search()
+
+
+def register_threads() -> None:
+    signals.initialized.connect(rewrite.initialized)
+    signals.article_generator_finalized.connect(rewrite.article_defaults)
+    signals.page_generator_finalized.connect(rewrite.page_defaults)
+    signals.get_generators.connect(comments.get_generators)
+    signals.get_writer.connect(writer.get_writer)
+    signals.feed_generated.connect(rewrite.warn_in_feeds)
+
+
+def register_search() -> None:
+    signals.get_generators.connect(search.get_generators)  # after the comments': it needs their threads

@@ -1,0 +1,201 @@
+"""The comments' Generator: reads the approved comments and writes the pages Pelican does not.
+
+It only hands data across: the archive reads and checks the comment files, the
+review stage gives the rules, publishing renders the threads. ``generate_context``
+reads (Pelican has read the posts by then); ``generate_output`` writes comment
+pages 2..N, the per-id redirect pages, local avatars and comment feeds. Page 1
+of a thread is the post itself, written by Pelican.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from pelican.generators import Generator
+
+from ..archive.parsecache import ParseCache
+from ..archive.posts import closed_by_age, comments_state, default_comments
+from ..archive.project import Project
+from ..archive.reader import Archive, read_archive
+from ..problems import display_path
+from ..publishing.avatars import avatar_secret, identicon_svg
+from ..publishing.bodycache import BodyCache
+from ..publishing.discussions import Target, build_discussions
+from ..publishing.markup import VERSION as MARKUP_VERSION
+from ..publishing.markup import CommentRenderer, render_batch
+from ..publishing.published import post_feed_location
+from ..review import auditlog
+from ..review.guidelines import Rules, load_rules
+from ..review.verdicts import CRISIS, hard_problems, queue_crisis, staff_set
+from ..settings import project_path
+from . import feeds, redirects, rewrite
+from .project import project_of
+from .report import BuildReport, build_report
+
+logger = logging.getLogger(__name__)
+
+
+class CommentsGenerator(Generator):
+    """Reads the approved comments and writes the pages Pelican does not."""
+
+    def generate_context(self) -> None:
+        self.project = project = project_of(self.settings)
+        self.report = report = BuildReport()
+        self.posts, drafts = self._threads()
+        self._open_or_closed()
+        rules = load_rules(project.guidelines)
+        if rules.missing:
+            logger.warning("%s is missing, so the default rules apply (no crisis words)", display_path(rules.source))
+        self.context["comment_rules"] = rules
+        rewrite.show_rules(self._all_pages(), rules, self.settings["COMMENT_GUIDELINES_PAGE"])
+        archive = self._read(rules, drafts)
+        report.on_drafts = sum(len(archive.threads.get(slug, [])) for slug in drafts)
+        queue = queue_crisis(project.queue, rules)
+        report.queued, report.queued_crisis = len(queue), sum(1 for _, crisis in queue if crisis)
+        held_back = set(archive.held_back) | self._publish(archive)
+        report.held_back = len(held_back)
+        report.problems.sort()
+        for problem in report.problems:
+            logger.error("%s", problem)
+
+    def _all_pages(self) -> list[Any]:
+        return [*self.context.get("pages", []), *self.context.get("hidden_pages", [])]
+
+    def _threads(self) -> tuple[list[Any], set[str]]:
+        """The posts and pages that take comments, and the slugs of drafts (their comments wait)."""
+        articles = [*self.context.get("articles", []), *self.context.get("hidden_articles", [])]
+        draft_articles = self.context.get("drafts", [])
+        # A comments folder names a post (a draft one too) or else a page, as archive.posts.read_threads has it.
+        post_slugs = {a.slug for a in [*articles, *draft_articles]}
+        pages = []
+        for page in self._all_pages():
+            if page.slug in post_slugs:
+                _warn_shadowed(page, self.path, self.settings["COMMENTS_PATH"])
+            else:
+                pages.append(page)
+        published = {p.slug for p in [*articles, *pages]}
+        drafts = {a.slug for a in draft_articles} | {
+            p.slug for p in self.context.get("draft_pages", []) if p.slug not in published
+        }
+        self.report.posts, self.report.pages = len(articles), len(pages)
+        return [*articles, *pages], drafts
+
+    def _open_or_closed(self) -> None:
+        now = datetime.now(UTC)
+        for post in self.posts:
+            post.comments_closed, problem = comments_state(
+                post.metadata.get("comments", default_comments(post.comment_kind == "page")), post.source_path, 1
+            )
+            if problem is not None:  # the file is read for its line only then
+                self.report.problems.append(replace(problem, line=_line_of(post.source_path, "comments")))
+            if closed_by_age(getattr(post, "date", None), self.settings["COMMENTS_CLOSE_AFTER_DAYS"], now):
+                post.comments_closed = True
+
+    def _read(self, rules: Rules, drafts: set[str]) -> Archive:
+        project = self.project
+        parsed = ParseCache(project.cache, project.tz)
+        archive = read_archive(
+            project.comments,
+            {p.slug for p in self.posts} | drafts,
+            project.tz,
+            progress=lambda n: logger.info("Holdspace: read %d comment files ...", n),
+            check=partial(hard_problems, rules=rules, staff_emails=staff_set(self.settings["STAFF_EMAILS"])),
+            read=parsed.read,
+        )
+        parsed.save()
+        self.report.problems.extend(archive.problems)
+        return archive
+
+    def _publish(self, archive: Archive) -> set[str]:
+        """Render the threads and give each post its own; return the paths held back here."""
+        project, settings, report = self.project, self.settings, self.report
+        cache = BodyCache(project.cache, MARKUP_VERSION, CommentRenderer().render)
+        cache.prefill(
+            (c.body for thread in archive.threads.values() for c in thread), render_batch, settings["HOLDSPACE_WORKERS"]
+        )
+        # Comments approved with a crisis flag (decisions.log) get a gentle note; a file moved by
+        # hand has no such record, and no note.
+        crisis_ids = auditlog.flagged_on_approval(project.log, CRISIS, unless=auditlog.NO_CRISIS_NOTE)
+        targets = [Target(p.slug, p.url, p.save_as) for p in self.posts]
+        discussions = build_discussions(targets, archive, cache.render, settings, _secret(project), crisis_ids)
+        self.local_avatars = discussions.local_avatars
+        self.redirects = discussions.redirects
+        for post in self.posts:
+            post.comment_thread = discussions.threads[post.slug]
+            if settings["COMMENTS_POST_FEED_ATOM"]:
+                post.comment_feed_url = post_feed_location(settings, post.url, post.save_as)[0]
+            report.published += post.comment_thread.count
+        report.problems.extend(discussions.problems)
+        cache.save()
+        report.cache_hits, report.rendered = cache.hits, cache.misses
+        return discussions.held_back
+
+    def generate_output(self, writer: Any) -> None:
+        relative = self.settings.get("RELATIVE_URLS", False)
+        for post in self.posts:
+            template = self.get_template(post.template)
+            # As Pelican writes the first page: a post as `article`, a page as `page`.
+            about = (
+                {"page": post}
+                if post.comment_kind == "page"
+                else {"article": post, "category": getattr(post, "category", None), "blog": True}
+            )
+            for page in post.comment_thread.pages[1:]:
+                writer.write_file(
+                    page.save_as, template, self.context, relative_urls=relative, comments_page=page, url=page.url,
+                    **about,
+                )  # fmt: skip
+        if self.redirects and self.settings["COMMENT_REDIRECT_SAVE_AS"]:
+            redirects.write(self, writer, relative)
+        for path in sorted(self.local_avatars):
+            target = os.path.join(self.output_path, path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as f:
+                f.write(identicon_svg(os.path.basename(path)[: -len(".svg")]))
+        feeds.write(self.settings, self.posts, self.output_path)
+        reuse = getattr(writer, "reuse", None)
+        if reuse is not None:
+            reuse.save()
+            self.report.pages_reused = reuse.reused
+        build_report.send(self, report=self.report)
+
+
+def _secret(project: Project) -> bytes:
+    """The secret of AVATARS = "local" (none for the other kinds)."""
+    settings = project.settings
+    if settings["AVATARS"] != "local":
+        return b""
+    return avatar_secret(
+        project_path(project.content, settings["AVATAR_SECRET_FILE"]), settings["AVATAR_SECRET_CREATE"]
+    )
+
+
+def _line_of(path: str, key: str) -> int:
+    """The line of metadata ``key`` in a post's source file (1 when not found)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for number, line in enumerate(f, start=1):
+                if line.lower().startswith(key + ":"):
+                    return number
+    except OSError:
+        pass
+    return 1
+
+
+def _warn_shadowed(page: Any, content: str, comments_path: str) -> None:
+    """A page whose slug is a post's too: the comments folder of that slug is the post's."""
+    if os.path.isdir(os.path.join(content, comments_path, page.slug)) or page.metadata.get("comments"):
+        logger.warning(
+            "%s:1: a post has the slug %r too, so %s/%s/ holds the post's comments, not this page's; "
+            "give the page another Slug: to give it a thread",
+            display_path(page.source_path), page.slug, comments_path, page.slug,
+        )  # fmt: skip
+
+
+def get_generators(pelican_object: Any) -> type[Generator]:
+    return CommentsGenerator

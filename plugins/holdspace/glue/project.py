@@ -1,0 +1,51 @@
+"""The one project loader: a site's settings file read with Pelican's own rules.
+
+``load_project`` reads the file as ``pelican -s`` does (``read_settings``: its
+defaults, paths relative to the file's folder), checks Holdspace's settings and
+makes the ``archive.project.Project`` that the moderation commands, search, the
+intake and the importer work with. The build makes its ``Project`` with
+``project_of`` from the settings Pelican has read and ``initialized`` checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pelican.settings import DEFAULT_CONFIG, read_settings
+from pelican.utils import slugify
+
+from ..archive.project import Project
+from ..settings import SettingsError, holdspace_settings
+
+
+def load_project(settings_file: str) -> Project:
+    """The project whose settings file is ``settings_file`` (``pelicanconf.py``)."""
+    if not os.path.isfile(settings_file):
+        raise SettingsError(
+            f"{settings_file}: no such settings file; run the command in the site's folder, or name the file"
+        )
+    try:
+        settings = read_settings(settings_file)
+    except SettingsError:
+        raise
+    except (ValueError, OSError, ImportError, SyntaxError, NameError) as e:  # Pelican's and the file's own
+        raise SettingsError(f"{settings_file}: {e}") from e
+    settings.update(holdspace_settings(settings))
+    return project_of(settings)
+
+
+def project_of(settings: Mapping[str, Any]) -> Project:
+    """The project of settings already checked (by ``load_project``, or in a build by ``rewrite.initialized``)."""
+    return Project(settings, os.path.abspath(settings["PATH"]), slugifier(settings))
+
+
+def slugifier(settings: Mapping[str, Any]) -> Callable[[str], str]:
+    """The slug Pelican makes of a title, for a post or page without a ``Slug:`` line."""
+    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+
+    def slug(title: str) -> str:
+        return str(slugify(title, regex_subs=subs))
+
+    return slug

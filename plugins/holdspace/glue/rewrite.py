@@ -1,0 +1,124 @@
+"""What Holdspace changes in Pelican's own content and settings, through its signals.
+
+- ``initialized``: Holdspace's settings checked and merged in (once a build), and
+  Jinja's HTML escaping on in every template: pseudonyms are commenters' text.
+- ``article_defaults``, ``page_defaults``: every post and page starts with an
+  empty, closed thread; with PRIVACY_STRICT, what it would load from other
+  hosts becomes links (``publishing.offsite``).
+- ``show_rules``: the guidelines page shows the rules of the guidelines file.
+- ``warn_in_feeds``: a post behind a content warning stays behind it in feeds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from html import escape
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..problems import display_path
+from ..publishing.offsite import localise
+from ..publishing.threads import Thread, build_thread
+from ..review.guidelines import Rules, describe
+from ..settings import holdspace_settings
+
+logger = logging.getLogger(__name__)
+
+# Where the guidelines page shows the rules of moderation/guidelines.toml.
+RULES_MARKER = "<p>[guidelines-rules]</p>"
+
+
+def initialized(pelican_object: Any) -> None:
+    """Check Holdspace's settings and merge in their defaults: the generators, the writer
+    and the templates read them from Pelican's settings from here on."""
+    settings = pelican_object.settings
+    settings.update(holdspace_settings(settings))
+    intake = urlsplit(settings["COMMENT_INTAKE_URL"])
+    site = urlsplit(settings.get("SITEURL") or "")
+    if settings["PRIVACY_STRICT"] and intake.hostname and intake.hostname != site.hostname:
+        logger.warning(
+            "PRIVACY_STRICT is on, but COMMENT_INTAKE_URL (%s) is on another host than SITEURL, which learns "
+            "a commenter's address when the form is sent; serve the intake under the site's own address",
+            settings["COMMENT_INTAKE_URL"],
+        )
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+
+
+def article_defaults(generator: Any) -> None:
+    """Give every article, drafts and translations too, an empty thread to start
+    with, so any template can ask for one; ``CommentsGenerator`` fills in the
+    threads of published and hidden posts. A translation's comments stay on
+    the post in the default language."""
+    _defaults(generator, "post", ("articles", "hidden_articles", "drafts", "drafts_translations"))
+
+
+def page_defaults(generator: Any) -> None:
+    """As ``article_defaults``, for pages: a page shows a thread only when it has
+    comments or says ``Comments: open``."""
+    _defaults(generator, "page", ("pages", "hidden_pages", "draft_pages", "draft_translations"))
+
+
+def _defaults(generator: Any, kind: str, lists: tuple[str, ...]) -> None:
+    items = [item for name in (*lists, "translations", "hidden_translations") for item in getattr(generator, name)]
+    for item in items:
+        item.comment_thread = empty_thread(item)
+        item.comments_closed = True
+        item.comment_feed_url = ""
+        item.comment_kind = kind
+    if generator.settings.get("PRIVACY_STRICT"):
+        _keep_on_site(items, urlsplit(generator.settings.get("SITEURL") or "").hostname or "")
+
+
+def _keep_on_site(items: Iterable[Any], host: str) -> None:
+    """PRIVACY_STRICT: images and embeds from other hosts in posts and pages become links."""
+    for item in items:
+        replaced = 0
+        if isinstance(getattr(item, "_content", None), str):
+            item._content, replaced = localise(item._content, host)
+        summary = item.metadata.get("summary")
+        if isinstance(summary, str):  # a Summary: line, shown by the lists instead of the body's start
+            item.metadata["summary"], more = localise(summary, host)
+            if getattr(item, "_summary", None) == summary:
+                item._summary = item.metadata["summary"]
+            replaced += more
+        if replaced:
+            logger.info("%s: %d image(s) or embed(s) from other hosts made into links (PRIVACY_STRICT)",
+                            display_path(item.source_path), replaced)  # fmt: skip
+
+
+def empty_thread(item: Any) -> Thread:
+    thread = build_thread([])
+    thread.pages[0].url, thread.pages[0].save_as = item.url, item.save_as
+    return thread
+
+
+def show_rules(pages: Iterable[Any], rules: Rules, slug: str) -> None:
+    """Put the rules, in plain sentences, where the guidelines page says [guidelines-rules]."""
+    for page in pages:
+        if page.slug == slug and RULES_MARKER in page._content:
+            items = "".join(f"<li>{escape(sentence)}</li>" for sentence in describe(rules))
+            page._content = page._content.replace(RULES_MARKER, f'<ul class="rules">{items}</ul>')
+
+
+def warn_in_feeds(context: dict[str, Any], feed: Any) -> None:
+    """A post behind a Content-Warning is behind it in Pelican's feeds too: its entry holds
+    the warning and a link, not the post's words (a feed reader would show them at once)."""
+    warned = {
+        f"/{a.url}": str(a.metadata["content-warning"])
+        for a in context.get("articles", [])
+        if a.metadata.get("content-warning")
+    }
+    if not warned:
+        return
+    for item in feed.items:
+        link = str(item.get("link", "")).removesuffix("?ref=feed")
+        warning = next((w for url, w in warned.items() if link.endswith(url)), None)
+        if warning is not None:
+            words = (
+                f"<p>Content warning: {escape(warning)}.</p>"
+                f'<p><a href="{escape(link)}">Read the post on the site</a>, where it opens behind this warning.</p>'
+            )
+            item["description"] = words
+            if item.get("content"):
+                item["content"] = words

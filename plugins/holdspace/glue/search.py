@@ -1,0 +1,130 @@
+"""The search's Generator, which updates the Whoosh
+index (in the cache folder, outside output/) from the published posts and
+comments and exports it under output/search/data/ for the browser. Nothing
+from moderation/ is read.
+
+The threads are ready once every Generator has read its content; from there the
+search work needs nothing Pelican still does. So with more than one worker
+(HOLDSPACE_WORKERS) it runs in a forked process while Pelican renders and
+writes the pages, and ``generate_output`` waits for it. The child dies with
+the build (PR_SET_PDEATHSIG), so a killed build leaves no writer behind."""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import logging
+import os
+import shutil
+import signal
+import sys
+import time
+import traceback
+from typing import Any
+
+from pelican.generators import Generator
+
+from ..search.documents import documents
+from ..search.export import can_update, entry, is_current, load_state, save_state, update_export, write_export
+from ..search.index import export, segments, update_index
+from .project import project_of
+
+logger = logging.getLogger(__name__)
+
+
+class SearchGenerator(Generator):
+    def generate_context(self) -> None:
+        """Start the search work in a child process when there are cores for it. This
+        Generator is registered after the comments' one, so the threads are ready."""
+        self._child: int | None = None
+        if self.settings["HOLDSPACE_WORKERS"] < 2 or not hasattr(os, "fork"):
+            return
+        _give_back_memory()  # what the comments' Generator freed, so the child does not start with it
+        sys.stdout.flush()
+        sys.stderr.flush()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: index, export, report, exit; never back into Pelican
+            code = 1
+            try:
+                _die_with_parent(parent)
+                self._update()
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                logging.shutdown()
+                sys.stderr.flush()
+                os._exit(code)
+        self._child = pid
+
+    def generate_output(self, writer: Any) -> None:
+        if self._child is None:
+            self._update()
+            return
+        _, status = os.waitpid(self._child, 0)
+        self._child = None
+        if status != 0:
+            raise RuntimeError("the search index could not be updated (the error is above)")
+
+    def _update(self) -> None:
+        start = time.perf_counter()
+        cache = os.path.join(project_of(self.settings).cache, "search")
+        posts = list(self.context.get("articles", []))  # hidden posts stay out of search
+        pages = self.context.get("pages", [])  # comments on hidden pages stay out too
+        stats = update_index(cache, documents(posts, pages=pages))
+        target = os.path.join(self.output_path, "search", "data")
+        # The export being replaced: the one in the previous output (a build into a new
+        # folder, by holdspace.build) or the one already in this output (plain pelican).
+        prev_output = self.settings["HOLDSPACE_PREVIOUS_OUTPUT"]
+        previous = os.path.join(prev_output, "search", "data") if prev_output else target
+        state = load_state(cache)
+        if not stats.changed_anything and state is not None and is_current(previous, stats.fingerprint):
+            if previous != target:
+                # Its files are never changed in place (an export replaces the folder), so links are safe.
+                shutil.copytree(previous, target, copy_function=os.link)
+            exported = "the previous export is reused"
+        else:
+            now = segments(cache)
+            if not stats.renumbered and can_update(state, previous, now):
+                assert state is not None
+                changes = export(cache, stats.touched_terms, stats.new_ids, encode=entry)
+                files, state = update_export(
+                    changes, stats.touched_terms, stats.gone_ids, state, previous, target, stats.fingerprint, now
+                )
+                exported = f"{files['written']} files written, {files['linked']} unchanged"
+            else:
+                files, state = write_export(export(cache, encode=entry), target, stats.fingerprint, now)
+                exported = f"{files['documents']} documents exported"
+            save_state(cache, state)
+        logger.info(
+            "Holdspace search: %d added, %d changed, %d removed, %d unchanged%s; %s (%.1f s)",
+            stats.added, stats.changed, stats.removed, stats.unchanged, " (rebuilt)" if stats.rebuilt else "",
+            exported, time.perf_counter() - start,
+        )  # fmt: skip
+
+
+def _give_back_memory() -> None:
+    """Return freed memory to the system (glibc's malloc_trim): comment bodies are
+    allocated one by one, and after they are freed their pages would otherwise stay
+    resident, in this process and in the forked one."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: be killed when the build is (prctl PR_SET_PDEATHSIG, SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl: do not go on alone
+        os._exit(1)
+
+
+def get_generators(pelican_object: Any) -> type[Generator]:
+    return SearchGenerator

@@ -1,0 +1,7 @@
+"""The reply form's intake: a form becomes a file in moderation/queue/ (no Pelican).
+
+forms        a form checked against the hard rules and written atomically into the queue
+ratelimit    forms per address per window, in memory only
+pages        the pages it answers with
+server       the HTTP service around it
+"""

@@ -1,0 +1,90 @@
+"""Rendered comment bodies, cached by a hash of the body and the renderer's
+version, so an unchanged comment is not rendered again on the next build.
+
+One JSON file in the cache folder (ignored by git). Entries not used by a
+build are dropped when it saves, so the cache never outgrows the archive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+
+from ..archive.moves import write_atomically
+
+# Below this many bodies to render, worker processes cost more than they save.
+PARALLEL_MIN = 400
+BATCH = 200
+
+
+class BodyCache:
+    def __init__(self, folder: str, version: str, render: Callable[[str], str]) -> None:
+        self.path = os.path.join(folder, "bodies.json")
+        self._render = render
+        self._salt = version.encode("utf-8") + b"\0"
+        self._old: dict[str, str] = {}
+        self._new: dict[str, str] = {}
+        self._fresh: dict[str, str] = {}  # rendered by prefill, not yet asked for
+        self.hits = 0
+        self.misses = 0
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                data = json.load(f)
+            if isinstance(data, dict) and data.get("version") == version:
+                self._old = data.get("bodies", {})
+        except (OSError, ValueError):
+            pass  # no cache yet, or a damaged one: render everything
+        self._version = version
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest()
+
+    def prefill(
+        self, texts: Iterable[str], render_batch: Callable[[list[str]], list[str | None]], workers: int
+    ) -> None:
+        """Render the bodies not in the cache in ``workers`` processes (a first build of a
+        large archive); ``render`` then finds them. Counted as rendered, not as hits."""
+        if workers < 2:
+            return  # ``render`` renders them one by one; no need to hash them here first
+        missing: dict[str, str] = {}
+        for text in texts:
+            key = self._key(text)
+            if key not in self._old and key not in self._new:
+                missing.setdefault(key, text)
+        if len(missing) < PARALLEL_MIN:
+            return
+        keys = list(missing)
+        batches = [[missing[k] for k in keys[i : i + BATCH]] for i in range(0, len(keys), BATCH)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = [html for batch in pool.map(render_batch, batches) for html in batch]
+        for key, html in zip(keys, results, strict=True):
+            if html is not None:
+                self._fresh[key] = html
+
+    def render(self, text: str) -> str:
+        key = self._key(text)
+        html = self._new.get(key)
+        if html is None:
+            html = self._old.get(key)
+            if html is None:
+                html = self._fresh.pop(key, None)
+                if html is None:
+                    html = self._render(text)
+                self.misses += 1
+            else:
+                self.hits += 1
+            self._new[key] = html
+        else:
+            self.hits += 1
+        return html
+
+    def save(self) -> None:
+        """Write the entries this build used, atomically; skip when nothing changed."""
+        if self.misses == 0 and len(self._new) == len(self._old):
+            return
+        data = {"version": self._version, "bodies": self._new}
+        write_atomically(self.path, lambda f: json.dump(data, f, ensure_ascii=False))

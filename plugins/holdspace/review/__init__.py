@@ -1,0 +1,8 @@
+"""Moderation: what the guidelines say of a comment, and the decisions on it (pure).
+
+guidelines   moderation/guidelines.toml as rules, checked with path:line errors
+pseudonyms   the name rules: length, no addresses, no invisible characters, look-alikes
+verdicts     a comment against the rules: hard-rule problems and flags; staff; the queue's crisis scan
+decisions    find, examine, approve, reject, restore (raises, never prints)
+auditlog     moderation/decisions.log: one JSON line per decision
+"""

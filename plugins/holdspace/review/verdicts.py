@@ -1,0 +1,185 @@
+"""A comment against the guidelines: hard-rule problems (refuse) and flags (read closely).
+
+Hard rules: the pseudonym rules, the maximum length, reserved names used
+without a staff email. Flags: crisis words, many links, moderation and
+disallowed words, personal data in the body, a full name, possible
+impersonation. Nothing here moves or changes a file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from ..archive.commentfile import Comment, raw_body
+from ..archive.reader import comment_files
+from ..archive.values import EMAIL_RE, normalise_email
+from ..problems import Problem
+from .guidelines import Rules, normalise_text
+from .pseudonyms import fold, looks_like, looks_like_full_name, name_problems, skeleton
+
+LINK_RE = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+", re.IGNORECASE)  # one match per address
+# Seven to fifteen digits with the usual separators: +44 20 7946 0958,
+# (555) 010-4477, 030/1234567; then the look-alikes below are ruled out.
+PHONE_RE = re.compile(r"(?<![\w.-])\+?\(?\d[\d ().\-/]{5,}\d(?![\w-])")
+NOT_A_PHONE = (
+    re.compile(r".*\d{4}-\d{2}-\d{2}.*"),  # a date, as in this archive's own headers
+    re.compile(r"\d{4}\s*[-/]\s*\d{2,4}"),  # a span of years: 2015-2019, 2019 - 2024
+    re.compile(r"\d{1,3}(?:[ .,]\d{3})+(?:\s*-\s*\d{1,3}(?:[ .,]\d{3})+)?"),  # 40 000, 1.234.567, 40 000 - 50 000
+    re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"),  # 05/03/2024
+)
+CRISIS = "crisis"
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str  # crisis, links, moderation-words, disallowed-words, personal-data, full-name, impersonation, closed
+    line: int
+    message: str
+
+
+@dataclass
+class Verdict:
+    problems: list[Problem] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def crisis(self) -> bool:
+        return any(f.kind == CRISIS for f in self.flags)
+
+
+def staff_set(emails: Iterable[str]) -> frozenset[str]:
+    """STAFF_EMAILS as ``is_staff`` compares them."""
+    return frozenset(normalise_email(e) for e in emails)
+
+
+def is_staff(email: str, staff: Collection[str]) -> bool:
+    """``staff`` is ``staff_set(STAFF_EMAILS)``."""
+    return normalise_email(email) in staff
+
+
+def hard_problems(comment: Comment, rules: Rules, staff_emails: Collection[str]) -> list[Problem]:
+    """What keeps ``comment`` from being published under ``rules``."""
+    problems = [Problem(comment.path, comment.author_line, what, todo) for what, todo in name_problems(comment.author)]
+    length = len(comment.body)
+    if length > rules.max_characters:
+        problems.append(
+            Problem(
+                comment.path,
+                comment.body_line,
+                f"the comment is {length} characters long; the guidelines allow {rules.max_characters}",
+                f"shorten it, or raise max_characters in {rules.source or 'the guidelines file'}",
+            )
+        )
+    if not is_staff(comment.email, staff_emails) and takes_reserved_name(comment.author, rules):
+        problems.append(
+            Problem(
+                comment.path,
+                comment.author_line,
+                f"the name {comment.author!r} is reserved for staff",
+                "ask the commenter for another name; staff comment with an email listed in STAFF_EMAILS",
+            )
+        )
+    return problems
+
+
+def takes_reserved_name(name: str, rules: Rules) -> bool:
+    """Whether ``name`` is one of the guidelines' names kept for staff (whatever its capitals)."""
+    return any(fold(name) == fold(reserved) for reserved in rules.reserved_names)
+
+
+def flags(
+    comment: Comment,
+    rules: Rules,
+    staff_emails: Collection[str],
+    names: Mapping[str, Collection[str]] | None = None,
+) -> list[Flag]:
+    """What the moderator should read closely. ``names`` is ``name_index`` of the archive."""
+    found = body_flags(comment.body, comment.body_line, rules)
+    if looks_like_full_name(comment.author):
+        found.append(
+            Flag("full-name", comment.author_line, "the name looks like a full name: first name or pseudonym only")
+        )
+    if not is_staff(comment.email, staff_emails):
+        email = normalise_email(comment.email)
+        for reserved in rules.reserved_names:
+            if fold(comment.author) != fold(reserved) and looks_like(comment.author, reserved):
+                found.append(
+                    Flag("impersonation", comment.author_line, f"the name looks like the reserved name {reserved!r}")
+                )
+                break
+        others = (names or {}).get(skeleton(comment.author), ())
+        if others and email not in others:
+            found.append(
+                Flag(
+                    "impersonation",
+                    comment.author_line,
+                    f"{comment.author!r} (or a name that looks like it) has commented before with another email: "
+                    "possible impersonation",
+                )
+            )
+    return found
+
+
+def body_flags(body: str, body_line: int, rules: Rules) -> list[Flag]:
+    """The flags that need only the words: usable on a file whose header is broken."""
+    found: list[Flag] = []
+    text = normalise_text(body)
+
+    def line_at(index: int) -> int:
+        return body_line + text.count("\n", 0, index)
+
+    for kind, label in ((CRISIS, "crisis words"), ("moderation", "moderation words"), ("disallowed", "likely reject")):
+        pattern = rules.pattern(kind)
+        matches = list(pattern.finditer(text)) if pattern else []
+        if matches:
+            words = ", ".join(dict.fromkeys(f'"{" ".join(m.group(0).lower().split())}"' for m in matches))
+            name = kind if kind == CRISIS else f"{kind}-words"
+            found.append(Flag(name, line_at(matches[0].start()), f"{label}: {words}"))
+    links = list(LINK_RE.finditer(text))
+    if len(links) >= rules.links_hold_at:
+        found.append(Flag("links", line_at(links[0].start()), f"{len(links)} links: check it is not spam"))
+    if rules.flag_email_addresses:
+        email = EMAIL_RE.search(text)
+        if email:
+            found.append(Flag("personal-data", line_at(email.start()), "an email address in the comment"))
+    if rules.flag_phone_numbers:
+        for match in PHONE_RE.finditer(text):
+            candidate = match.group(0).strip()
+            digits = sum(ch.isdigit() for ch in candidate)
+            if 7 <= digits <= 15 and not any(p.fullmatch(candidate) for p in NOT_A_PHONE):
+                found.append(
+                    Flag("personal-data", line_at(match.start()), "what looks like a phone number in the comment")
+                )
+                break
+    return found
+
+
+def name_index(comments: Iterable[Comment]) -> dict[str, set[str]]:
+    """What each name looks like (``skeleton``) -> the emails it was used with."""
+    index: dict[str, set[str]] = {}
+    for comment in comments:
+        index.setdefault(skeleton(comment.author), set()).add(normalise_email(comment.email))
+    return index
+
+
+def file_flags(path: str, rules: Rules) -> list[Flag]:
+    """The flags of the words of the file at ``path``, however broken its header: a crisis
+    must never hide behind a bad line."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        data = b""
+    body, line = raw_body(data)
+    return body_flags(body, line, rules)
+
+
+def queue_crisis(queue: str, rules: Rules) -> list[tuple[str, bool]]:
+    """(path, flagged for crisis?) of every comment file waiting in ``queue``."""
+    return [
+        (path, any(flag.kind == CRISIS for flag in file_flags(path, rules)))
+        for path, thread, problem in comment_files(queue)
+        if problem is None and thread is not None
+    ]

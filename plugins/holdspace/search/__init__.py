@@ -1,0 +1,8 @@
+"""Search, built at compile time and run in the reader's browser (pure: no Pelican).
+
+documents    the documents indexed: published posts and comments
+query        a reader's query: words, author:, BM25F's parameters
+index        Whoosh, its only importer: schema, incremental updates, search, export data
+buckets      how terms and pseudonyms are cut into small files (as search.js reads them)
+export       the index as static files for search.js, updated with the changes alone
+"""

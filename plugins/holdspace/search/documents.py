@@ -1,0 +1,73 @@
+"""The documents search indexes: one per published post and per published comment,
+made from what the build publishes (never from moderation/, never an email).
+
+Pure: posts and pages are read by their attributes (``title``, ``url``, ``date``,
+``comment_thread`` ...), as Pelican and the tests make them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..publishing.plaintext import as_text
+
+
+@dataclass(frozen=True)
+class Doc:
+    id: str
+    kind: str
+    title: str
+    author: str
+    source: str  # the plain text, or with ``to_text`` the HTML it is made from
+    date: datetime
+    thread: str
+    tags: str  # comma-separated
+    url: str  # the comment's permalink on its page, relative to the site
+    warning: str = ""  # a post's Content-Warning
+    # Turns ``source`` into plain text when the document has to be indexed: an
+    # unchanged document (the same digest) is never converted.
+    to_text: Callable[[str], str] | None = field(default=None, compare=False)
+
+    @property
+    def text(self) -> str:  # not kept: 100,000 texts would stay in memory until the build ends
+        return self.to_text(self.source) if self.to_text is not None else self.source
+
+    def digest(self) -> str:
+        parts = (self.id, self.kind, self.title, self.author, self.source, self.date.isoformat(), self.thread,
+                 self.tags, self.url, "html" if self.to_text is not None else "text", self.warning)  # fmt: skip
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def documents(posts: list, default_author: str = "", pages: list = ()) -> Iterator[Doc]:
+    """One document per published post and per published comment on it or on a page
+    (the pages themselves, the site's furniture, are not searched)."""
+    for post in posts:
+        tags = ", ".join(str(t) for t in getattr(post, "tags", []) or [])
+        category = str(getattr(post, "category", "") or "")
+        tags = ", ".join(x for x in (category, tags) if x)
+        title = as_text(post.title)
+        warning = str(post.metadata.get("content-warning", "") or "")
+        yield Doc(f"post:{post.slug}", "post", title, str(getattr(post, "author", default_author)),
+                  _html(post), post.date, post.slug, tags, post.url, warning, to_text=as_text)  # fmt: skip
+        yield from _comment_docs(post, title, tags)
+    for page in pages:
+        yield from _comment_docs(page, as_text(page.title), "")
+
+
+def _comment_docs(post, title: str, tags: str) -> Iterator[Doc]:
+    thread = getattr(post, "comment_thread", None)
+    if thread is None:
+        return
+    for cid, node in thread.by_id.items():
+        c = node.item
+        url = thread.permalink(cid)
+        yield Doc(cid, "comment", title, c.author, c.body, c.date, post.slug, tags, url, to_text=as_text)
+
+
+def _html(post) -> str:
+    """A post's HTML as read: its links are not rewritten for a page (that depends on
+    which page is being written), and the text, all search keeps, is the same."""
+    html = getattr(post, "_content", None)
+    return html if isinstance(html, str) else post.content

@@ -1,0 +1,287 @@
+"""The search index as static files, so a browser can rank exactly as Whoosh does.
+
+    search/data/manifest.json     doc counts, average length, BM25F's B and K1, the buckets
+    search/data/s/<n>.json        one bucket of terms: term -> [df, docnum gaps, weights, lengths]
+    search/data/d/<docnum>.json   what a result shows: title, pseudonym, date, URL, text
+    search/data/a/<n>.json        pseudonym -> docnums, for author: filters (by a hash of the name)
+
+Terms are bucketed by prefix, a bucket split further while it is large, so a
+query fetches only the few small files its words need. search.js analyses the
+query as Whoosh does (its own copy of Whoosh's Porter stemmer), so no word list
+is needed. The idf is computed in the browser from the term's document frequency
+and the document count, as Whoosh computes it, so that a new comment changes
+only the buckets of its own words.
+
+After a build that changed a few documents, ``update_export`` writes only the
+files that changed and links the rest from the previous export; it keeps what
+it needs for that (each term's entry, each document's number) in a state file
+in the index's cache folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..archive.moves import write_atomically
+from .buckets import AUTHOR_FILES, BUCKET_BYTES, MAX_PREFIX, author_bucket, bucket_of, bucket_prefixes
+from .query import K1, B, Hit
+
+FORMAT = 3
+
+
+@dataclass(frozen=True)
+class Posting:
+    docnum: int
+    weight: float
+    length: float  # the field length Whoosh scores with (stored as a byte, so rounded)
+
+
+@dataclass(frozen=True)
+class Export:
+    """What the browser needs to rank as Whoosh does: BM25F's idf is
+    log(doc_count_all / (df + 1)) + 1, computed by search.js from these numbers."""
+
+    doc_count: int  # live documents
+    doc_count_all: int  # with the deleted ones not yet merged away, as Whoosh's idf counts them
+    avg_length: float
+    terms: dict[str, Any]  # term -> (df as Whoosh counts it, postings of live documents), or as encoded
+    docs: dict[int, Hit]
+    authors: dict[str, list[int]]  # folded pseudonym -> docnums
+    stop_words: frozenset[str]
+
+
+def fingerprint(index_fingerprint: str) -> str:
+    """The export's fingerprint: the index's, and this module's format and settings."""
+    return f"{index_fingerprint}/{FORMAT}/{BUCKET_BYTES}/{MAX_PREFIX}/{AUTHOR_FILES}"
+
+
+def is_current(folder: str, index_fingerprint: str) -> bool:
+    """Do the files in ``folder`` hold, whole, the export of this index by this code?"""
+    try:
+        with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as f:
+            manifest = json.load(f)
+        return (
+            manifest.get("fingerprint") == fingerprint(index_fingerprint)
+            and len(os.listdir(os.path.join(folder, "s"))) == len(manifest["buckets"])
+            and len(os.listdir(os.path.join(folder, "d"))) == manifest["n"]
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+STATE_FILE = "export-state.pickle"
+
+
+@dataclass
+class ExportState:
+    """What an export was made of, to update it with the changes alone."""
+
+    index_fingerprint: str = ""
+    segments: list[tuple[str, int]] = field(default_factory=list)
+    entries: dict[str, str] = field(default_factory=dict)  # term -> its JSON text in a bucket
+    numbers: dict[str, int] = field(default_factory=dict)  # document id -> docnum
+    authors: dict[int, str] = field(default_factory=dict)  # docnum -> folded pseudonym
+    hashes: dict[str, str] = field(default_factory=dict)  # s/ and a/ files -> SHA-256 of their text
+    stop_words: list[str] = field(default_factory=list)
+
+
+def load_state(folder: str) -> ExportState | None:
+    try:
+        with open(os.path.join(folder, STATE_FILE), "rb") as f:
+            state = pickle.load(f)
+        return state if isinstance(state, ExportState) else None
+    except Exception:  # none yet, damaged, or from another version: export whole
+        return None
+
+
+def save_state(folder: str, state: ExportState) -> None:
+    write_atomically(
+        os.path.join(folder, STATE_FILE), lambda f: pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True
+    )
+
+
+def write_export(
+    data: Export, folder: str, index_fingerprint: str = "", segments: list[tuple[str, int]] | None = None
+) -> tuple[dict[str, int], ExportState]:
+    """Replace ``folder`` with the files of ``data``; return counts and bytes, for the
+    build's report, and the state ``update_export`` needs next time."""
+    state = ExportState(index_fingerprint, list(segments or []), stop_words=sorted(data.stop_words))
+    state.entries = {term: _text(term, value) for term, value in data.terms.items()}
+    state.numbers = {hit.id: docnum for docnum, hit in data.docs.items()}
+    state.authors = {docnum: folded for folded, docnums in data.authors.items() for docnum in docnums}
+    counts = _replace(folder, lambda fresh: _write_all(fresh, state, data, data.docs, set(), "", {}))
+    return counts, state
+
+
+def update_export(
+    changes: Export,
+    touched_terms: Iterable[str],
+    gone_ids: Iterable[str],
+    state: ExportState,
+    previous: str,
+    folder: str,
+    index_fingerprint: str,
+    segments: list[tuple[str, int]],
+) -> tuple[dict[str, int], ExportState]:
+    """Write ``folder`` as the export of ``previous`` (made from ``state``) with ``changes``:
+    the postings of the ``touched_terms`` and the documents added or changed; the
+    documents ``gone_ids`` are left out. Unchanged files are hard links to the previous
+    export's, which is never modified."""
+    old_hashes = dict(state.hashes)
+    for term in touched_terms:
+        if term in changes.terms:
+            state.entries[term] = _text(term, changes.terms[term])
+        else:
+            state.entries.pop(term, None)
+    for doc_id in gone_ids:
+        docnum = state.numbers.pop(doc_id, None)
+        if docnum is not None:
+            state.authors.pop(docnum, None)
+    for docnum, hit in changes.docs.items():
+        state.numbers[hit.id] = docnum
+    for folded, docnums in changes.authors.items():
+        for docnum in docnums:
+            state.authors[docnum] = folded
+    keep = set(state.numbers.values()) - set(changes.docs)
+    state.index_fingerprint, state.segments = index_fingerprint, list(segments)
+    counts = _replace(folder, lambda fresh: _write_all(fresh, state, changes, changes.docs, keep, previous, old_hashes))
+    return counts, state
+
+
+def can_update(state: ExportState | None, previous: str, segments_now: list[tuple[str, int]]) -> bool:
+    """Is ``previous`` the whole export ``state`` describes, and are its documents' numbers still valid?"""
+    return (
+        state is not None
+        and bool(state.segments)
+        and segments_now[: len(state.segments)] == state.segments
+        and is_current(previous, state.index_fingerprint)
+    )
+
+
+def _replace(folder: str, write) -> dict[str, int]:
+    """Write a new folder beside ``folder`` with ``write(new)``, then put it in its place,
+    so no file of an earlier export survives: a comment taken off the site leaves no text."""
+    parent = os.path.dirname(os.path.abspath(folder))
+    os.makedirs(parent, exist_ok=True)
+    fresh = tempfile.mkdtemp(prefix=".search-data-", dir=parent)
+    try:
+        counts = write(fresh)
+        os.chmod(fresh, 0o755)
+        old = None
+        if os.path.exists(folder):
+            old = tempfile.mkdtemp(prefix=".search-old-", dir=parent)
+            os.rename(folder, os.path.join(old, "data"))
+        os.rename(fresh, folder)
+        if old:
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return counts
+
+
+def _text(term: str, value: str | tuple[int, list[Posting]]) -> str:
+    """A term's entry as exported: already encoded (``export(..., encode=entry)``) or not."""
+    return value if isinstance(value, str) else entry(term, *value)
+
+
+def entry(term: str, df: int, postings: list[Posting]) -> str:
+    """A term's text in its bucket: "term":[df, docnum gaps, weights, lengths]."""
+    gaps, last = [], 0
+    for p in postings:
+        gaps.append(p.docnum - last)
+        last = p.docnum
+    return f"{_json(term)}:{_json([df, gaps, [_num(p.weight) for p in postings], [_num(p.length) for p in postings]])}"
+
+
+def _write_all(
+    folder: str,
+    state: ExportState,
+    data: Export,
+    docs: dict[int, Hit],
+    keep: set[int],
+    previous: str,
+    old_hashes: dict[str, str],
+) -> dict[str, int]:
+    """Write every file of the export described by ``state``: the documents ``docs``,
+    and the documents ``keep`` linked from ``previous``, as are the bucket and author
+    files whose text is the one in ``old_hashes``."""
+    counts = {"documents": len(docs) + len(keep), "terms": len(state.entries), "written": 0, "linked": 0, "bytes": 0}
+    for sub in ("s", "d", "a"):
+        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    prefixes = bucket_prefixes({term: len(text) for term, text in state.entries.items()})
+    index = {p: i for i, p in enumerate(prefixes)}
+    buckets: list[list[str]] = [[] for _ in prefixes]
+    for term in sorted(state.entries):
+        buckets[index[bucket_of(term, index)]].append(state.entries[term])
+    state.hashes = {}
+
+    def put(name: str, text: str) -> None:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if name != "manifest.json":
+            state.hashes[name] = digest
+        if previous and old_hashes.get(name) == digest and _link(previous, folder, name):
+            counts["linked"] += 1
+        else:
+            counts["bytes"] += _write_text(os.path.join(folder, name), text)
+            counts["written"] += 1
+
+    for i, bucket in enumerate(buckets):
+        put(f"s/{i}.json", '{"t":{' + ",".join(bucket) + "}}")
+    for docnum, hit in docs.items():
+        doc = {"id": hit.id, "k": hit.kind, "t": hit.title, "a": hit.author, "d": hit.date.isoformat(), "u": hit.url,
+               "x": hit.text, **({"w": hit.warning} if hit.warning else {})}  # fmt: skip
+        counts["bytes"] += _write(os.path.join(folder, "d", f"{docnum}.json"), doc)
+        counts["written"] += 1
+    for docnum in keep:
+        if not _link(previous, folder, f"d/{docnum}.json"):
+            raise OSError(f"the previous search export has no d/{docnum}.json")
+        counts["linked"] += 1
+    authors: dict[int, dict[str, list[int]]] = {}
+    by_name: dict[str, list[int]] = {}
+    for docnum, folded in state.authors.items():
+        by_name.setdefault(folded, []).append(docnum)
+    for folded, docnums in by_name.items():
+        authors.setdefault(author_bucket(folded), {})[folded] = sorted(docnums)
+    for number in sorted(authors):
+        put(f"a/{number}.json", _json(dict(sorted(authors[number].items()))))
+    manifest = {"format": FORMAT, "n": len(docs) + len(keep), "N": data.doc_count_all, "avgfl": data.avg_length,
+                "B": B, "K1": K1, "buckets": prefixes, "maxPrefix": MAX_PREFIX, "stop": state.stop_words,
+                "authorFiles": AUTHOR_FILES, "fingerprint": fingerprint(state.index_fingerprint)}  # fmt: skip
+    put("manifest.json", _json(manifest))
+    counts["buckets"] = len(prefixes)
+    return counts
+
+
+def _link(previous: str, folder: str, name: str) -> bool:
+    try:
+        os.link(os.path.join(previous, name), os.path.join(folder, name))
+        return True
+    except OSError:
+        return False
+
+
+def _num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write(path: str, data: Any) -> int:
+    return _write_text(path, _json(data))
+
+
+def _write_text(path: str, text: str) -> int:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return len(text.encode("utf-8"))

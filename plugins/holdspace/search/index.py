@@ -1,0 +1,299 @@
+"""The search index: the only module that imports Whoosh.
+
+Built at compile time from published posts and comments (never from
+moderation/), kept in a cache folder outside output/, updated incrementally:
+only added, changed or removed documents are written, keyed by id; a change of
+schema or analyzer rebuilds it. No email is ever indexed: documents are made
+from published data, which holds none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import versionstring as whoosh_version
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.query import And, Every, Term
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+from .documents import Doc
+from .export import Export, Posting
+from .query import K1, B, Hit, author_key, parse_query
+
+VERSION_FILE = "holdspace-index.json"
+# Changes of these rebuild the index.
+SCHEMA_VERSION = 3  # 3: the content warning of a post
+# Memory for the writer's posting pool: below it, postings are sorted in memory
+# instead of in runs pickled to disk. 20,000 comments fit in it; 100,000 spill
+# to disk, which keeps the build under 1 GB (bench/README.md).
+WRITER_LIMIT_MB = 128
+# Commits add a segment each and never merge (numbers stay stable, see update_index);
+# at this many the index is optimized into one segment and exported whole again.
+MAX_SEGMENTS = 12
+
+
+def analyzer() -> StemmingAnalyzer:
+    return StemmingAnalyzer()
+
+
+def schema() -> Schema:
+    """Only what a query reads is indexed: the words (without positions: there are no
+    phrase queries), the author filter and the id. The rest is stored for results;
+    indexing it (a date at eight precisions, tags, kinds) cost a third of the time."""
+    return Schema(
+        id=ID(unique=True, stored=True),
+        kind=STORED,  # "post" or "comment"
+        title=STORED,
+        author=STORED,
+        author_key=ID,  # author_key(pseudonym), for author: filters
+        content=TEXT(analyzer=analyzer(), phrase=False),  # the words searched and scored
+        text=STORED,  # plain text, for snippets
+        date=STORED,
+        thread=STORED,
+        tags=STORED,  # comma-separated
+        url=STORED,
+        warning=STORED,  # a post's Content-Warning: results show it instead of the post's words
+        digest=STORED,
+    )
+
+
+def _describe(value: object) -> object:
+    """A value of an analyzer's settings, the same from one run to the next."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    if isinstance(value, re.Pattern):
+        return value.pattern
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+    return repr(value)
+
+
+def _signature() -> str:
+    """What the index was built with, analyzer settings and field types included: a change rebuilds it."""
+    chain = [
+        [type(item).__name__, {k: _describe(v) for k, v in sorted(vars(item).items()) if not k.startswith("_")}]
+        for item in getattr(analyzer(), "items", [analyzer()])
+    ]
+    fields = {name: type(field).__name__ for name, field in schema().items()}
+    return json.dumps({"schema": SCHEMA_VERSION, "whoosh": whoosh_version(), "fields": fields, "analyzer": chain})
+
+
+@dataclass
+class UpdateStats:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+    fingerprint: str = ""  # of every document's digest: equal fingerprints, equal indexes
+    # For an export of the changes only (``searchexport.update_export``):
+    renumbered: bool = False  # documents kept may have new numbers (a new index, or segments merged)
+    new_ids: set[str] = field(default_factory=set)  # documents added, or changed (so renumbered)
+    gone_ids: set[str] = field(default_factory=set)  # documents removed, or changed (their old number is gone)
+    touched_terms: set[str] = field(default_factory=set)  # terms of every document added, changed or removed
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.rebuilt)
+
+
+def _content_of(kind: str, title: str, text: str) -> str:
+    return f"{title}\n{text}" if kind == "post" else text
+
+
+def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
+    """Make the index in ``folder`` hold exactly ``docs``, writing only what changed.
+
+    Segments are not merged on a commit, so the documents kept keep their numbers and
+    an export can be updated with the changes alone; once there are MAX_SEGMENTS
+    segments the index is optimized into one (and ``renumbered`` is set)."""
+    wanted = {doc.id: doc for doc in docs}
+    digests = {doc_id: doc.digest() for doc_id, doc in wanted.items()}
+    stats = UpdateStats(
+        fingerprint=hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(digests.items())).encode()).hexdigest()
+    )
+    signature = _signature()
+    version_path = os.path.join(folder, VERSION_FILE)
+    try:
+        with open(version_path, encoding="utf-8") as f:
+            current = f.read()
+    except OSError:
+        current = ""
+    if current != signature or not whoosh_index.exists_in(folder):
+        if os.path.isdir(folder):
+            shutil.rmtree(folder)  # a cache: rebuilt from the archive below
+        os.makedirs(folder)
+        whoosh_index.create_in(folder, schema())
+        with open(version_path, "w", encoding="utf-8") as f:
+            f.write(signature)
+        stats.rebuilt = stats.renumbered = True
+    ix = whoosh_index.open_dir(folder)
+    have: dict[str, str] = {}
+    old: dict[str, dict] = {}  # stored fields of the documents that change or go
+    with ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            doc_id = fields["id"]
+            have[doc_id] = fields["digest"]
+            if doc_id not in wanted or digests[doc_id] != fields["digest"]:
+                old[doc_id] = fields
+    a = analyzer()
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+    try:
+        for doc_id in have.keys() - wanted.keys():
+            writer.delete_by_term("id", doc_id)
+            stats.removed += 1
+        for doc_id, doc in wanted.items():
+            digest = digests[doc_id]
+            if have.get(doc_id) == digest:
+                stats.unchanged += 1
+                continue
+            if doc_id in have:
+                writer.delete_by_term("id", doc_id)
+                stats.changed += 1
+            else:
+                stats.added += 1
+            stats.new_ids.add(doc_id)
+            text = doc.text
+            content = _content_of(doc.kind, doc.title, text)
+            if not stats.rebuilt:
+                stats.touched_terms.update(token.text for token in a(content))
+            writer.add_document(
+                id=doc.id,
+                kind=doc.kind,
+                title=doc.title,
+                author=doc.author,
+                author_key=author_key(doc.author),
+                content=content,
+                text=text,
+                date=doc.date,
+                thread=doc.thread,
+                tags=doc.tags,
+                url=doc.url,
+                warning=doc.warning,
+                digest=digest,
+            )
+        for doc_id, fields in old.items():
+            stats.gone_ids.add(doc_id)
+            stats.touched_terms.update(t.text for t in a(_content_of(fields["kind"], fields["title"], fields["text"])))
+    except BaseException:
+        writer.cancel()
+        raise
+    if stats.added or stats.changed or stats.removed:
+        optimize = len(ix._segments()) + 1 > MAX_SEGMENTS
+        writer.commit(merge=False, optimize=optimize)
+        stats.renumbered = stats.renumbered or optimize
+    else:
+        writer.cancel()
+    return stats
+
+
+def segments(folder: str) -> list[tuple[str, int]]:
+    """(id, documents counted deleted ones too) of each segment, in order: while the old
+    ones are still first and the same, every document kept has kept its number."""
+    ix = whoosh_index.open_dir(folder)
+    return [(seg.segment_id(), seg.doc_count_all()) for seg in ix._segments()]
+
+
+def index_exists(folder: str) -> bool:
+    return os.path.isdir(folder) and whoosh_index.exists_in(folder)
+
+
+def query_terms(words: Iterable[str]) -> list[str]:
+    """The indexed terms for the words, as the content field's analyzer makes them."""
+    a = analyzer()
+    return [token.text for word in words for token in a(word)]
+
+
+def search(folder: str, query: str, limit: int = 10) -> list[Hit]:
+    """Whoosh's own ranking of ``query``: BM25F over the content field, ties by document number."""
+    words, author = parse_query(query)
+    terms = query_terms(words)
+    if (words and not terms) or (not words and not author):
+        return []  # only stop words, or nothing at all
+    ix = whoosh_index.open_dir(folder)
+    with ix.searcher(weighting=BM25F(B=B, K1=K1)) as searcher:
+        q = And([Term("content", t) for t in terms]) if terms else Every()
+        flt = Term("author_key", author_key(author)) if author else None
+        results = searcher.search(q, limit=limit, filter=flt)
+        return [_hit(searcher, r.docnum, r.score or 0.0) for r in results]
+
+
+def _hit(searcher: Searcher, docnum: int, score: float) -> Hit:
+    f = searcher.stored_fields(docnum)
+    return Hit(docnum, score, f["id"], f["kind"], f["title"], f["author"], f["date"], f["url"], f["text"],
+               f.get("warning", ""))  # fmt: skip
+
+
+def export(
+    folder: str,
+    terms: Iterable[str] | None = None,
+    ids: Iterable[str] | None = None,
+    encode: Callable[[str, int, list[Posting]], Any] | None = None,
+) -> Export:
+    """The index for the browser: every term and document, or only ``terms`` (their
+    postings, for the documents' current numbers) and the documents ``ids``. With
+    ``encode``, each term's (df, postings) is kept as ``encode(term, df, postings)``
+    (the export's text: at 100,000 comments the postings as objects take 300 MB)."""
+    ix = whoosh_index.open_dir(folder)
+    a = analyzer()
+    with ix.searcher(weighting=BM25F(B=B, K1=K1)) as searcher:
+        if ids is None:
+            docnums: Iterable[int] = _live_docnums(searcher)
+        else:
+            found = (searcher.document_number(id=doc_id) for doc_id in ids)
+            docnums = sorted(n for n in found if n is not None)
+        docs = {docnum: _hit(searcher, docnum, 0.0) for docnum in docnums}
+        authors: dict[str, list[int]] = {}
+        for docnum, hit in docs.items():
+            authors.setdefault(author_key(hit.author), []).append(docnum)
+        # Field lengths as the scorer reads them (stored as a byte, so rounded): once per document.
+        lengths: dict[int, float] = {}
+        out: dict[str, Any] = {}
+        wanted = searcher.lexicon("content") if terms is None else sorted(terms)
+        for raw in wanted:
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            try:
+                matcher = searcher.postings("content", term)
+            except TermNotFound:
+                continue
+            postings = []
+            for docnum, weight in matcher.items_as("weight"):
+                length = lengths.get(docnum)
+                if length is None:
+                    length = lengths[docnum] = searcher.doc_field_length(docnum, "content", 1)
+                postings.append(Posting(docnum, weight, length))
+            if postings:
+                df = searcher.doc_frequency("content", term)
+                out[term] = (df, postings) if encode is None else encode(term, df, postings)
+        return Export(
+            doc_count=searcher.doc_count(),
+            doc_count_all=searcher.doc_count_all(),
+            avg_length=searcher.avg_field_length("content") or 1,
+            terms=out,
+            docs=docs,
+            authors=authors,
+            stop_words=frozenset(_stop_words(a)),
+        )
+
+
+def _stop_words(a: StemmingAnalyzer) -> Iterable[str]:
+    for item in getattr(a, "items", []):
+        if hasattr(item, "stops"):
+            return item.stops
+    return ()
+
+
+def _live_docnums(searcher: Searcher) -> Iterator[int]:
+    """The numbers of the documents not deleted."""
+    return iter(searcher.reader().all_doc_ids())
