@@ -210,7 +210,7 @@ def hs_build(folder: Path, *, cold: bool, sample: bool = False) -> dict:
     if cold:
         for stale in (".cache", "output"):
             shutil.rmtree(folder / stale, ignore_errors=True)
-    cmd = [str(HS_PYTHON), "-m", "holdspace.build", "content", "-o", "output", "-s", "benchconf.py", "-q"]
+    cmd = [str(HS_PYTHON), "-m", "holdspace", "build", "content", "-o", "output", "-s", "benchconf.py", "-q"]
     result = run_measured(cmd, folder, hs_env(), folder / "bench-build.log", sample)
     wait_for_removal(folder)  # the old output is gone before anything else runs
     summary = [line for line in result["log"].splitlines() if line.startswith("Holdspace: ")]
@@ -226,7 +226,7 @@ def approve(folder: Path, ids: list[str]) -> tuple[str, float]:
     """Approve the first of ids that passes the rules (the others are dropped from ids); its id and seconds."""
     while ids:
         cid = ids.pop(0)
-        cmd = [str(HS_PYTHON), "-m", "holdspace.moderate", "--settings", "benchconf.py", "approve", cid]
+        cmd = [str(HS_PYTHON), "-m", "holdspace", "approve", cid, "--settings", "benchconf.py"]
         result = run_measured(cmd, folder, hs_env(), folder / "bench-approve.log")
         if result["code"] == 0 and list((folder / "content" / "comments").glob(f"*/{cid}.md")):
             return cid, result["seconds"]

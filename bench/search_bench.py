@@ -47,7 +47,7 @@ def build(work: Path) -> tuple[float, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "holdspace.build", str(work / "content"), "-o", str(work / "output"),
+        [sys.executable, "-m", "holdspace", "build", str(work / "content"), "-o", str(work / "output"),
          "-s", str(ROOT / "pelicanconf.py"), "--log-handler", "plain", "-v"],
         capture_output=True, text=True, env=env, cwd=ROOT,
     )  # fmt: skip

@@ -59,23 +59,25 @@ def instrument() -> None:
     import pelican.readers
     import pelican.writers
 
-    from holdspace import archive, discussions, pelican_search, pelican_threads, sanitize
+    from holdspace.archive import reader
+    from holdspace.glue import comments, redirects, search
+    from holdspace.publishing import discussions, sanitize
 
     patch(pelican.readers.Readers, "read_file", "read")
-    patch(archive, "read_comment", "read")
-    patch(pelican_threads, "read_queue", "read")
-    patch(pelican_threads, "hard_problems", "check")
-    patch(archive, "_valid_replies", "check")
+    patch(reader, "read_comment", "read")
+    patch(comments, "queue_crisis", "read")
+    patch(comments, "hard_problems", "check")
+    patch(reader, "_valid_replies", "check")
     patch(markdown.Markdown, "convert", "markdown")
     patch(sanitize, "clean", "sanitize")
     patch(discussions, "build_thread", "tree")
     patch(discussions, "page_location", "tree")
     patch(jinja2.Template, "render", "templates")
     patch(pelican.writers.Writer, "write_file", "write")
-    patch(pelican_threads.CommentsGenerator, "_write_redirects", "write")
-    patch(pelican_search, "update_index", "index")
-    patch(pelican_search, "export", "export")
-    patch(pelican_search, "write_export", "export")
+    patch(redirects, "write", "write")
+    patch(search, "update_index", "index")
+    patch(search, "export", "export")
+    patch(search, "write_export", "export")
 
 
 def main() -> None:
@@ -86,7 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["HOLDSPACE_BENCH_WORKERS"] = str(args.workers)
     instrument()
-    from holdspace import build
+    from holdspace.cli import build
 
     site = Path(args.site)
     start = time.perf_counter()

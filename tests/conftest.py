@@ -54,6 +54,20 @@ class Site:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
 
+    def cli(self, *args: str) -> int:
+        """The holdspace command, run here on this site's settings file (``write_settings``)."""
+        from holdspace.cli.main import main
+
+        return main([*args, "-s", str(self.root / "pelicanconf.py")])
+
+    def project(self):  # type: ignore[no-untyped-def]
+        """The site as every command loads it (with the repository's settings unless written)."""
+        from holdspace.glue.project import load_project
+
+        if not (self.root / "pelicanconf.py").exists():
+            self.write_settings()
+        return load_project(str(self.root / "pelicanconf.py"))
+
     def use_project_rules(self) -> Path:
         target = self.root / "moderation" / "guidelines.toml"
         shutil.copyfile(ROOT / "moderation" / "guidelines.toml", target)

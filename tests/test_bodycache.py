@@ -56,7 +56,7 @@ def test_a_damaged_cache_file_is_ignored(tmp_path):
 
 
 def test_bodies_rendered_in_worker_processes_are_the_ones_rendered_here(tmp_path, monkeypatch):
-    from holdspace import bodycache
+    from holdspace.publishing import bodycache
     from holdspace.publishing.markup import CommentRenderer, render_batch
 
     monkeypatch.setattr(bodycache, "PARALLEL_MIN", 2)
@@ -72,7 +72,7 @@ def test_bodies_rendered_in_worker_processes_are_the_ones_rendered_here(tmp_path
 
 
 def test_a_body_that_fails_in_a_worker_is_rendered_here_and_fails_here(tmp_path, monkeypatch):
-    from holdspace import bodycache
+    from holdspace.publishing import bodycache
 
     monkeypatch.setattr(bodycache, "PARALLEL_MIN", 1)
     here = Counting()

@@ -51,7 +51,7 @@ def test_fatal_warnings_fails_on_a_pelican_warning(site):
     site.comment("t", "good")
     assert run_build(site).returncode == 0  # a warning alone does not fail a normal build
     result = run_build(site, "--fatal", "warnings")
-    assert result.returncode == 1
+    assert result.returncode == 2  # the build failed
     assert "nope.md" in result.stderr
 
 
@@ -77,7 +77,7 @@ def test_publishing_local_avatars_without_a_secret_is_a_clear_error(site, tmp_pa
     result = run_build(site, settings=str(conf))
     assert result.returncode == 2
     assert "AVATARS = 'local' needs a secret and there is none in" in result.stderr
-    assert "run `make secret` once" in result.stderr and "Traceback" not in result.stderr
+    assert "run `holdspace secret` once" in result.stderr and "Traceback" not in result.stderr
     assert not (site.root / ".secrets").exists()
 
 

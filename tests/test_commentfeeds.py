@@ -84,7 +84,7 @@ def test_the_check_finds_what_rfc_4287_forbids():
 def test_the_feeds_of_the_wordpress_import_are_valid_atom_on_posts_and_pages(site):
     from holdspace.importers.wordpress import import_wxr
 
-    import_wxr(str(SHARED_DATA / "themeunittestdata.wordpress.xml"), str(site.root))
+    import_wxr(str(SHARED_DATA / "themeunittestdata.wordpress.xml"), site.project())
     built = site.build(SITEURL="https://holdspace.example", RELATIVE_URLS=False, COMMENTS_FEED_ATOM="feeds/comments.atom.xml",
                        COMMENTS_POST_FEED_ATOM="comments.atom.xml")  # fmt: skip
     feeds = sorted(p for p in built.files() if p.name.endswith(".atom.xml"))

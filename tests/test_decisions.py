@@ -16,16 +16,11 @@ from holdspace.review.decisions import (
     approve,
     examine,
     locate,
-    moderator_name,
-    open_project,
+    open_desk,
     published,
     reject,
     restore,
 )
-
-
-def slugify(text, settings):
-    return text.lower().replace(" ", "-")
 
 
 @pytest.fixture
@@ -39,7 +34,7 @@ def project_site(site, monkeypatch):
 
 
 def project(site):
-    return open_project(str(site.root), "pelicanconf.py", slugify)
+    return open_desk(site.project())
 
 
 def queued(site, cid, body="A kind word.", **headers):
@@ -156,20 +151,6 @@ def test_a_moderator_may_edit_a_queued_file_before_approving(project_site):
     assert entry.sha256 == hashlib.sha256(edited.encode()).hexdigest() and entry.flags == ()
 
 
-def test_the_moderator_comes_from_the_environment_or_git(monkeypatch, tmp_path):
-    monkeypatch.setenv("MODERATOR", "  Ana ")
-    assert moderator_name() == "Ana"
-    monkeypatch.delenv("MODERATOR")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "gitconfig").write_text("[user]\n\tname = Git Person\n", encoding="utf-8")
-    assert moderator_name() == "Git Person"
-    (tmp_path / "gitconfig").write_text("", encoding="utf-8")
-    with pytest.raises(ModerationError, match="MODERATOR=<your name>"):
-        moderator_name()
-
-
 def test_locate_refuses_an_id_in_two_posts(project_site):
     site = project_site
     queued(site, "twice")
@@ -190,7 +171,7 @@ def test_any_sequence_of_decisions_keeps_every_file_exactly_once(actions):
         site.post("t")
         ids = [f"q{i}" for i in range(4)]
         contents = {cid: queued(site, cid, f"Comment {cid}.").read_bytes() for cid in ids}
-        p = open_project(folder, "pelicanconf.py", slugify)
+        p = open_desk(site.project())
         done = []
         for action, index in actions:
             cid = ids[index]
@@ -243,7 +224,7 @@ def test_if_the_log_cannot_be_written_the_comment_is_put_back(project_site):
 
 
 def test_a_crash_inside_the_rename_leaves_the_file_where_it_was(project_site, monkeypatch):
-    from holdspace import moves
+    from holdspace.archive import moves
 
     site = project_site
     path = queued(site, "q1")
@@ -281,9 +262,9 @@ def test_killed_moderation_commands_lose_nothing(project_site, trust):
     plan = [("approve", ids[:4]), ("reject", ids[4:6]), ("approve", ids[6:]), ("restore", ids[4:5])]
     delays = [0.05, 0.15, 0.3, 0.45, 0.6, 0.9]
     for round_, (action, chosen) in enumerate(plan * 2):
-        args = [sys.executable, "-m", "holdspace.moderate", "--root", str(site.root), action, *chosen]
+        args = [sys.executable, "-m", "holdspace", action, *chosen, "-s", str(site.root / "pelicanconf.py")]
         if action == "reject":
-            args = [*args[: -len(chosen)], chosen[0], "--reason", "test"]
+            args = [*args[:4], chosen[0], "--reason", "test", *args[-2:]]
         process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delays[round_ % len(delays)])
         process.send_signal(signal.SIGKILL)

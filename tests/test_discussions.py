@@ -1,8 +1,8 @@
 from datetime import UTC, datetime
 
-from holdspace.archive.reader import Archive
 from holdspace.archive.commentfile import Comment
-from holdspace.publishing.discussions import Target, build_discussions, comments_state
+from holdspace.archive.reader import Archive
+from holdspace.publishing.discussions import Target, build_discussions
 from holdspace.settings import DEFAULTS
 
 
@@ -51,25 +51,3 @@ def test_a_comment_that_cannot_be_rendered_is_held_back_and_its_reply_kept():
     ]
     assert result.held_back == {"p/bad.md"}
     assert [n.item.id for n in result.threads["t"].roots] == ["r"]
-
-
-def test_comments_state():
-    assert comments_state("open", "p.md", 3) == (False, None)
-    assert comments_state(" Closed ", "p.md", 3) == (True, None)
-    closed, problem = comments_state("maybe", "p.md", 3)
-    assert closed and str(problem) == (
-        "p.md:3: Comments: 'maybe' is neither open nor closed (treated as closed); write 'Comments: open' or 'Comments: closed'"
-    )
-
-
-def test_closed_by_age():
-    from datetime import UTC, datetime
-
-    from holdspace.publishing.discussions import closed_by_age
-
-    now = datetime(2026, 3, 1, tzinfo=UTC)
-    assert closed_by_age(datetime(2026, 1, 1, tzinfo=UTC), 30, now)
-    assert not closed_by_age(datetime(2026, 2, 15, tzinfo=UTC), 30, now)
-    assert not closed_by_age(datetime(2020, 1, 1, tzinfo=UTC), None, now)
-    assert closed_by_age(datetime(2026, 1, 1), 30, now)  # naive: UTC
-    assert not closed_by_age(None, 30, now)

@@ -14,16 +14,14 @@ from urllib.parse import urlencode
 import pytest
 
 from holdspace.archive.commentfile import read_comment
-from holdspace.intake.forms import RateLimit
-from holdspace.intake.server import main as intake_main
+from holdspace.intake.ratelimit import RateLimit
 from holdspace.intake.server import make_server
-from holdspace.cli.moderate import main as moderate
 from htmltree import parse
 
 
 @contextlib.contextmanager
 def running(site):
-    server = make_server(str(site.root), "pelicanconf.py", "127.0.0.1", 0)
+    server = make_server(site.project(), "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -100,7 +98,7 @@ def test_a_form_lands_in_the_queue_and_make_queue_shows_it(intake_site, capsys):
     assert comment.reply_to == "first" and comment.website == "https://jo.example" and "*It helped.*" in comment.body
     assert not [p for p in (site.root / "moderation" / "queue").rglob(".*")]  # no temporary file left
     capsys.readouterr()
-    assert moderate(["--root", str(site.root), "queue"]) == 0
+    assert site.cli("queue") == 0
     out = capsys.readouterr().out
     assert "1 comment(s) wait" in out and path.stem in out and "Tea and Sympathy (t)" in out
 
@@ -252,7 +250,7 @@ def test_the_built_form_posts_to_the_intake_and_its_post_lands_in_the_queue(inta
 def test_make_intake_says_when_the_port_is_taken(intake_site, capsys):
     with running(intake_site) as url:
         port = url.rsplit(":", 1)[1]
-        assert intake_main(["--root", str(intake_site.root), "--port", port]) == 2
+        assert intake_site.cli("intake", "--port", port) == 2
     assert "cannot listen for forms:" in capsys.readouterr().err
 
 
@@ -359,8 +357,8 @@ def test_moderation_commands_never_print_a_commenters_escape_sequences(intake_si
         "t", "esc", "Look \x1b[31mred\x1b[0m and \x1b]8;;https://evil.example\x07link", folder="moderation/queue"
     )
     capsys.readouterr()
-    assert moderate(["--root", str(site.root), "show", "esc"]) == 0
-    assert moderate(["--root", str(site.root), "queue"]) == 0
+    assert site.cli("show", "esc") == 0
+    assert site.cli("queue") == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "?[31mred" in out
 

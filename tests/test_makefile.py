@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "python").exists()
 
 @pytest.fixture
 def project(site):
-    for name in ("Makefile", "requirements.txt", "pelicanconf.py"):
+    for name in ("Makefile", "requirements.txt", "pyproject.toml", "pelicanconf.py"):
         shutil.copyfile(ROOT / name, site.root / name)
     for name in ("plugins", "theme", ".venv"):
         (site.root / name).symlink_to(ROOT / name)

@@ -2,12 +2,14 @@
 
 import pytest
 
-from holdspace.cli.moderate import main
+from holdspace.cli.moderate import moderator_name
+from holdspace.review.decisions import ModerationError
 
 
 @pytest.fixture
 def mod(site, monkeypatch, capsys):
     monkeypatch.setenv("MODERATOR", "Ana")
+    monkeypatch.setenv("HOLDSPACE_VIA", "make")  # as the Makefile runs them: messages in make's words
     site.write_settings(STAFF_EMAILS=["sonia@example.org"])
     site.use_project_rules()
     site.post("t", "Tea and Sympathy")
@@ -15,7 +17,7 @@ def mod(site, monkeypatch, capsys):
     site.comment("t", "old", "The first published comment, about tea.", author="Mira", email="mira@example.org")
 
     def run(*args):
-        code = main(["--root", str(site.root), *args])
+        code = site.cli(*args)
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -148,13 +150,13 @@ def test_ids_and_reason_come_from_make_untouched(mod, monkeypatch):
     reason = 'asks for $500 "buy now" `echo X` it\'s spam'
     monkeypatch.setenv("ID", "r1")
     monkeypatch.setenv("REASON", reason)
-    assert run("--from-make", "reject")[0] == 0
-    from holdspace import auditlog
+    assert run("reject", "--from-environment")[0] == 0
+    from holdspace.review import auditlog
 
     (entry,), _ = auditlog.read(site.root / "moderation" / "decisions.log")
     assert entry.reason == reason
     monkeypatch.setenv("ID", "")
-    code, _, err = run("--from-make", "show")
+    code, _, err = run("show", "--from-environment")
     assert code == 1 and "say which one comment: make show ID=<id>" in err
 
 
@@ -166,3 +168,17 @@ def test_a_comment_on_a_page_is_listed_under_the_page_and_approved(mod):
     assert code == 0 and "Ask the Moderators (ask)" in out and "no such" not in out
     code, out, _ = run("approve", "p1")
     assert code == 0 and (site.content / "comments" / "ask" / "p1.md").exists()
+
+
+def test_the_moderator_comes_from_the_environment_or_git(monkeypatch, tmp_path):
+    monkeypatch.setenv("MODERATOR", "  Ana ")
+    assert moderator_name() == "Ana"
+    monkeypatch.delenv("MODERATOR")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gitconfig").write_text("[user]\n\tname = Git Person\n", encoding="utf-8")
+    assert moderator_name() == "Git Person"
+    (tmp_path / "gitconfig").write_text("", encoding="utf-8")
+    with pytest.raises(ModerationError, match="who is deciding"):
+        moderator_name()

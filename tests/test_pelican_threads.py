@@ -388,10 +388,10 @@ def test_a_page_shows_no_thread_unless_it_has_comments_or_says_open(site, capsys
     assert "Comments are closed on this page." in history.by_id("comments").text()
     assert built.report.published == 1 and built.report.pages == 3
 
-    from holdspace.cli.search import main as search
+    from holdspace.cli.main import main as holdspace
 
     capsys.readouterr()
-    search(["--index", str(site.root / ".cache" / "holdspace" / "search"), "meeting"])
+    holdspace(["search", "--index", str(site.root / ".cache" / "holdspace" / "search"), "meeting"])
     out = capsys.readouterr().out  # a comment on a page is found; the page itself is not searched
     assert out.startswith("1 result(s) for 'meeting'") and "/pages/history/#comment-h1" in out
 

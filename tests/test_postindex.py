@@ -1,4 +1,6 @@
-from holdspace.archive.posts import read_posts, read_threads
+from datetime import UTC, datetime
+
+from holdspace.archive.posts import closed_by_age, comments_state, read_posts, read_threads
 
 
 def slug(title):
@@ -29,3 +31,21 @@ def test_pages_are_closed_unless_they_say_open_and_a_post_wins_a_shared_slug(tmp
     assert found["about"].page and found["about"].closed
     assert found["ask-us"].page and not found["ask-us"].closed
     assert not found["same"].page and found["same"].path == str(tmp_path / "same.md")
+
+
+def test_comments_state():
+    assert comments_state("open", "p.md", 3) == (False, None)
+    assert comments_state(" Closed ", "p.md", 3) == (True, None)
+    closed, problem = comments_state("maybe", "p.md", 3)
+    assert closed and str(problem) == (
+        "p.md:3: Comments: 'maybe' is neither open nor closed (treated as closed); write 'Comments: open' or 'Comments: closed'"
+    )
+
+
+def test_closed_by_age():
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    assert closed_by_age(datetime(2026, 1, 1, tzinfo=UTC), 30, now)
+    assert not closed_by_age(datetime(2026, 2, 15, tzinfo=UTC), 30, now)
+    assert not closed_by_age(datetime(2020, 1, 1, tzinfo=UTC), None, now)
+    assert closed_by_age(datetime(2026, 1, 1), 30, now)  # naive: UTC
+    assert not closed_by_age(None, 30, now)

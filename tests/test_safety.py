@@ -3,7 +3,6 @@
 import pytest
 
 from holdspace.publishing.avatars import name_avatar
-from holdspace.cli.moderate import main as moderate
 from holdspace.publishing.offsite import is_offsite, localise
 from holdspace.settings import SettingsError, holdspace_settings
 from htmltree import parse
@@ -52,10 +51,10 @@ def test_a_comment_approved_with_a_crisis_flag_gets_a_gentle_note(site, monkeypa
     site.comment("t", "by-hand", words, author="Kit")  # moved by hand: no decision recorded, no note
     site.comment("t", "false-alarm", "I could die of embarrassment; I don't want to be here at the party.",
                  folder="moderation/queue", author="Tam")  # fmt: skip
-    assert moderate(["--root", str(site.root), "approve", "flagged", "calm"]) == 0
+    assert site.cli("approve", "flagged", "calm") == 0
     monkeypatch.setenv("ID", "false-alarm")
     monkeypatch.setenv("NOTE", "no")
-    assert moderate(["--root", str(site.root), "--from-make", "approve"]) == 0
+    assert site.cli("approve", "--from-environment") == 0
     assert "you asked for no note on the site" in capsys.readouterr().out
     built = site.build(CRISIS_RESOURCES=RESOURCES)
     doc = parse(built.html("t/index.html"))
@@ -77,9 +76,9 @@ def test_a_content_warning_comes_before_the_body_which_needs_no_script(site, cap
     assert details.content.index(summary) < details.content.index(details.find_all("div", class_="post-body")[0])
     assert "The body of cw." in details.text()  # in the page, behind a <details>: no JavaScript needed
     assert "open" not in details.attrs
-    from holdspace.cli.search import main as search
+    from holdspace.cli.main import main as holdspace
 
-    search(["--index", str(site.root / ".cache" / "holdspace" / "search"), "body"])
+    holdspace(["search", "--index", str(site.root / ".cache" / "holdspace" / "search"), "body"])
     out = capsys.readouterr().out  # a search result shows the warning, not the words behind it
     assert "Content warning: self-harm." in out and "The body of cw." not in out and "The body of plain." in out
     index = parse(built.html("index.html"))

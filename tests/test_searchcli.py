@@ -1,9 +1,9 @@
-from holdspace.cli.search import main
+from holdspace.cli.main import main as holdspace
 from holdspace.search.index import export, query_terms
 
 
 def test_make_search_prints_ranked_results_with_urls(demo, capsys):
-    code = main(["--index", str(demo.cache / "search"), "therapist", "break"])
+    code = holdspace(["search", "--index", str(demo.cache / "search"), "therapist", "break"])
     out = capsys.readouterr().out
     assert code == 0
     count = int(out.split(" ", 1)[0])
@@ -21,21 +21,25 @@ def test_a_word_of_a_comment_on_page_2_finds_it(demo, capsys):
         unique = sorted(w for w in set(hit.text.lower().split()) if w.isalpha() and unique_term(w, df))
         if unique:
             break
-    main(["--index", str(demo.cache / "search"), unique[0]])
+    holdspace(["search", "--index", str(demo.cache / "search"), unique[0]])
     out = capsys.readouterr().out
     assert out.startswith(f"1 result(s) for '{unique[0]}'")
     assert f"/{hit.url}" in out
 
 
-def test_nothing_found_and_no_query(demo, capsys):
-    assert main(["--index", str(demo.cache / "search"), "zzzzqqq"]) == 0
+def test_nothing_found_and_no_query(demo, capsys, monkeypatch):
+    monkeypatch.setenv("HOLDSPACE_VIA", "make")
+    assert holdspace(["search", "--index", str(demo.cache / "search"), "zzzzqqq"]) == 0
     assert capsys.readouterr().out == "Nothing found for 'zzzzqqq'.\n"
-    assert main(["--index", str(demo.cache / "search")]) == 2
+    assert holdspace(["search", "--index", str(demo.cache / "search")]) == 2
     assert 'say what to find: make search Q="words"' in capsys.readouterr().err
 
 
-def test_without_an_index_it_says_to_build(tmp_path, capsys):
-    assert main(["--index", str(tmp_path / "none"), "word"]) == 2
+def test_without_an_index_it_says_to_build(tmp_path, capsys, monkeypatch):
+    assert holdspace(["search", "--index", str(tmp_path / "none"), "word"]) == 2
+    assert "build the site first: holdspace build" in capsys.readouterr().err
+    monkeypatch.setenv("HOLDSPACE_VIA", "make")
+    assert holdspace(["search", "--index", str(tmp_path / "none"), "word"]) == 2
     assert "build the site first: make html" in capsys.readouterr().err
 
 

@@ -39,7 +39,7 @@ def test_only_what_changed_is_written(tmp_path):
 def test_a_changed_analyzer_rebuilds(tmp_path, monkeypatch):
     from whoosh.analysis import StemmingAnalyzer
 
-    from holdspace import searchindex
+    from holdspace.search import index as searchindex
 
     folder = str(tmp_path / "ix")
     update_index(folder, [doc(1, "tbd text")])
@@ -51,7 +51,7 @@ def test_a_changed_analyzer_rebuilds(tmp_path, monkeypatch):
 
 
 def test_a_changed_schema_version_rebuilds(tmp_path, monkeypatch):
-    from holdspace import searchindex
+    from holdspace.search import index as searchindex
 
     folder = str(tmp_path / "ix")
     update_index(folder, [doc(1, "text")])
@@ -182,7 +182,7 @@ def test_a_new_export_leaves_nothing_of_the_old_one(tmp_path):
 
 
 def test_the_export_is_redone_when_it_is_stale_or_broken(tmp_path, monkeypatch):
-    from holdspace import searchexport
+    from holdspace.search import export as searchexport
 
     folder, out = str(tmp_path / "ix"), tmp_path / "out" / "data"
     stats = update_index(folder, [doc(i, f"comment {i}") for i in range(3)])
@@ -241,7 +241,7 @@ def test_an_export_updated_with_the_changes_equals_a_whole_new_one(tmp_path):
 
 
 def test_after_max_segments_the_index_is_merged_and_exported_whole(tmp_path, monkeypatch):
-    from holdspace import searchindex
+    from holdspace.search import index as searchindex
     from holdspace.search.export import can_update
     from holdspace.search.index import segments
 

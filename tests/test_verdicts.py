@@ -4,7 +4,7 @@ import pytest
 
 from holdspace.archive.commentfile import Comment
 from holdspace.review.guidelines import Rules
-from holdspace.review.verdicts import judge, name_index
+from holdspace.review.verdicts import Verdict, flags, hard_problems, name_index
 
 RULES = Rules(
     max_characters=200,
@@ -20,6 +20,11 @@ STAFF = frozenset({"sonia@example.org"})
 
 def comment(body="Thank you for this.", author="Mira", email="mira@example.org"):
     return Comment("c1", "t", "c1.md", author, email, datetime(2025, 1, 1, tzinfo=UTC), None, None, body, 0, 6, 1)
+
+
+def judge(c, rules, staff, names=None):
+    """What the desk's examine() finds in a comment that passed its own file's checks."""
+    return Verdict(hard_problems(c, rules, staff), flags(c, rules, staff, names))
 
 
 def kinds(verdict):

@@ -4,12 +4,23 @@ import os
 
 import pytest
 
-from conftest import SHARED_DATA
-from holdspace.importers.wordpress import import_wxr, main
+from conftest import SHARED_DATA, Site
+from holdspace.importers.wordpress import import_wxr
 from htmltree import comment_ids, parse
 
 pytestmark = pytest.mark.shared_data
 EXPORT = str(SHARED_DATA / "themeunittestdata.wordpress.xml")
+
+
+def site_at(root):
+    site = Site(root)
+    site.write_settings()
+    return site
+
+
+def importing(root):
+    """import_wxr into a site at ``root`` with the demo's layout (content/posts, content/pages)."""
+    return import_wxr(EXPORT, site_at(root).project())
 
 
 def files(root, folder):
@@ -17,7 +28,7 @@ def files(root, folder):
 
 
 def test_comments_go_where_their_state_says_and_pings_are_skipped(tmp_path):
-    report = import_wxr(EXPORT, str(tmp_path))
+    report = importing(tmp_path)
     assert report.counts == {"approved": 26, "queued": 3, "rejected": 0}
     assert files(tmp_path, "moderation/queue") == ["wp-1015.md", "wp-1016.md", "wp-1017.md"]
     assert len(files(tmp_path, "content/comments")) == 26 and len(report.pings) == 4
@@ -29,7 +40,7 @@ def test_comments_go_where_their_state_says_and_pings_are_skipped(tmp_path):
 
 
 def test_posts_pages_and_drafts(tmp_path):
-    report = import_wxr(EXPORT, str(tmp_path))
+    report = importing(tmp_path)
     posts = files(tmp_path, "content/posts")
     assert len(posts) > 30 and len(files(tmp_path, "content/pages")) > 10
     drafts = [p for p in (tmp_path / "content" / "posts").glob("*.md") if "\nStatus: draft\n" in p.read_text("utf-8")]
@@ -38,18 +49,18 @@ def test_posts_pages_and_drafts(tmp_path):
 
 
 def test_a_second_import_adds_nothing_and_reports_what_a_moderator_changed(tmp_path, capsys):
-    first = import_wxr(EXPORT, str(tmp_path))
+    first = importing(tmp_path)
     queued = next((tmp_path / "moderation" / "queue").rglob("wp-1015.md"))
     target = tmp_path / "content" / "comments" / queued.parent.name / queued.name
     os.rename(queued, target)  # approved since the first import
     edited = sorted((tmp_path / "content" / "comments").rglob("wp-*.md"))[0]
     edited.write_text(edited.read_text("utf-8") + "\nA moderator's edit.\n", encoding="utf-8")
-    again = import_wxr(EXPORT, str(tmp_path))
+    again = importing(tmp_path)
     assert again.written == [] and again.counts == {"approved": 0, "queued": 0, "rejected": 0}
     assert again.differing == [str(edited)]
     assert again.unchanged == len(first.written) - 1
     assert not queued.exists()  # not put back in the queue
-    assert main([EXPORT, "--root", str(tmp_path)]) == 0
+    assert site_at(tmp_path).cli("import-wordpress", EXPORT) == 0
     out = capsys.readouterr().out
     assert f"{edited}:1: differs from the export; left as it is" in out and "0 files written" in out
 
@@ -57,7 +68,7 @@ def test_a_second_import_adds_nothing_and_reports_what_a_moderator_changed(tmp_p
 def test_a_broken_export_is_one_line_and_exit_2(tmp_path, capsys):
     bad = tmp_path / "export.xml"
     bad.write_text("<rss>\n<channel>", encoding="utf-8")
-    assert main([str(bad), "--root", str(tmp_path)]) == 2
+    assert site_at(tmp_path).cli("import-wordpress", str(bad)) == 2
     assert "export.xml:2: not well-formed XML" in capsys.readouterr().err
 
 
@@ -72,7 +83,7 @@ def test_a_comment_without_an_email_gets_one_that_is_never_shown():
 def test_no_email_from_the_export_is_in_the_built_site(site):
     from holdspace.importers.wxr import read_wxr
 
-    import_wxr(EXPORT, str(site.root))
+    import_wxr(EXPORT, site.project())
     built = site.build()
     emails = {c.email.lower() for item in read_wxr(EXPORT).items for c in item.comments if c.email}
     assert len(emails) > 3
@@ -83,7 +94,7 @@ def test_no_email_from_the_export_is_in_the_built_site(site):
 
 
 def test_the_threads_of_the_export_are_built_on_posts_and_on_page_155(site):
-    report = import_wxr(EXPORT, str(site.root))
+    report = import_wxr(EXPORT, site.project())
     assert [str(p) for p in report.against_rules] == [
         f"{site.content}/comments/template-comments/wp-881.md:6: the comment is 7012 characters long; "
         f"the guidelines allow 5000; shorten it, or raise max_characters in "
@@ -137,7 +148,7 @@ def test_an_export_cannot_write_outside_the_archive_or_add_header_lines(tmp_path
     export = tmp_path / "export.xml"
     export.write_text(HOSTILE, encoding="utf-8")
     root = tmp_path / "site"
-    report = import_wxr(str(export), str(root))
+    report = import_wxr(str(export), Site(root).project())
     assert report.skipped == ["post '../../escape': the slug is not a file name; skipped"]
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.md")) == [
         "site/content/comments/fine/wp-5.md",

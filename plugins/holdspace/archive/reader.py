@@ -160,6 +160,19 @@ def _valid_replies(comments: list[Comment], archive: Archive) -> list[Comment]:
     stays published (it is shown at the top level); its parent is reported.
     """
     by_id = {c.id: c for c in comments}
+    bad = _bad_parents(comments, by_id, archive)
+    bad |= _cycles(comments, by_id, bad, archive)
+    kept = []
+    for c in comments:
+        if c.id in bad:
+            archive.held_back.add(c.path)
+        else:
+            kept.append(c)
+    return kept
+
+
+def _bad_parents(comments: list[Comment], by_id: dict[str, Comment], archive: Archive) -> set[str]:
+    """The replies whose Reply-To names no comment, or a comment of another thread."""
     held_ids = {os.path.splitext(os.path.basename(p))[0]: p for p in archive.held_back}
     bad: set[str] = set()
     for c in comments:
@@ -188,8 +201,12 @@ def _valid_replies(comments: list[Comment], archive: Archive) -> list[Comment]:
                 )
             )
             bad.add(c.id)
+    return bad
 
-    # Cycle detection, linear: each comment is walked up from at most once.
+
+def _cycles(comments: list[Comment], by_id: dict[str, Comment], bad: set[str], archive: Archive) -> set[str]:
+    """The replies in a cycle, found in linear time: each comment is walked up from at most once."""
+    in_cycles: set[str] = set()
     state: dict[str, int] = {}  # 1: on the current walk, 2: finished
     for start in comments:
         walk: list[str] = []
@@ -211,14 +228,7 @@ def _valid_replies(comments: list[Comment], archive: Archive) -> list[Comment]:
                         "remove or correct one of these Reply-To lines",
                     )
                 )
-                bad.add(member)
+                in_cycles.add(member)
         for walked in walk:
             state[walked] = 2
-
-    kept = []
-    for c in comments:
-        if c.id in bad:
-            archive.held_back.add(c.path)
-        else:
-            kept.append(c)
-    return kept
+    return in_cycles

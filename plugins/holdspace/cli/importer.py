@@ -12,10 +12,7 @@ from ..importers.wordpress import import_wxr
 from .spell import spell
 
 
-def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    command = commands.add_parser(
-        "import-wordpress", help="import a WordPress export (posts, pages, comments; never overwrites)"
-    )
+def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("file", nargs="?", default="", help="the WordPress export (WXR) file")
     command.add_argument("--from-environment", action="store_true", help="take the file from $FILE (make does)")
     command.set_defaults(run=run)

@@ -15,10 +15,7 @@ from ..problems import display_path
 from .spell import spell
 
 
-def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    command = commands.add_parser(
-        "intake", help="the reply form's service: forms become files in the queue (Ctrl-C stops it)"
-    )
+def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--host", help="the address to listen on (default: COMMENT_INTAKE_HOST)")
     command.add_argument("--port", type=int, help="the port (default: COMMENT_INTAKE_PORT)")
     command.set_defaults(run=run)

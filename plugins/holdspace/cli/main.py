@@ -15,28 +15,42 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import sys
 from collections.abc import Sequence
 
-from . import build, errors, importer, intake, moderate, search, secret, serve
+from . import errors
 from .terminal import TerminalText
 
+# Each subcommand's module, imported only when it runs (a moderation command needs
+# neither Pelican's generators nor Whoosh), and its line in ``holdspace --help``.
+COMMANDS = {
+    "build": ("build", "build the site with Pelican (its options follow; --help lists them)"),
+    "serve": ("serve", "build, then serve the site on this machine (--autoreload: build again on changes)"),
+    "queue": ("moderate", "list the comments waiting for a decision, crisis first"),
+    "show": ("moderate", "one waiting comment as it would be published"),
+    "approve": ("moderate", "check the rules, then publish"),
+    "reject": ("moderate", "move a waiting comment to moderation/rejected/"),
+    "restore": ("moderate", "move a rejected comment back to the queue"),
+    "log": ("moderate", "the latest decisions"),
+    "search": ("search", "search the archive's index (built by the last build)"),
+    "intake": ("intake", "the reply form's service: forms become files in the queue (Ctrl-C stops it)"),
+    "import-wordpress": ("importer", "import a WordPress export (posts, pages, comments; never overwrites)"),
+    "secret": ("secret", 'create the secret for AVATARS = "local" (once; keep it)'),
+}
 
-def parser() -> argparse.ArgumentParser:
+
+def parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The command's parser; the arguments of ``chosen`` (a subcommand) filled in by its module."""
     top = argparse.ArgumentParser(
         prog="holdspace",
         description="Holdspace: a moderated peer-support discussion archive, published with Pelican.",
     )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("build", help="build the site with Pelican (its options follow; --help lists them)")
-    serve.add_command(commands)
-    moderate.add_commands(commands)
-    search.add_command(commands)
-    intake.add_command(commands)
-    importer.add_command(commands)
-    secret.add_command(commands)
-    for command in commands.choices.values():
-        if command.prog != "holdspace build":
+    for name, (module, text) in COMMANDS.items():
+        command = commands.add_parser(name, help=text, description=text)
+        if name == chosen and name != "build":
+            importlib.import_module(f".{module}", __package__).add_arguments(command)  # type: ignore[attr-defined]
             command.add_argument(
                 "-s", "--settings", default="pelicanconf.py", help="the settings file (default: pelicanconf.py)"
             )
@@ -46,8 +60,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["build"]:  # Pelican's own options follow
+        from . import build
+
         return build.main(args_list[1:])
-    args = parser().parse_args(args_list)
+    chosen = next((a for a in args_list if not a.startswith("-")), None)
+    args = parser(chosen).parse_args(args_list)
     # Commenters' words reach the terminal: escape sequences in them are shown as '?'.
     with contextlib.redirect_stdout(TerminalText(sys.stdout)), contextlib.redirect_stderr(TerminalText(sys.stderr)):
         try:

@@ -221,36 +221,26 @@ def moderator_name(given: str = "") -> str:
     return name
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """queue, show, approve, reject, restore and log."""
-    queue = commands.add_parser("queue", help="list the comments waiting for a decision, crisis first")
-    queue.set_defaults(run=run)
-    for name, text in (
-        ("show", "one waiting comment as it would be published"),
-        ("approve", "check the rules, then publish"),
-        ("reject", "move a waiting comment to moderation/rejected/"),
-        ("restore", "move a rejected comment back to the queue"),
-    ):
-        command = commands.add_parser(name, help=text, description=text)
-        command.add_argument("ids", nargs="*", metavar="ID", help="the comment's id (make queue lists them)")
+def add_arguments(command: argparse.ArgumentParser) -> None:
+    """The arguments of queue, show, approve, reject, restore or log."""
+    name = command.prog.split()[-1]
+    if name == "log":
+        command.add_argument("--count", type=int, default=20, help="how many (default 20)")
+    elif name != "queue":
+        command.add_argument("ids", nargs="*", metavar="ID", help="the comment's id (the queue lists them)")
         command.add_argument("--moderator", default="", help="who decides (default: $MODERATOR, else git's user.name)")
         command.add_argument(
             "--from-environment",
             action="store_true",
             help="take the ids from $ID, the reason from $REASON and NOTE from $NOTE, untouched by a shell (make)",
         )
-        if name == "reject":
-            command.add_argument("--reason", default="", help="why (it goes in the log, never on the site)")
-        if name == "approve":
-            command.add_argument(
-                "--no-crisis-note",
-                action="store_true",
-                help="a crisis flag that was a false alarm: no note on the site",
-            )
-        command.set_defaults(run=run)
-    log = commands.add_parser("log", help="the latest decisions")
-    log.add_argument("--count", type=int, default=20, help="how many (default 20)")
-    log.set_defaults(run=run)
+    if name == "reject":
+        command.add_argument("--reason", default="", help="why (it goes in the log, never on the site)")
+    if name == "approve":
+        command.add_argument(
+            "--no-crisis-note", action="store_true", help="a crisis flag that was a false alarm: no note on the site"
+        )
+    command.set_defaults(run=run)
 
 
 def _from_environment(args: argparse.Namespace) -> None:

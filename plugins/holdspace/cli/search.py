@@ -16,8 +16,7 @@ from .spell import spell
 from .terminal import printable
 
 
-def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    command = commands.add_parser("search", help="search the archive's index (built by the last build)")
+def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("query", nargs="*", help="words (all must appear); author:<name> filters")
     command.add_argument("--limit", type=int, default=10, help="results shown (default 10)")
     command.add_argument("--index", help="the index folder (default: search/ in HOLDSPACE_CACHE_PATH)")

@@ -11,8 +11,7 @@ from ..publishing.avatars import SECRET_ENV, avatar_secret
 from ..settings import project_path
 
 
-def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    command = commands.add_parser("secret", help='create the secret for AVATARS = "local" (once; keep it)')
+def add_arguments(command: argparse.ArgumentParser) -> None:
     command.set_defaults(run=run)
 
 

@@ -27,8 +27,7 @@ from ..glue.project import load_project
 from . import errors
 
 
-def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    command = commands.add_parser("serve", help="build, then serve the site on this machine")
+def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--autoreload", action="store_true", help="build again on every change (make devserver)")
     command.add_argument("--port", type=int, help="the port (default: the setting PORT, 8000; 0 picks a free one)")
     command.add_argument("--bind", help="the address (default: the setting BIND, 127.0.0.1)")

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import comments, rewrite, search, writer
-
 
 def register() -> None:
     register_threads()
@@ -29,6 +27,10 @@ def register() -> None:
 
 
 def register_threads() -> None:
+    # Imported here, not above: the commands load a project through ``glue.project``
+    # and need none of the generators (whose imports cost a moderation command time).
+    from . import comments, rewrite, writer
+
     signals.initialized.connect(rewrite.initialized)
     signals.article_generator_finalized.connect(rewrite.article_defaults)
     signals.page_generator_finalized.connect(rewrite.page_defaults)
@@ -38,4 +40,6 @@ def register_threads() -> None:
 
 
 def register_search() -> None:
+    from . import search
+
     signals.get_generators.connect(search.get_generators)  # after the comments': it needs their threads

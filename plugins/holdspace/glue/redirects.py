@@ -39,8 +39,8 @@ def write(generator: Any, writer: Any, relative: bool) -> None:
         values = {"comment_id": cid, "target": target, "url": url, "output_file": name}
         if siteurl not in patterns:
             full = render(siteurl, values)
-            pattern = render(siteurl, {k: _MARKS[k] for k in values})
-            patterns[siteurl] = pattern if _fill(pattern, values) == full else None
+            marked = render(siteurl, {k: _MARKS[k] for k in values})
+            patterns[siteurl] = marked if _fill(marked, values) == full else None
         pattern = patterns[siteurl]
         text = render(siteurl, values) if pattern is None else _fill(pattern, values)
         key = pagereuse.text_digest(text)

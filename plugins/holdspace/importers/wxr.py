@@ -85,52 +85,61 @@ def read_wxr(path: str) -> WXR:
             "use the file from WordPress's Tools > Export"
         )
 
-    def text(element: ET.Element, tag: str) -> str:
-        found = element.find(tag if tag.startswith("{") else f"{{{wp}}}{tag}")
-        return (found.text or "").strip() if found is not None else ""
-
+    read = _Reader(wp)
     authors = {
-        text(a, "author_login"): text(a, "author_display_name") or text(a, "author_login")
+        read(a, "author_login"): read(a, "author_display_name") or read(a, "author_login")
         for a in channel.findall(f"{{{wp}}}author")
     }
-    items = []
-    for item in channel.findall("item"):
+    items = [read.item(item, authors) for item in channel.findall("item")]
+    match = WP_NAMESPACE.fullmatch(wp)
+    return WXR((channel.findtext("title") or "").strip(), match.group(1) if match else "", items)
+
+
+class _Reader:
+    """The text of an export's elements, in its wp: namespace."""
+
+    def __init__(self, wp: str) -> None:
+        self.wp = wp
+
+    def __call__(self, element: ET.Element, tag: str) -> str:
+        found = element.find(tag if tag.startswith("{") else f"{{{self.wp}}}{tag}")
+        return (found.text or "").strip() if found is not None else ""
+
+    def item(self, item: ET.Element, authors: dict[str, str]) -> WPItem:
+        text, wp = self, self.wp
         categories = [c.text or "" for c in item.findall("category") if c.get("domain") == "category"]
         tags = [c.text or "" for c in item.findall("category") if c.get("domain") == "post_tag"]
         login = text(item, CREATOR)
-        items.append(
-            WPItem(
-                id=_int(text(item, "post_id")),
-                kind=text(item, "post_type"),
-                title=(item.findtext("title") or "").strip(),
-                slug=text(item, "post_name"),
-                date=_date(text(item, "post_date_gmt"), text(item, "post_date")),
-                author=authors.get(login, login),
-                status=text(item, "status"),
-                password=text(item, "post_password"),
-                categories=[c.strip() for c in categories if c.strip()],
-                tags=[t.strip() for t in tags if t.strip()],
-                comment_status=text(item, "comment_status") or "open",
-                content=_raw(item.find(CONTENT)),
-                excerpt=_raw(item.find(f"{{{wp}excerpt/}}encoded")),
-                comments=[
-                    WPComment(
-                        id=_int(text(c, "comment_id")),
-                        author=text(c, "comment_author"),
-                        email=text(c, "comment_author_email"),
-                        url=text(c, "comment_author_url"),
-                        date=_date(text(c, "comment_date_gmt"), text(c, "comment_date")),
-                        content=_raw(c.find(f"{{{wp}}}comment_content")),
-                        approved=text(c, "comment_approved"),
-                        type=text(c, "comment_type") or "comment",
-                        parent=_int(text(c, "comment_parent")),
-                    )
-                    for c in item.findall(f"{{{wp}}}comment")
-                ],
-            )
+        return WPItem(
+            id=_int(text(item, "post_id")),
+            kind=text(item, "post_type"),
+            title=(item.findtext("title") or "").strip(),
+            slug=text(item, "post_name"),
+            date=_date(text(item, "post_date_gmt"), text(item, "post_date")),
+            author=authors.get(login, login),
+            status=text(item, "status"),
+            password=text(item, "post_password"),
+            categories=[c.strip() for c in categories if c.strip()],
+            tags=[t.strip() for t in tags if t.strip()],
+            comment_status=text(item, "comment_status") or "open",
+            content=_raw(item.find(CONTENT)),
+            excerpt=_raw(item.find(f"{{{wp}excerpt/}}encoded")),
+            comments=[self.comment(c) for c in item.findall(f"{{{wp}}}comment")],
         )
-    match = WP_NAMESPACE.fullmatch(wp)
-    return WXR((channel.findtext("title") or "").strip(), match.group(1) if match else "", items)
+
+    def comment(self, c: ET.Element) -> WPComment:
+        text = self
+        return WPComment(
+            id=_int(text(c, "comment_id")),
+            author=text(c, "comment_author"),
+            email=text(c, "comment_author_email"),
+            url=text(c, "comment_author_url"),
+            date=_date(text(c, "comment_date_gmt"), text(c, "comment_date")),
+            content=_raw(c.find(f"{{{self.wp}}}comment_content")),
+            approved=text(c, "comment_approved"),
+            type=text(c, "comment_type") or "comment",
+            parent=_int(text(c, "comment_parent")),
+        )
 
 
 def _wp_namespace(root: ET.Element) -> str | None:

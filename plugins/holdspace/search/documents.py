@@ -7,9 +7,10 @@ Pure: posts and pages are read by their attributes (``title``, ``url``, ``date``
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..publishing.plaintext import as_text
 
@@ -40,7 +41,7 @@ class Doc:
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def documents(posts: list, default_author: str = "", pages: list = ()) -> Iterator[Doc]:
+def documents(posts: Sequence[Any], default_author: str = "", pages: Sequence[Any] = ()) -> Iterator[Doc]:
     """One document per published post and per published comment on it or on a page
     (the pages themselves, the site's furniture, are not searched)."""
     for post in posts:

@@ -20,7 +20,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import versionstring as whoosh_version
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import Analyzer, StemmingAnalyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import And, Every, Term
 from whoosh.reading import TermNotFound
@@ -43,7 +43,7 @@ WRITER_LIMIT_MB = 128
 MAX_SEGMENTS = 12
 
 
-def analyzer() -> StemmingAnalyzer:
+def analyzer() -> Analyzer:
     return StemmingAnalyzer()
 
 
@@ -123,69 +123,12 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
     stats = UpdateStats(
         fingerprint=hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(digests.items())).encode()).hexdigest()
     )
-    signature = _signature()
-    version_path = os.path.join(folder, VERSION_FILE)
-    try:
-        with open(version_path, encoding="utf-8") as f:
-            current = f.read()
-    except OSError:
-        current = ""
-    if current != signature or not whoosh_index.exists_in(folder):
-        if os.path.isdir(folder):
-            shutil.rmtree(folder)  # a cache: rebuilt from the archive below
-        os.makedirs(folder)
-        whoosh_index.create_in(folder, schema())
-        with open(version_path, "w", encoding="utf-8") as f:
-            f.write(signature)
-        stats.rebuilt = stats.renumbered = True
+    stats.rebuilt = stats.renumbered = _create_if_stale(folder)
     ix = whoosh_index.open_dir(folder)
-    have: dict[str, str] = {}
-    old: dict[str, dict] = {}  # stored fields of the documents that change or go
-    with ix.searcher() as searcher:
-        for fields in searcher.all_stored_fields():
-            doc_id = fields["id"]
-            have[doc_id] = fields["digest"]
-            if doc_id not in wanted or digests[doc_id] != fields["digest"]:
-                old[doc_id] = fields
-    a = analyzer()
+    have, old = _stored(ix, wanted, digests)
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
-        for doc_id in have.keys() - wanted.keys():
-            writer.delete_by_term("id", doc_id)
-            stats.removed += 1
-        for doc_id, doc in wanted.items():
-            digest = digests[doc_id]
-            if have.get(doc_id) == digest:
-                stats.unchanged += 1
-                continue
-            if doc_id in have:
-                writer.delete_by_term("id", doc_id)
-                stats.changed += 1
-            else:
-                stats.added += 1
-            stats.new_ids.add(doc_id)
-            text = doc.text
-            content = _content_of(doc.kind, doc.title, text)
-            if not stats.rebuilt:
-                stats.touched_terms.update(token.text for token in a(content))
-            writer.add_document(
-                id=doc.id,
-                kind=doc.kind,
-                title=doc.title,
-                author=doc.author,
-                author_key=author_key(doc.author),
-                content=content,
-                text=text,
-                date=doc.date,
-                thread=doc.thread,
-                tags=doc.tags,
-                url=doc.url,
-                warning=doc.warning,
-                digest=digest,
-            )
-        for doc_id, fields in old.items():
-            stats.gone_ids.add(doc_id)
-            stats.touched_terms.update(t.text for t in a(_content_of(fields["kind"], fields["title"], fields["text"])))
+        _write(writer, wanted, digests, have, old, stats)
     except BaseException:
         writer.cancel()
         raise
@@ -196,6 +139,79 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
     else:
         writer.cancel()
     return stats
+
+
+def _create_if_stale(folder: str) -> bool:
+    """Create the index afresh when there is none, or it was built with another schema or
+    analyzer; True when it was."""
+    signature = _signature()
+    version_path = os.path.join(folder, VERSION_FILE)
+    try:
+        with open(version_path, encoding="utf-8") as f:
+            current = f.read()
+    except OSError:
+        current = ""
+    if current == signature and whoosh_index.exists_in(folder):
+        return False
+    if os.path.isdir(folder):
+        shutil.rmtree(folder)  # a cache: rebuilt from the archive
+    os.makedirs(folder)
+    whoosh_index.create_in(folder, schema())
+    with open(version_path, "w", encoding="utf-8") as f:
+        f.write(signature)
+    return True
+
+
+def _stored(ix: Any, wanted: dict[str, Doc], digests: dict[str, str]) -> tuple[dict[str, str], dict[str, dict]]:
+    """The digest of every document in the index, and the stored fields of those that change or go."""
+    have: dict[str, str] = {}
+    old: dict[str, dict] = {}
+    with ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            doc_id = fields["id"]
+            have[doc_id] = fields["digest"]
+            if doc_id not in wanted or digests[doc_id] != fields["digest"]:
+                old[doc_id] = fields
+    return have, old
+
+
+def _write(
+    writer: Any,
+    wanted: dict[str, Doc],
+    digests: dict[str, str],
+    have: dict[str, str],
+    old: dict[str, dict],
+    stats: UpdateStats,
+) -> None:
+    """Delete the documents that went or changed, add the new and changed ones, and note
+    the terms they touch (for an export of the changes alone)."""
+    a = analyzer()
+    for doc_id in have.keys() - wanted.keys():
+        writer.delete_by_term("id", doc_id)
+        stats.removed += 1
+    for doc_id, doc in wanted.items():
+        digest = digests[doc_id]
+        if have.get(doc_id) == digest:
+            stats.unchanged += 1
+            continue
+        if doc_id in have:
+            writer.delete_by_term("id", doc_id)
+            stats.changed += 1
+        else:
+            stats.added += 1
+        stats.new_ids.add(doc_id)
+        text = doc.text
+        content = _content_of(doc.kind, doc.title, text)
+        if not stats.rebuilt:
+            stats.touched_terms.update(token.text for token in a(content))
+        writer.add_document(
+            id=doc.id, kind=doc.kind, title=doc.title, author=doc.author, author_key=author_key(doc.author),
+            content=content, text=text, date=doc.date, thread=doc.thread, tags=doc.tags, url=doc.url,
+            warning=doc.warning, digest=digest,
+        )  # fmt: skip
+    for doc_id, fields in old.items():
+        stats.gone_ids.add(doc_id)
+        stats.touched_terms.update(t.text for t in a(_content_of(fields["kind"], fields["title"], fields["text"])))
 
 
 def segments(folder: str) -> list[tuple[str, int]]:
@@ -230,7 +246,7 @@ def search(folder: str, query: str, limit: int = 10) -> list[Hit]:
 
 
 def _hit(searcher: Searcher, docnum: int, score: float) -> Hit:
-    f = searcher.stored_fields(docnum)
+    f = searcher.reader().stored_fields(docnum)
     return Hit(docnum, score, f["id"], f["kind"], f["title"], f["author"], f["date"], f["url"], f["text"],
                f.get("warning", ""))  # fmt: skip
 
@@ -287,7 +303,7 @@ def export(
         )
 
 
-def _stop_words(a: StemmingAnalyzer) -> Iterable[str]:
+def _stop_words(a: Analyzer) -> Iterable[str]:
     for item in getattr(a, "items", []):
         if hasattr(item, "stops"):
             return item.stops
