@@ -131,3 +131,25 @@ def test_an_edited_post_renders_its_own_pages_again_and_no_other(site):
     path.write_text(path.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
     assert build(site) == POST_PAGES - 2 + REDIRECTS
     assert "A new paragraph." in page(site, "b/index.html")
+
+
+def test_the_page_key_covers_the_code_of_every_stage(tmp_path):
+    """Every module of every stage is in the key: a change in any of them renders every page again."""
+    import shutil
+
+    from holdspace.glue.pagereuse import files_digest
+    from holdspace.glue.writer import PACKAGE, code_files
+
+    package = ROOT / "plugins" / "holdspace"
+    assert PACKAGE == str(package)
+    every = sorted(str(p) for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+    assert code_files() == every and len({p.split("/holdspace/")[1].split("/")[0] for p in every}) >= 9
+    copy = tmp_path / "holdspace"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = files_digest(code_files(str(copy)))
+    for changed in ("archive/values.py", "search/buckets.py", "cli/spell.py"):
+        path = copy / changed
+        path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        after = files_digest(code_files(str(copy)))
+        assert after != before, changed
+        before = after

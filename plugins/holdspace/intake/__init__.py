@@ -3,5 +3,6 @@
 forms        a form checked against the hard rules and written atomically into the queue
 ratelimit    forms per address per window, in memory only
 pages        the pages it answers with
+service      what every request shares: the intake, the limit, the counts
 server       the HTTP service around it
 """

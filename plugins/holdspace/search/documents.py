@@ -1,5 +1,6 @@
 """The documents search indexes: one per published post and per published comment,
-made from what the build publishes (never from moderation/, never an email).
+made from what the build publishes (never from moderation/, never an email), and
+what an update of the index did with them.
 
 Pure: posts and pages are read by their attributes (``title``, ``url``, ``date``,
 ``comment_thread`` ...), as Pelican and the tests make them."""
@@ -39,6 +40,30 @@ class Doc:
         parts = (self.id, self.kind, self.title, self.author, self.source, self.date.isoformat(), self.thread,
                  self.tags, self.url, "html" if self.to_text is not None else "text", self.warning)  # fmt: skip
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class UpdateStats:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+    fingerprint: str = ""  # of every document's digest: equal fingerprints, equal indexes
+    # For an export of the changes only (``export.update_export``):
+    renumbered: bool = False  # documents kept may have new numbers (a new index, or segments merged)
+    new_ids: set[str] = field(default_factory=set)  # documents added, or changed (so renumbered)
+    gone_ids: set[str] = field(default_factory=set)  # documents removed, or changed (their old number is gone)
+    touched_terms: set[str] = field(default_factory=set)  # terms of every document added, changed or removed
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.rebuilt)
+
+
+def content_of(kind: str, title: str, text: str) -> str:
+    """The words a document is searched by: a post's title and text, a comment's text."""
+    return f"{title}\n{text}" if kind == "post" else text
 
 
 def documents(posts: Sequence[Any], default_author: str = "", pages: Sequence[Any] = ()) -> Iterator[Doc]:

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import index as whoosh_index
@@ -27,7 +26,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from .documents import Doc
+from .documents import Doc, UpdateStats, content_of
 from .export import Export, Posting
 from .query import K1, B, Hit, author_key, parse_query
 
@@ -87,29 +86,6 @@ def _signature() -> str:
     ]
     fields = {name: type(field).__name__ for name, field in schema().items()}
     return json.dumps({"schema": SCHEMA_VERSION, "whoosh": whoosh_version(), "fields": fields, "analyzer": chain})
-
-
-@dataclass
-class UpdateStats:
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    rebuilt: bool = False
-    fingerprint: str = ""  # of every document's digest: equal fingerprints, equal indexes
-    # For an export of the changes only (``searchexport.update_export``):
-    renumbered: bool = False  # documents kept may have new numbers (a new index, or segments merged)
-    new_ids: set[str] = field(default_factory=set)  # documents added, or changed (so renumbered)
-    gone_ids: set[str] = field(default_factory=set)  # documents removed, or changed (their old number is gone)
-    touched_terms: set[str] = field(default_factory=set)  # terms of every document added, changed or removed
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.added or self.changed or self.removed or self.rebuilt)
-
-
-def _content_of(kind: str, title: str, text: str) -> str:
-    return f"{title}\n{text}" if kind == "post" else text
 
 
 def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
@@ -201,7 +177,7 @@ def _write(
             stats.added += 1
         stats.new_ids.add(doc_id)
         text = doc.text
-        content = _content_of(doc.kind, doc.title, text)
+        content = content_of(doc.kind, doc.title, text)
         if not stats.rebuilt:
             stats.touched_terms.update(token.text for token in a(content))
         writer.add_document(
@@ -211,7 +187,7 @@ def _write(
         )  # fmt: skip
     for doc_id, fields in old.items():
         stats.gone_ids.add(doc_id)
-        stats.touched_terms.update(t.text for t in a(_content_of(fields["kind"], fields["title"], fields["text"])))
+        stats.touched_terms.update(t.text for t in a(content_of(fields["kind"], fields["title"], fields["text"])))
 
 
 def segments(folder: str) -> list[tuple[str, int]]:
