@@ -142,3 +142,26 @@ def test_a_killed_build_leaves_the_previous_site_whole(site, trust):
         assert now in (current, complete)
     assert any(now == current == after for current, now in seen), "some kills landed before the end"
     assert not [p for p in site.root.iterdir() if p.name.startswith(".holdspace-building-")]
+
+
+def test_a_template_error_fails_with_2_and_leaves_the_output_exactly_as_it_was(site, tmp_path):
+    import shutil
+
+    site.post("t")
+    site.comment("t", "c1")
+    assert run_build(site).returncode == 0
+    before = snapshot(site.root / "output")
+    theme = tmp_path / "broken-theme"
+    shutil.copytree(ROOT / "theme", theme)
+    article = theme / "templates" / "article.html"
+    text = article.read_text(encoding="utf-8")
+    end = text.rindex("{% endblock %}")  # inside the block, where Jinja compiles it
+    article.write_text(text[:end] + "{{ article.title | no_such_filter }}" + text[end:], encoding="utf-8")
+    site.comment("t", "c2", "A comment that arrives with the broken theme.")
+    conf = site.write_settings(THEME=str(theme))
+    result = run_build(site, settings=str(conf))
+    assert result.returncode == 2, result.stderr
+    assert "Build failed: " in result.stderr and "no_such_filter" in result.stderr
+    assert "the previous site is left as it was" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(site.root / "output") == before
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".holdspace-building-")]

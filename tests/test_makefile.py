@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "python").exists()
 @pytest.fixture
 def project(site):
     for name in ("Makefile", "requirements.txt", "pyproject.toml", "pelicanconf.py"):
-        shutil.copyfile(ROOT / name, site.root / name)
+        shutil.copy2(ROOT / name, site.root / name)  # with their times: the .venv stays as it is
     for name in ("plugins", "theme", ".venv"):
         (site.root / name).symlink_to(ROOT / name)
     site.use_project_rules()

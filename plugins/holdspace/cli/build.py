@@ -10,10 +10,12 @@ crash, bad settings), the output left exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,25 +67,40 @@ def summary(report: BuildReport, seconds: float, queue: str) -> str:
     return "\n".join(lines)
 
 
-def _remove_later(folder: bytes | str) -> None:
+def _remove_later(folder: bytes | str) -> int:
     """Remove the previous output in a process of its own: at 20,000 comments deleting
     its files takes seconds nobody needs to wait for. It is renamed first, so the next
     build never takes it for its own; a build removes any left over the same way."""
     folder = os.fsdecode(folder)
     aside = tempfile.mkdtemp(prefix=OLD_PREFIX, dir=os.path.dirname(folder))
     os.rename(folder, os.path.join(aside, "output"))
-    _spawn_remover(aside)
+    return _spawn_remover(aside)
 
 
-def _spawn_remover(folder: str) -> None:
+def _spawn_remover(folder: str) -> int:
     code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-    subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-c", code, folder],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
-    )
+    ).pid
+
+
+def _stop_helpers(keep: set[int]) -> None:
+    """Stop what a failed build started beside Pelican (the search process, forked), so
+    nothing writes into its folder once it is removed. Linux lists a process's children
+    in /proc; elsewhere the helpers die with the build (see glue.search)."""
+    try:
+        with open(f"/proc/self/task/{os.getpid()}/children", encoding="ascii") as f:
+            children = {int(pid) for pid in f.read().split()}
+    except OSError:
+        return
+    for pid in children - keep:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
 
 
 def _build(pelican: Any, settings: dict[str, Any]) -> None:
@@ -93,10 +110,8 @@ def _build(pelican: Any, settings: dict[str, Any]) -> None:
     os.makedirs(parent, exist_ok=True)
     # Old outputs still being removed (or whose remover was stopped) first: the builds a
     # killed build left are then put aside with a remover of their own, one each.
-    for stale in glob.glob(os.path.join(parent, OLD_PREFIX + "*")):
-        _spawn_remover(stale)
-    for stale in glob.glob(os.path.join(parent, BUILDING_PREFIX + "*")):
-        _remove_later(stale)
+    removers = {_spawn_remover(stale) for stale in glob.glob(os.path.join(parent, OLD_PREFIX + "*"))}
+    removers |= {_remove_later(stale) for stale in glob.glob(os.path.join(parent, BUILDING_PREFIX + "*"))}
     building = tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=parent)
     try:
         os.chmod(building, 0o755)
@@ -105,6 +120,7 @@ def _build(pelican: Any, settings: dict[str, Any]) -> None:
         pelican.run()
         replace_folder(building, final, _remove_later)
     except BaseException:
+        _stop_helpers(removers)
         shutil.rmtree(building, ignore_errors=True)
         raise
 
