@@ -10,6 +10,7 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -288,3 +289,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     terminalreporter.write_line(f"| {'-' * width} | ----: |")
     for label, key in TRUST_ROWS:
         terminalreporter.write_line(f"| {label.ljust(width)} | {figures[key]:5d} |")
+
+
+def search_doc(i: int, text: str, author: str = "Mira"):  # type: ignore[no-untyped-def]
+    """A comment of post ``t`` as the search indexes it."""
+    from holdspace.search.documents import Doc
+
+    return Doc(
+        f"c{i}", "comment", "A Post", author, text, datetime(2025, 1, 1, tzinfo=UTC), "t", "Therapy", f"t/#comment-c{i}"
+    )
+
+
+def make_targets() -> list[str]:
+    """The Makefile's targets, as its .PHONY line lists them."""
+    for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines():
+        if line.startswith(".PHONY:"):
+            return line.split(":", 1)[1].split()
+    raise AssertionError("the Makefile has no .PHONY line")

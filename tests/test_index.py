@@ -4,19 +4,13 @@ import json
 import random
 import re
 import subprocess
-from datetime import UTC, datetime
 
 import pytest
 
 from conftest import ROOT
+from conftest import search_doc as doc
 from holdspace.search.export import write_export
-from holdspace.search.index import Doc, export, search, update_index
-
-
-def doc(i, text, author="Mira"):
-    return Doc(
-        f"c{i}", "comment", "A Post", author, text, datetime(2025, 1, 1, tzinfo=UTC), "t", "Therapy", f"t/#comment-c{i}"
-    )
+from holdspace.search.index import export, search, update_index
 
 
 def test_only_what_changed_is_written(tmp_path):
@@ -166,94 +160,3 @@ def test_hidden_posts_stay_out_of_search(site):
     )
     built = site.build()
     assert not any(b"hiddencanary" in p.read_bytes() for p in (built.output / "search" / "data").rglob("*.json"))
-
-
-def test_a_new_export_leaves_nothing_of_the_old_one(tmp_path):
-    folder, out = str(tmp_path / "ix"), tmp_path / "out" / "data"
-    docs = [doc(i, f"comment {i} about tea") for i in range(4)] + [doc(9, "SECRET-CANARY text")]
-    update_index(folder, docs)
-    write_export(export(folder), str(out))
-    assert any(b"SECRET-CANARY" in p.read_bytes() for p in out.rglob("*.json"))
-    update_index(folder, docs[:4])  # the comment is taken off the site
-    write_export(export(folder), str(out))
-    assert not any(b"SECRET-CANARY" in p.read_bytes() for p in out.rglob("*.json"))
-    assert sorted(p.name for p in (out / "d").iterdir()) == ["0.json", "1.json", "2.json", "3.json"]
-    assert [p.name for p in out.parent.iterdir()] == ["data"]
-
-
-def test_the_export_is_redone_when_it_is_stale_or_broken(tmp_path, monkeypatch):
-    from holdspace.search import export as searchexport
-
-    folder, out = str(tmp_path / "ix"), tmp_path / "out" / "data"
-    stats = update_index(folder, [doc(i, f"comment {i}") for i in range(3)])
-    write_export(export(folder), str(out), stats.fingerprint)
-    assert searchexport.is_current(str(out), stats.fingerprint)
-    assert not searchexport.is_current(str(out), "another index")
-    monkeypatch.setattr(searchexport, "FORMAT", searchexport.FORMAT + 1)
-    assert not searchexport.is_current(str(out), stats.fingerprint)
-    monkeypatch.undo()
-    (out / "s" / "0.json").unlink()
-    assert not searchexport.is_current(str(out), stats.fingerprint)
-
-
-def _texts(folder):
-    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.json"))}
-
-
-def test_an_export_updated_with_the_changes_equals_a_whole_new_one(tmp_path):
-    """After each change (added, edited, removed, a new pseudonym) the export written from
-    the changes alone, linking the rest, holds exactly the files a whole export would."""
-    from holdspace.search.export import can_update, update_export
-    from holdspace.search.index import segments
-
-    folder, out = str(tmp_path / "ix"), tmp_path / "out"
-    rng = random.Random(5)
-    words = "tea rain garden letter therapist break winter quiet notebook walk".split()
-    docs = {
-        i: doc(i, " ".join(rng.choice(words) for _ in range(12)), author=rng.choice(["Mira", "Jo"])) for i in range(40)
-    }
-    stats = update_index(folder, docs.values())
-    _, state = write_export(export(folder), str(out / "v0"), stats.fingerprint, segments(folder))
-    first = _texts(out / "v0")
-    changes = [
-        lambda: docs.__setitem__(40, doc(40, "a new word: marigold, with tea")),
-        lambda: docs.__setitem__(3, doc(3, "edited: only marigold now")),
-        lambda: docs.pop(7),
-        lambda: docs.__setitem__(41, doc(41, "from someone new about rain", author="Ελένη")),
-        lambda: [docs.pop(i) for i in (0, 1, 2)],
-    ]
-    previous = out / "v0"
-    for step, change in enumerate(changes, start=1):
-        change()
-        stats = update_index(folder, docs.values())
-        assert not stats.renumbered
-        assert can_update(state, str(previous), segments(folder))
-        part = export(folder, stats.touched_terms, stats.new_ids)
-        files, state = update_export(part, stats.touched_terms, stats.gone_ids, state, str(previous),
-                                     str(out / f"v{step}"), stats.fingerprint, segments(folder))  # fmt: skip
-        assert files["linked"] > files["written"]
-        write_export(export(folder), str(out / f"whole{step}"), stats.fingerprint, segments(folder))
-        assert _texts(out / f"v{step}") == _texts(out / f"whole{step}")
-        previous = out / f"v{step}"
-    assert _texts(out / "v0") == first  # linked files were never written through
-    assert any("Ελένη" in text for text in _texts(previous).values())
-    assert not any("about holidays" in text for text in _texts(previous).values())
-
-
-def test_after_max_segments_the_index_is_merged_and_exported_whole(tmp_path, monkeypatch):
-    from holdspace.search import index as searchindex
-    from holdspace.search.export import can_update
-    from holdspace.search.index import segments
-
-    monkeypatch.setattr(searchindex, "MAX_SEGMENTS", 3)
-    folder = str(tmp_path / "ix")
-    docs = [doc(i, f"comment {i} about tea") for i in range(3)]
-    stats = update_index(folder, docs)
-    _, state = write_export(export(folder), str(tmp_path / "v0"), stats.fingerprint, segments(folder))
-    renumbered = []
-    for i in range(3, 7):
-        docs.append(doc(i, f"comment {i} about rain"))
-        renumbered.append(update_index(folder, docs).renumbered)
-    assert renumbered == [False, False, True, False]
-    assert len(segments(folder)) == 2
-    assert not can_update(state, str(tmp_path / "v0"), segments(folder))

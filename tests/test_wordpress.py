@@ -159,3 +159,22 @@ def test_an_export_cannot_write_outside_the_archive_or_add_header_lines(tmp_path
     assert [line.split(":")[0] for line in header] == ["Author", "Email", "Date"]  # no Reply-To, no Website
     post = (root / "content/posts/fine.md").read_text("utf-8").split("\n\n")[0].splitlines()
     assert "Status: draft" not in post and "Category: News Status: draft" in post
+
+
+def test_the_import_writes_where_the_settings_say(tmp_path):
+    """PATH, ARTICLE_PATHS, PAGE_PATHS, COMMENTS_PATH and MODERATION_PATH, read from the settings file."""
+    (tmp_path / "site-content").mkdir()
+    conf = tmp_path / "pelicanconf.py"
+    conf.write_text(
+        "PATH = 'site-content'\nARTICLE_PATHS = ['articles']\nPAGE_PATHS = ['static-pages']\n"
+        "COMMENTS_PATH = 'approved'\nMODERATION_PATH = 'mod'\n",
+        encoding="utf-8",
+    )
+    from holdspace.glue.project import load_project
+
+    report = import_wxr(EXPORT, load_project(str(conf)))
+    assert report.counts == {"approved": 26, "queued": 3, "rejected": 0}
+    assert len(files(tmp_path, "site-content/approved")) == 26
+    assert files(tmp_path, "mod/queue") == ["wp-1015.md", "wp-1016.md", "wp-1017.md"]
+    assert len(files(tmp_path, "site-content/articles")) > 30 and len(files(tmp_path, "site-content/static-pages")) > 10
+    assert not (tmp_path / "content").exists() and not (tmp_path / "moderation").exists()

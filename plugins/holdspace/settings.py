@@ -34,7 +34,7 @@ DEFAULTS: dict[str, Any] = {
     # a comment to the moderators at COMMENT_EMAIL.
     "COMMENT_INTAKE_URL": "",
     "COMMENT_EMAIL": "",
-    # `make intake`, the service COMMENT_INTAKE_URL points at: where it listens
+    # `holdspace intake`, the service COMMENT_INTAKE_URL points at: where it listens
     # (localhost: put a web server in front of it to take comments from outside),
     # the largest form it reads, and how many forms one address may send in a window
     # of seconds. Behind a proxy on the same machine every form comes from
@@ -90,7 +90,7 @@ DEFAULTS: dict[str, Any] = {
     "MODERATION_PATH": "moderation",
     # Cache of rendered comment bodies, outside output/ and ignored by git.
     "HOLDSPACE_CACHE_PATH": ".cache/holdspace",
-    # Set by `python -m holdspace.build`, which builds into a new folder and then
+    # Set by `holdspace build`, which builds into a new folder and then
     # puts it in place of the output: the output being replaced, whose search
     # export is reused when the index has not changed.
     "HOLDSPACE_PREVIOUS_OUTPUT": "",
@@ -98,8 +98,8 @@ DEFAULTS: dict[str, Any] = {
     # first build, writing the search index): 0 means one per core, 1 none.
     "HOLDSPACE_WORKERS": 0,
     # Link a post's pages from the previous build instead of rendering them again when
-    # nothing they show has changed (see the README). Only `python -m holdspace.build`
-    # (make html, make publish) does it; plain `pelican` always renders.
+    # nothing they show has changed (docs/performance.md). Only `holdspace build`
+    # does it; plain `pelican` always renders.
     "HOLDSPACE_REUSE_PAGES": True,
 }
 

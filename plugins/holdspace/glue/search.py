@@ -75,7 +75,7 @@ class SearchGenerator(Generator):
         stats = update_index(cache, documents(posts, pages=pages))
         target = os.path.join(self.output_path, "search", "data")
         # The export being replaced: the one in the previous output (a build into a new
-        # folder, by holdspace.build) or the one already in this output (plain pelican).
+        # folder, by holdspace build) or the one already in this output (plain pelican).
         prev_output = self.settings["HOLDSPACE_PREVIOUS_OUTPUT"]
         previous = os.path.join(prev_output, "search", "data") if prev_output else target
         state = load_state(cache)

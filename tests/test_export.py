@@ -1,0 +1,170 @@
+"""The search index as static files for search.js: how terms and pseudonyms are cut into
+files, each term's entry, a whole export, and an export updated with the changes alone."""
+
+import json
+import random
+
+import pytest
+
+from conftest import search_doc as doc
+from holdspace.search.buckets import AUTHOR_FILES, author_bucket, bucket_of, bucket_prefixes
+from holdspace.search.export import Posting, entry, write_export
+from holdspace.search.index import export, update_index
+
+
+@pytest.mark.parametrize(
+    ("name", "bucket"),
+    [("", 0x811C9DC5 % AUTHOR_FILES), ("mira", 38), ("wren", 63), ("a b", 50), ("γιάννης", 31)],
+)
+def test_a_pseudonym_s_file_is_fnv_1a_of_its_utf_8(name, bucket):
+    assert author_bucket(name) == bucket == _fnv1a(name.encode("utf-8")) % AUTHOR_FILES
+
+
+def _fnv1a(data):
+    """FNV-1a, 32 bits, written out again from its definition (as search.js has it)."""
+    h = 2166136261
+    for byte in data:
+        h = (h ^ byte) * 16777619 % 2**32
+    return h
+
+
+@pytest.mark.parametrize(
+    ("sizes", "prefixes"),
+    [
+        ({"tea": 10, "rain": 10}, ["ra", "te"]),
+        ({"apple": 5000, "apricot": 5000, "april": 5000, "banana": 10}, ["ap", "app", "apr", "ba"]),
+        ({"a": 13000}, ["a"]),  # a key shorter than two letters is its own bucket
+    ],
+)
+def test_terms_are_bucketed_by_prefix_and_a_large_bucket_is_split(sizes, prefixes):
+    assert bucket_prefixes(sizes) == prefixes
+
+
+@pytest.mark.parametrize(
+    ("key", "bucket"), [("apple", "app"), ("apricot", "apr"), ("apex", "ap"), ("ba", "ba"), ("zebra", "")]
+)
+def test_a_term_s_bucket_is_its_longest_listed_prefix(key, bucket):
+    assert bucket_of(key, {"ap", "app", "apr", "ba"}) == bucket
+
+
+def test_a_term_s_entry_holds_its_df_docnum_gaps_weights_and_lengths():
+    postings = [Posting(2, 1.0, 10.0), Posting(5, 2.0, 3.5), Posting(9, 1.5, 12.0)]
+    assert entry("word", 3, postings) == '"word":[3,[2,3,4],[1,2,1.5],[10,3.5,12]]'
+    assert entry("γάτα", 1, [Posting(0, 1.0, 4.0)]) == '"γάτα":[1,[0],[1],[4]]'
+
+
+def test_a_whole_export_of_two_comments(tmp_path):
+    folder, out = str(tmp_path / "ix"), tmp_path / "data"
+    update_index(folder, [doc(1, "Tea in the garden"), doc(2, "Rain and tea", author="Jo")])
+    counts, _ = write_export(export(folder), str(out), "fp")
+    assert (counts["documents"], counts["terms"], counts["buckets"]) == (
+        2,
+        3,
+        3,
+    )  # tea, garden, rain: "in", "the", "and" are stop words
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.json")) == [
+        f"a/{author_bucket('jo')}.json", f"a/{author_bucket('mira')}.json", "d/0.json", "d/1.json", "manifest.json",
+        "s/0.json", "s/1.json", "s/2.json",
+    ]  # fmt: skip
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {k: manifest[k] for k in ("format", "n", "N", "B", "K1", "buckets", "maxPrefix", "authorFiles")} == {
+        "format": 3, "n": 2, "N": 2, "B": 0.75, "K1": 1.2, "buckets": ["ga", "ra", "te"], "maxPrefix": 6,
+        "authorFiles": 64,
+    }  # fmt: skip
+    assert json.loads((out / "d" / "0.json").read_text(encoding="utf-8")) == {
+        "id": "c1", "k": "comment", "t": "A Post", "a": "Mira", "d": "2025-01-01T00:00:00+00:00",
+        "u": "t/#comment-c1", "x": "Tea in the garden",
+    }  # fmt: skip
+    assert json.loads((out / "s" / "2.json").read_text(encoding="utf-8")) == {"t": {"tea": [2, [0, 1], [1, 1], [2, 2]]}}
+    assert json.loads((out / "a" / f"{author_bucket('jo')}.json").read_text(encoding="utf-8")) == {"jo": [1]}
+
+
+def test_a_new_export_leaves_nothing_of_the_old_one(tmp_path):
+    folder, out = str(tmp_path / "ix"), tmp_path / "out" / "data"
+    docs = [doc(i, f"comment {i} about tea") for i in range(4)] + [doc(9, "SECRET-CANARY text")]
+    update_index(folder, docs)
+    write_export(export(folder), str(out))
+    assert any(b"SECRET-CANARY" in p.read_bytes() for p in out.rglob("*.json"))
+    update_index(folder, docs[:4])  # the comment is taken off the site
+    write_export(export(folder), str(out))
+    assert not any(b"SECRET-CANARY" in p.read_bytes() for p in out.rglob("*.json"))
+    assert sorted(p.name for p in (out / "d").iterdir()) == ["0.json", "1.json", "2.json", "3.json"]
+    assert [p.name for p in out.parent.iterdir()] == ["data"]
+
+
+def test_the_export_is_redone_when_it_is_stale_or_broken(tmp_path, monkeypatch):
+    from holdspace.search import export as searchexport
+
+    folder, out = str(tmp_path / "ix"), tmp_path / "out" / "data"
+    stats = update_index(folder, [doc(i, f"comment {i}") for i in range(3)])
+    write_export(export(folder), str(out), stats.fingerprint)
+    assert searchexport.is_current(str(out), stats.fingerprint)
+    assert not searchexport.is_current(str(out), "another index")
+    monkeypatch.setattr(searchexport, "FORMAT", searchexport.FORMAT + 1)
+    assert not searchexport.is_current(str(out), stats.fingerprint)
+    monkeypatch.undo()
+    (out / "s" / "0.json").unlink()
+    assert not searchexport.is_current(str(out), stats.fingerprint)
+
+
+def _texts(folder):
+    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.json"))}
+
+
+def test_an_export_updated_with_the_changes_equals_a_whole_new_one(tmp_path):
+    """After each change (added, edited, removed, a new pseudonym) the export written from
+    the changes alone, linking the rest, holds exactly the files a whole export would."""
+    from holdspace.search.export import can_update, update_export
+    from holdspace.search.index import segments
+
+    folder, out = str(tmp_path / "ix"), tmp_path / "out"
+    rng = random.Random(5)
+    words = "tea rain garden letter therapist break winter quiet notebook walk".split()
+    docs = {
+        i: doc(i, " ".join(rng.choice(words) for _ in range(12)), author=rng.choice(["Mira", "Jo"])) for i in range(40)
+    }
+    stats = update_index(folder, docs.values())
+    _, state = write_export(export(folder), str(out / "v0"), stats.fingerprint, segments(folder))
+    first = _texts(out / "v0")
+    changes = [
+        lambda: docs.__setitem__(40, doc(40, "a new word: marigold, with tea")),
+        lambda: docs.__setitem__(3, doc(3, "edited: only marigold now")),
+        lambda: docs.pop(7),
+        lambda: docs.__setitem__(41, doc(41, "from someone new about rain", author="Ελένη")),
+        lambda: [docs.pop(i) for i in (0, 1, 2)],
+    ]
+    previous = out / "v0"
+    for step, change in enumerate(changes, start=1):
+        change()
+        stats = update_index(folder, docs.values())
+        assert not stats.renumbered
+        assert can_update(state, str(previous), segments(folder))
+        part = export(folder, stats.touched_terms, stats.new_ids)
+        files, state = update_export(part, stats.touched_terms, stats.gone_ids, state, str(previous),
+                                     str(out / f"v{step}"), stats.fingerprint, segments(folder))  # fmt: skip
+        assert files["linked"] > files["written"]
+        write_export(export(folder), str(out / f"whole{step}"), stats.fingerprint, segments(folder))
+        assert _texts(out / f"v{step}") == _texts(out / f"whole{step}")
+        previous = out / f"v{step}"
+    assert _texts(out / "v0") == first  # linked files were never written through
+    assert any("Ελένη" in text for text in _texts(previous).values())
+    assert not any("about holidays" in text for text in _texts(previous).values())
+
+
+def test_after_max_segments_the_index_is_merged_and_exported_whole(tmp_path, monkeypatch):
+    from holdspace.search import index as searchindex
+    from holdspace.search.export import can_update
+    from holdspace.search.index import segments
+
+    monkeypatch.setattr(searchindex, "MAX_SEGMENTS", 3)
+    folder = str(tmp_path / "ix")
+    docs = [doc(i, f"comment {i} about tea") for i in range(3)]
+    stats = update_index(folder, docs)
+    _, state = write_export(export(folder), str(tmp_path / "v0"), stats.fingerprint, segments(folder))
+    renumbered = []
+    for i in range(3, 7):
+        docs.append(doc(i, f"comment {i} about rain"))
+        renumbered.append(update_index(folder, docs).renumbered)
+    assert renumbered == [False, False, True, False]
+    assert len(segments(folder)) == 2
+    assert not can_update(state, str(tmp_path / "v0"), segments(folder))
