@@ -1,6 +1,6 @@
 """Pelican settings for the Holdspace demo archive (development: relative URLs).
 
-Every Holdspace setting is listed in the README; the ones here are shown at
+Every Holdspace setting is listed in docs/settings.md; the ones here are shown at
 their defaults unless a comment says otherwise.
 """
 

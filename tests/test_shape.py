@@ -135,3 +135,17 @@ def test_the_shape_test_sees_what_it_checks():
     assert len(found) > 60 and "holdspace.glue.comments" in found and "holdspace.archive" in found
     assert "holdspace.archive.commentfile" in imported("holdspace.review.verdicts", found["holdspace.review.verdicts"])
     assert "holdspace.problems" in imported("holdspace.archive.reader", found["holdspace.archive.reader"])
+
+
+def test_lint_and_type_checks_cover_every_module_with_nothing_excluded():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    mypy = config["tool"]["mypy"]
+    assert mypy["files"] == ["plugins/holdspace"]
+    assert not {"exclude", "overrides"} & mypy.keys()
+    ruff = config["tool"]["ruff"]
+    assert not any("plugins" in entry for entry in ruff.get("extend-exclude", []) + ruff.get("exclude", []))
+    assert not any(key.startswith("plugins") for key in ruff["lint"].get("per-file-ignores", {}))
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.index("make lint") < ci.index("make test")

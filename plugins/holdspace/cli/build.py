@@ -38,6 +38,7 @@ HELP = """\
 holdspace build [Pelican's options]: build the site with Pelican and Holdspace into a new
 folder, which replaces the output at the end. Exit status: 0 built; 1 built, some comments
 held back (listed); 2 the build failed, and the output is left exactly as it was.
+To serve the site, and build again on changes: holdspace serve [--autoreload].
 """
 
 
@@ -128,7 +129,14 @@ def _build(pelican: Any, settings: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     if argv is not None and {"-h", "--help"} & set(argv):
         print(HELP)
-    args = parse_arguments(argv)
+    name, sys.argv[0] = sys.argv[0], "holdspace build"  # Pelican's parser names itself after it
+    try:
+        args = parse_arguments(argv)
+    finally:
+        sys.argv[0] = name
+    if args.autoreload or args.listen:
+        print("holdspace build only builds; to serve the site: holdspace serve [--autoreload]", file=sys.stderr)
+        return errors.FAILED
     init_logging(
         level=args.verbosity,
         fatal=args.fatal,
