@@ -175,6 +175,12 @@ def chromium_path() -> str | None:
     return None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests are about the code, not about who runs them: make's HOLDSPACE_VIA (which makes
+    messages say `make approve ...`) is set only by the tests that check those words."""
+    os.environ.pop("HOLDSPACE_VIA", None)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests need Chromium, parity tests Node.js, the XSS tests ../shared/data/: where one
     is missing, its tests are skipped with one line; in CI (CI set) a missing one is an error."""

@@ -160,11 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     except errors.HANDLED as e:
         errors.report(e, settings_file)
         return errors.FAILED
-    except Exception as e:  # Pelican's own errors, a template's, a crash: a message, not a traceback
-        print(f"Build failed: {e.__class__.__name__}: {e}; the previous site is left as it was", file=sys.stderr)
+    except Exception as e:  # Pelican's own errors, a template's, a crash
         if args.verbosity == logging.DEBUG:
             raise
-        return errors.FAILED
+        return errors.build_failed(e)
     report = collector.report
     if report is None:
         print("Holdspace's plugin did not run; add 'holdspace' to PLUGINS", file=sys.stderr)

@@ -50,3 +50,10 @@ def report(error: BaseException, settings_file: str = "") -> int:
 
 
 HANDLED = (HoldspaceError, FileNotFoundError)
+
+
+def build_failed(error: BaseException) -> int:
+    """A build that failed for a reason of Pelican's, a template's or a crash: one line, not a
+    traceback (``--debug`` shows it), and the output left as it was."""
+    print(f"Build failed: {error.__class__.__name__}: {error}; the previous site is left as it was", file=sys.stderr)
+    return FAILED
