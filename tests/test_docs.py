@@ -29,7 +29,9 @@ START, END = "<!-- commands:start -->", "<!-- commands:end -->"
 def test_every_setting_is_documented_and_every_documented_setting_exists():
     from holdspace.settings import DEFAULTS
 
-    documented = re.findall(r"^\| `([A-Z_]+)` \| (`[^|]*`) \|", (DOCS / "settings.md").read_text(encoding="utf-8"), re.M)
+    documented = re.findall(
+        r"^\| `([A-Z_]+)` \| (`[^|]*`) \|", (DOCS / "settings.md").read_text(encoding="utf-8"), re.M
+    )
     names = [name for name, _ in documented]
     assert len(names) == len(set(names)), "a setting is documented twice"
     assert sorted(names) == sorted(DEFAULTS)
