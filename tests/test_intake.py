@@ -386,3 +386,11 @@ def test_a_request_that_takes_too_long_is_cut_off(intake_site, monkeypatch, capl
             assert sock.recv(100) == b""  # the server shut the connection
             assert time.monotonic() - started < 5
     assert "127.0.0.1" not in caplog.text
+
+
+def test_a_broken_rules_file_stops_the_intake_before_it_takes_a_form(intake_site, capsys):
+    rules = intake_site.root / "moderation" / "guidelines.toml"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\n[length]\nmax_characters = 10\n", encoding="utf-8")
+    assert intake_site.cli("intake", "--port", "0") == 2
+    err = capsys.readouterr().err
+    assert "guidelines.toml:" in err and "this is not valid TOML" in err and "Traceback" not in err

@@ -42,20 +42,33 @@ def test_a_file_in_another_thread_or_a_damaged_cache_is_parsed_again(site, tmp_p
     assert damaged.read(str(path), "t", UTC)[0] is not None and damaged.misses == 1
 
 
-def test_a_cache_pickled_by_code_that_has_moved_is_ignored(site, tmp_path):
-    """A pickle naming a module that is gone (``holdspace.commentfile`` before the stages)
-    reads as no cache at all: every file is parsed, nothing fails."""
+def test_a_cache_pickled_by_code_that_has_moved_is_ignored(site, tmp_path, monkeypatch):
+    """A pickle of this version whose entries name a module that is gone (``holdspace.commentfile``
+    before the stages) reads as no cache at all: every file is parsed, nothing fails."""
+    import pickle
+    import sys
+    import types
+
     path = site.comment("t", "c1", "Words.")
     cache_folder = tmp_path / "cache"
-    cache_folder.mkdir()
-    # protocol 2: a dict {"version": ..., "entries": {"x": holdspace.commentfile.Comment()}}, by hand
-    stale = (
-        b"\x80\x02}q\x00(X\x07\x00\x00\x00versionq\x01X\x01\x00\x00\x001q\x02X\x07\x00\x00\x00entriesq\x03}q\x04"
-        b"X\x01\x00\x00\x00xq\x05choldspace.commentfile\nComment\nq\x06)\x81q\x07su."
-    )
-    (cache_folder / "comments.pickle").write_bytes(stale)
     cache = ParseCache(str(cache_folder), UTC)
-    comment, problems = cache.read(str(path), "t", UTC)
-    assert comment.body == "Words." and problems == [] and (cache.hits, cache.misses) == (0, 1)
+    cache.read(str(path), "t", UTC)
     cache.save()
-    assert ParseCache(str(cache_folder), UTC).read(str(path), "t", UTC)[0].body == "Words."
+    entries = pickle.loads((cache_folder / "comments.pickle").read_bytes())["entries"]
+
+    old = types.ModuleType("holdspace.commentfile")  # the module as it was, for as long as the pickle is written
+
+    class Comment:
+        pass
+
+    Comment.__module__, Comment.__qualname__ = "holdspace.commentfile", "Comment"
+    old.Comment = Comment
+    monkeypatch.setitem(sys.modules, "holdspace.commentfile", old)
+    stale = {key: (stamp, thread, (Comment(), [])) for key, (stamp, thread, _) in entries.items()}
+    data = pickle.dumps({"version": cache.version, "entries": stale})
+    (cache_folder / "comments.pickle").write_bytes(data)
+    assert ParseCache(str(cache_folder), UTC)._old  # this version: read while the old module is there
+    monkeypatch.delitem(sys.modules, "holdspace.commentfile")
+    moved = ParseCache(str(cache_folder), UTC)
+    comment, problems = moved.read(str(path), "t", UTC)
+    assert comment.body == "Words." and problems == [] and (moved.hits, moved.misses) == (0, 1)

@@ -480,3 +480,37 @@ def test_old_plugins_settings_build_the_same_site(site, tmp_path):
     assert outputs["old"] == outputs["new"]
     assert any(str(p).startswith("search/data/d/") for p in outputs["new"])  # search ran too
     assert b"Words to find." in outputs["new"][__import__("pathlib").Path("t/index.html")]
+
+
+def test_each_old_plugin_name_alone_turns_on_its_half(site, tmp_path):
+    """PLUGINS = ["holdspace.pelican_threads"] alone builds the threads and no search files;
+    ["holdspace.pelican_search"] alone (with a theme that shows no threads) runs, its settings
+    checked, but publishes no comment, so the build says so and leaves the output alone."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    site.post("t")
+    site.comment("t", "c1", "Words to find.")
+    found = {}
+    for name, extra in (("holdspace.pelican_search", {"THEME": "simple", "DIRECT_TEMPLATES": ["index"]}),
+                        ("holdspace.pelican_threads", {})):  # fmt: skip
+        conf = site.write_settings(PLUGINS=[name], **extra)
+        out = tmp_path / name
+        result = subprocess.run(
+            [sys.executable, "-m", "holdspace", "build", "-s", str(conf), "-o", str(out)],
+            cwd=site.root, env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")}, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+        found[name] = (
+            result.returncode,
+            result.stderr,
+            {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()},
+        )
+    code, err, files = found["holdspace.pelican_search"]
+    assert code == 2 and "Holdspace's threads did not run, so no comment was published" in err
+    assert files == set() and "Traceback" not in err and "KeyError" not in err  # settings checked: no crash
+    code, err, files = found["holdspace.pelican_threads"]
+    assert code == 0 and "comment/c1.html" in files and not any(f.startswith("search/data/") for f in files)

@@ -90,3 +90,28 @@ def test_the_devserver_serves_with_held_back_comments_and_builds_again_on_a_chan
         assert "A new body." in fetch(url + "t/")
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
+
+
+def test_ctrl_c_stops_serve_with_one_line_and_no_traceback(site):
+    """Ctrl-C reaches the command and its build (one process group, as in a terminal): whether
+    it lands during the build or while serving, the command stops cleanly."""
+    site.write_settings()
+    for p in range(30):
+        site.post(f"p{p}")
+        for c in range(10):
+            site.comment(f"p{p}", f"p{p}c{c}", f"Comment {c} on post {p}.")
+    conf = site.root / "pelicanconf.py"
+    outcomes = []
+    for delay in (0.8, 6.0):  # during the build; while serving (the build takes about 2 s)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "holdspace", "serve", "--port", "0", "-s", str(conf), "-o", str(site.root / "output")],
+            cwd=site.root, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,
+        )  # fmt: skip
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGINT)
+        out, _ = process.communicate(timeout=60)
+        outcomes.append((process.returncode, "Serving" in out))
+        assert "Traceback" not in out, out
+        assert process.returncode in (0, 130), out
+    assert outcomes[1] == (0, True)  # stopped while serving: exit 0

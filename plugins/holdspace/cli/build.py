@@ -28,7 +28,7 @@ from pelican.log import init as init_logging
 from ..archive.moves import replace_folder
 from ..glue.project import project_of
 from ..glue.report import BuildReport, build_report
-from ..problems import display_path
+from ..problems import HoldspaceError, display_path
 from . import errors
 
 SHOWN = 20  # problems listed in the summary; all of them are logged above it
@@ -104,7 +104,11 @@ def _stop_helpers(keep: set[int]) -> None:
             os.waitpid(pid, 0)
 
 
-def _build(pelican: Any, settings: dict[str, Any]) -> None:
+class PluginOff(HoldspaceError):
+    """Pelican ran without Holdspace's threads: nothing was checked or published."""
+
+
+def _build(pelican: Any, settings: dict[str, Any], collector: _Collector) -> None:
     """Run Pelican into a new folder beside the output, then put it in place of the output."""
     final = os.path.abspath(settings["OUTPUT_PATH"])
     parent = os.path.dirname(final)
@@ -119,6 +123,11 @@ def _build(pelican: Any, settings: dict[str, Any]) -> None:
         pelican.output_path = settings["OUTPUT_PATH"] = building
         settings["HOLDSPACE_PREVIOUS_OUTPUT"] = final
         pelican.run()
+        if collector.report is None:
+            raise PluginOff(
+                "Holdspace's threads did not run, so no comment was published; add 'holdspace' to PLUGINS "
+                "(the output is left as it was)"
+            )
         replace_folder(building, final, _remove_later)
     except BaseException:
         _stop_helpers(removers)
@@ -153,10 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     settings_file = args.settings or "pelicanconf.py"
     try:
         pelican, settings = get_instance(args)
-        _build(pelican, settings)
+        _build(pelican, settings, collector)
     except KeyboardInterrupt:
         print("Interrupted; the previous site is left as it was.", file=sys.stderr)
-        return 130
+        return errors.INTERRUPTED
     except errors.HANDLED as e:
         errors.report(e, settings_file)
         return errors.FAILED
@@ -165,9 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return errors.build_failed(e)
     report = collector.report
-    if report is None:
-        print("Holdspace's plugin did not run; add 'holdspace' to PLUGINS", file=sys.stderr)
-        return errors.FAILED
+    assert report is not None  # _build checked
     queue = display_path(project_of(settings).queue) + "/"
     print(summary(report, time.perf_counter() - start, queue), file=sys.stderr)
     return errors.PARTLY if report.problems else errors.OK

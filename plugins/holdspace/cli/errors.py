@@ -4,6 +4,7 @@
     1  done in part: a build with comments held back (listed), or a moderation
        command that refused (the file stays where it was)
     2  could not run: bad settings or rules, a build that failed, a missing file
+  130  stopped with Ctrl-C (a build leaves the previous site as it was)
 
 The library raises ``HoldspaceError``s in plain words and never names a command;
 here a message gets the command to type, as the reader types it (``spell``).
@@ -21,6 +22,7 @@ from ..settings import SettingsError
 from .spell import spell
 
 OK, PARTLY, FAILED = 0, 1, 2
+INTERRUPTED = 130  # Ctrl-C, as shells count it
 # Refusals: the command ran and said no. Every other HoldspaceError: it could not run.
 REFUSALS = (ModerationError, MoveError)
 

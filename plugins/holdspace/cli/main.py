@@ -74,3 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:  # `holdspace queue | head`: the reader has what it wants
             sys.stderr.close()
             return errors.OK
+        except KeyboardInterrupt:  # Ctrl-C: moves are atomic, so nothing is half done
+            print("Interrupted.", file=sys.stderr)
+            return errors.INTERRUPTED

@@ -217,7 +217,7 @@ def moderator_name(given: str = "") -> str:
         except OSError:
             name = ""
     if not name:
-        raise ModerationError(f"who is deciding? say who you are, e.g. {spell('approve-as')}")
+        raise ModerationError(f"who is deciding? {spell('approve-as')}")
     return name
 
 

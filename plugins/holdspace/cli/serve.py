@@ -25,6 +25,7 @@ from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from ..archive.project import Project
 from ..glue.project import load_project
 from . import errors
+from .spell import spell
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
@@ -44,9 +45,10 @@ def build(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    if build(args) == errors.FAILED:
+    status = build(args)  # Ctrl-C stops the build (it says so) and then this command (cli.main)
+    if status not in (errors.OK, errors.PARTLY):
         print("The build failed (see above), so nothing is served.", file=sys.stderr)
-        return errors.FAILED
+        return errors.INTERRUPTED if status == errors.INTERRUPTED else errors.FAILED
     project = load_project(args.settings)
     settings = project.settings
     output = os.path.abspath(args.output or settings["OUTPUT_PATH"])
@@ -57,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         server = RootedHTTPServer(output, (bind, port), ComplexHTTPRequestHandler)
     except OSError as e:
-        print(f"cannot serve on {bind}:{port}: {e.strerror}; choose another port with --port", file=sys.stderr)
+        print(
+            f"cannot serve on {bind}:{port}: {e.strerror}; choose another port with {spell('serve-port')}",
+            file=sys.stderr,
+        )
         return errors.FAILED
     print(f"Serving {os.path.relpath(output)}/ at http://{bind}:{server.server_address[1]}/ . Ctrl-C stops it.")
     sys.stdout.flush()
@@ -101,6 +106,6 @@ def _rebuild_on_change(project: Project, args: argparse.Namespace, stop: threadi
         names = sorted({os.path.relpath(path) for _, path in changes})
         print(f"-> Changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}; building again")
         sys.stdout.flush()
-        if build(args) == errors.FAILED:
+        if build(args) not in (errors.OK, errors.PARTLY):
             print("The build failed (see above); the site served is the one before.")
         sys.stdout.flush()

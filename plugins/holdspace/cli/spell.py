@@ -14,11 +14,15 @@ SPELLING = {
     "show": ("make show ID={id}", "holdspace show {id}"),
     "approve": ("make approve ID={id}", "holdspace approve {id}"),
     "approve-several": ('make approve ID="a b"', "holdspace approve a b"),
-    "approve-as": ("make approve ID=x MODERATOR=Ana", "holdspace approve x --moderator Ana"),
+    "approve-as": (
+        "add MODERATOR=<your name> to the command, e.g. make approve ID=x MODERATOR=Ana",
+        "set MODERATOR=<your name> in the environment, or add --moderator, e.g. holdspace approve x --moderator Ana",
+    ),
     "reject": ('make reject ID={id} REASON="..."', 'holdspace reject {id} --reason "..."'),
     "restore": ("make restore ID={id}", "holdspace restore {id}"),
     "search": ('make search Q="words"', 'holdspace search "words"'),
     "secret": ("make secret", "holdspace secret"),
+    "serve-port": ("PORT={port}", "--port {port}"),
     "intake-port": ("make intake INTAKE_PORT={port}", "holdspace intake --port {port}"),
     "import": ("make import-wordpress FILE=export.xml", "holdspace import-wordpress export.xml"),
 }

@@ -12,8 +12,8 @@ only modules that import Pelican).
     report     what a build did, for the command line's summary
 
 ``register`` only connects signals: ``PLUGINS = ["holdspace"]`` turns on threads and
-search; the older ``"holdspace.pelican_threads"`` and ``"holdspace.pelican_search"``
-each turn on their half.
+search, as the older ``["holdspace.pelican_threads", "holdspace.pelican_search"]`` still
+does (threads alone work too; search alone builds no thread, and the build says so).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def register_threads() -> None:
 
 
 def register_search() -> None:
-    from . import search
+    from . import rewrite, search
 
+    signals.initialized.connect(rewrite.initialized)  # once, whichever half connects it: it checks the settings
     signals.get_generators.connect(search.get_generators)  # after the comments': it needs their threads

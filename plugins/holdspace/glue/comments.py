@@ -114,6 +114,7 @@ class CommentsGenerator(Generator):
     def _publish(self, archive: Archive) -> set[str]:
         """Render the threads and give each post its own; return the paths held back here."""
         project, settings, report = self.project, self.settings, self.report
+        secret = _secret(project)  # before the work: a missing one stops the build (SecretMissing)
         cache = BodyCache(project.cache, MARKUP_VERSION, CommentRenderer().render)
         cache.prefill(
             (c.body for thread in archive.threads.values() for c in thread), render_batch, settings["HOLDSPACE_WORKERS"]
@@ -122,7 +123,7 @@ class CommentsGenerator(Generator):
         # hand has no such record, and no note.
         crisis_ids = auditlog.flagged_on_approval(project.log, CRISIS, unless=auditlog.NO_CRISIS_NOTE)
         targets = [Target(p.slug, p.url, p.save_as) for p in self.posts]
-        discussions = build_discussions(targets, archive, cache.render, settings, _secret(project), crisis_ids)
+        discussions = build_discussions(targets, archive, cache.render, settings, secret, crisis_ids)
         self.local_avatars = discussions.local_avatars
         self.redirects = discussions.redirects
         for post in self.posts:

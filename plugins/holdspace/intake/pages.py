@@ -14,7 +14,8 @@ def thread_url(settings: Mapping[str, Any], post: PostInfo) -> str | None:
     """The URL of a post or page, from ARTICLE_URL or PAGE_URL as Pelican fills them
     for the fields the intake knows ({slug}, {lang}, {date}); None for other fields."""
     key = "PAGE_URL" if post.page else "ARTICLE_URL"
-    pattern = settings.get(key) or "{slug}.html"  # Pelican's default, for settings read without its defaults
+    # Pelican's defaults, for settings read without them
+    pattern = settings.get(key) or ("pages/{slug}.html" if post.page else "{slug}.html")
     try:
         return pattern.format(slug=post.slug, lang=settings.get("DEFAULT_LANG", "en"), date=post.date)
     except (KeyError, IndexError, AttributeError, ValueError, TypeError):

@@ -255,8 +255,10 @@ class IntakeServer(ThreadingHTTPServer):
 
 
 def make_server(project: Project, host: str | None = None, port: int | None = None) -> IntakeServer:
-    """The server for ``project``, not yet serving (port 0: any free one)."""
+    """The server for ``project``, not yet serving (port 0: any free one). The rules file is
+    read now, so a mistake in it stops the service before it takes a form (RulesError)."""
     settings = project.settings
+    load_rules(project.guidelines)
     intake = Intake(
         project.queue,
         project.comments,
