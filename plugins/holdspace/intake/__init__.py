@@ -4,5 +4,6 @@ forms        a form checked against the hard rules and written atomically into t
 ratelimit    forms per address per window, in memory only
 pages        the pages it answers with
 service      what every request shares: the intake, the limit, the counts
-server       the HTTP service around it
+wsgi         the service as a WSGI application: requests, bodies, answers
+runner       gunicorn around it: one worker with threads, no address in any log line
 """
