@@ -86,7 +86,7 @@ CRISIS_RESOURCES = [
 ]
 CRISIS_RESOURCES_PAGE = "crisis-resources"
 # Holdspace: one switch for readers and commenters who must hide their participation
-# (names-only avatars, no request to another host, no Referer, noindex; see the README).
+# (names-only avatars, no request to another host, no Referer, noindex; see docs/safety.md).
 PRIVACY_STRICT = False
 # Holdspace: staff (the post authors here). Only these emails may use the
 # reserved names of moderation/guidelines.toml; their comments get a badge.

@@ -4,7 +4,7 @@ README's table; the architecture map names every module, and only modules that e
 command reference is the commands' own --help; the README stays short; local links lead
 somewhere.
 
-    python tests/test_docs.py    writes the command reference into docs/commands.md
+    .venv/bin/python tests/test_docs.py    writes the command reference into docs/commands.md
 """
 
 import contextlib
@@ -80,7 +80,7 @@ def test_the_command_reference_is_the_commands_own_help(monkeypatch):
     text = (DOCS / "commands.md").read_text(encoding="utf-8")
     assert START in text and END in text
     written = text[text.index(START) : text.index(END) + len(END)]
-    assert written == reference(), "docs/commands.md is out of date: run python tests/test_docs.py"
+    assert written == reference(), "docs/commands.md is out of date: run .venv/bin/python tests/test_docs.py"
 
 
 def test_the_readme_is_short_and_tells_no_history():

@@ -418,7 +418,7 @@ def test_comments_in_the_folder_of_a_slug_a_post_and_a_page_share_go_to_the_post
 
 
 def test_a_draft_post_also_keeps_its_slug_from_a_page(site, caplog):
-    """As the commands and the intake read it (postindex.read_threads): the folder is the post's."""
+    """As the commands and the intake read it (archive.posts.read_threads): the folder is the post's."""
     from holdspace.archive.posts import read_threads
 
     site.post("ask", "Ask", status="draft")

@@ -38,7 +38,7 @@ HELP = """\
 holdspace build [Pelican's options]: build the site with Pelican and Holdspace into a new
 folder, which replaces the output at the end. Exit status: 0 built; 1 built, some comments
 held back (listed); 2 the build failed, and the output is left exactly as it was.
-To serve the site, and build again on changes: holdspace serve [--autoreload].
+Pelican's -r, -l, -p and -b are holdspace serve's: holdspace serve [--autoreload].
 """
 
 

@@ -166,7 +166,7 @@ def cmd_approve(desk: Desk, ids: Sequence[str], moderator: str, crisis_note: boo
         if any(f.kind == CRISIS for f in decision.flags) and crisis_note:
             print(
                 "  It was flagged for crisis; the log records that, and the site shows it with a gentle note "
-                "pointing to the crisis resources (a false alarm? see moderation/README.md)."
+                "pointing to the crisis resources (a false alarm? see docs/moderators.md)."
             )
         elif any(f.kind == CRISIS for f in decision.flags):
             print("  It was flagged for crisis; the log records that, and that you asked for no note on the site.")
@@ -221,19 +221,31 @@ def moderator_name(given: str = "") -> str:
     return name
 
 
+# What each command takes from the environment with --from-environment (as make passes it).
+FROM_ENVIRONMENT = {
+    "show": "the id from $ID",
+    "approve": "the ids from $ID, and NOTE=no from $NOTE",
+    "reject": "the id from $ID and the reason from $REASON",
+    "restore": "the id from $ID",
+}
+
+
 def add_arguments(command: argparse.ArgumentParser) -> None:
     """The arguments of queue, show, approve, reject, restore or log."""
     name = command.prog.split()[-1]
     if name == "log":
         command.add_argument("--count", type=int, default=20, help="how many (default 20)")
-    elif name != "queue":
-        command.add_argument("ids", nargs="*", metavar="ID", help="the comment's id (the queue lists them)")
-        command.add_argument("--moderator", default="", help="who decides (default: $MODERATOR, else git's user.name)")
+    if name in FROM_ENVIRONMENT:
+        where = "the rejected ones are in moderation/rejected/" if name == "restore" else "the queue lists them"
+        several = "ids" if name == "approve" else "id"
+        command.add_argument("ids", nargs="*", metavar="ID", help=f"the comment's {several} ({where})")
         command.add_argument(
             "--from-environment",
             action="store_true",
-            help="take the ids from $ID, the reason from $REASON and NOTE from $NOTE, untouched by a shell (make)",
+            help=f"take {FROM_ENVIRONMENT[name]}, untouched by a shell (make does)",
         )
+    if name in ("approve", "reject", "restore"):
+        command.add_argument("--moderator", default="", help="who decides (default: $MODERATOR, else git's user.name)")
     if name == "reject":
         command.add_argument("--reason", default="", help="why (it goes in the log, never on the site)")
     if name == "approve":
@@ -254,7 +266,8 @@ def _from_environment(args: argparse.Namespace) -> None:
 
 def one_id(args: argparse.Namespace) -> str:
     if len(args.ids) != 1:
-        raise ModerationError(f"say which one comment: {spell(args.command)} ({spell('queue')} lists them)")
+        where = "moderation/rejected/ holds them" if args.command == "restore" else f"{spell('queue')} lists them"
+        raise ModerationError(f"say which one comment: {spell(args.command)} ({where})")
     return str(args.ids[0])
 
 

@@ -89,7 +89,7 @@
     }).map(stem);
   }
 
-  // Words mean AND; author:Name or author:"Two words" filters (as searchindex.parse_query).
+  // Words mean AND; author:Name or author:"Two words" filters (as holdspace.search.query.parse_query).
   var AUTHOR = /(?:^|\s)author:(?:"([^"]*)"|(\S+))/i;
   function parseQuery(query) {
     var author = null, m = AUTHOR.exec(query);
@@ -101,12 +101,12 @@
   }
 
   // A pseudonym as the index keys it: NFKC, lower-cased, spaces collapsed
-  // (holdspace.searchindex.author_key; lower-casing is the same in both languages).
+  // (holdspace.search.query.author_key; lower-casing is the same in both languages).
   function authorKey(name) {
     return name.normalize("NFKC").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
   }
 
-  // FNV-1a of the UTF-8 bytes, as holdspace.searchexport.author_bucket.
+  // FNV-1a of the UTF-8 bytes, as holdspace.search.buckets.author_bucket.
   function authorBucket(folded, files) {
     var h = 0x811c9dc5;
     new TextEncoder().encode(folded).forEach(function (byte) {
