@@ -13,7 +13,7 @@ HOLDSPACE := $(BIN)/holdspace
 export HOLDSPACE_VIA := make
 AXE := tests/js/node_modules/axe-core/axe.min.js
 
-.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github intake
+.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github intake outbox
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -32,6 +32,7 @@ help:
 	@echo "make bench       the scale benchmark against Pelican and pelican-comment-system (bench/README.md; about 20 minutes)"
 	@echo "make import-wordpress FILE=export.xml  import a WordPress export (posts, pages, comments; never overwrites)"
 	@echo "make intake     the reply form's service on localhost: forms become files in moderation/queue/ (INTAKE_PORT=...)"
+	@echo "make outbox     the mails and alerts waiting to be sent, and why"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
 	@echo "make help       this list"
 	@echo ""
@@ -104,7 +105,7 @@ override Q := $(value Q)
 override FILE := $(value FILE)
 export ID REASON Q FILE NOTE
 
-queue log: $(STAMP)
+queue log outbox: $(STAMP)
 	@$(HOLDSPACE) $@
 
 show approve reject restore: $(STAMP)

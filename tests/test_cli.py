@@ -23,7 +23,7 @@ from holdspace.review.guidelines import RulesError
 from holdspace.settings import SettingsError
 
 SUBCOMMANDS = ["build", "serve", "queue", "show", "approve", "reject", "restore", "log", "search", "intake",
-               "import-wordpress", "secret"]  # fmt: skip
+               "import-wordpress", "outbox", "secret"]  # fmt: skip
 
 
 def test_the_subcommands_are_the_ones_documented():

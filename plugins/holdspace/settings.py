@@ -10,6 +10,7 @@ import os
 import string
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from .problems import HoldspaceError, closest
 from .schema import Kind, is_flag, is_text, is_whole, wrong
@@ -101,6 +102,19 @@ DEFAULTS: dict[str, Any] = {
     # nothing they show has changed (docs/performance.md). Only `holdspace build`
     # does it; plain `pelican` always renders.
     "HOLDSPACE_REUSE_PAGES": True,
+    # What must never be published or committed: the outbox of mails and alerts, and the
+    # secret that signs links in mails (from the project folder; git ignores it).
+    "HOLDSPACE_PRIVATE_PATH": ".private",
+    # Mail (docs/mail.md): who is alerted of new comments, who the mails come from, and the
+    # SMTP server (smtp://user@host:587 with STARTTLS, or smtps://...:465; the password from
+    # the environment variable HOLDSPACE_SMTP_PASSWORD, never from a file). "" sends nothing.
+    "MODERATOR_EMAILS": [],
+    "MAIL_FROM": "",
+    "MAIL_SMTP_URL": "",
+    # New comments that are not flagged for crisis are gathered into one mail at most this
+    # often (crisis ones are sent at once); ALERT_WEBHOOK_URL receives the same as JSON.
+    "ALERT_DIGEST_MINUTES": 60,
+    "ALERT_WEBHOOK_URL": "",
 }
 
 
@@ -136,6 +150,8 @@ KINDS: dict[str, Kind] = {
     ),
     "HOLDSPACE_WORKERS": Kind("0 (one process per core) or a whole number", lambda value: is_whole(value, 0)),
     "STAFF_EMAILS": _STAFF,
+    "MODERATOR_EMAILS": _STAFF,
+    "ALERT_DIGEST_MINUTES": _WHOLE,
 }
 # URL and path patterns: the fields each may use, the first of them required.
 PATTERNS: dict[str, tuple[str, ...]] = {
@@ -145,7 +161,18 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "COMMENT_REDIRECT_SAVE_AS": ("id",),
 }
 # Prefixes that mark a user setting as ours, so a misspelt one is caught.
-OUR_PREFIXES = ("COMMENT", "AVATAR", "GRAVATAR", "HOLDSPACE", "STAFF", "CRISIS", "PRIVACY")
+OUR_PREFIXES = (
+    "COMMENT",
+    "AVATAR",
+    "GRAVATAR",
+    "HOLDSPACE",
+    "STAFF",
+    "CRISIS",
+    "PRIVACY",
+    "MAIL",
+    "ALERT",
+    "MODERATOR",
+)
 # What PRIVACY_STRICT allows of AVATARS: nothing drawn from an email, nothing from another host.
 STRICT_AVATARS = ("names", "none")
 
@@ -185,6 +212,7 @@ def holdspace_settings(user: Mapping[str, Any]) -> dict[str, Any]:
         wanted = KINDS[key].wanted.format(default=DEFAULTS[key])
         problems.append(f"setting {key} = {merged[key]!r} is not valid; use {wanted}")
     problems.extend(_crisis_problems(merged["CRISIS_RESOURCES"]))
+    problems.extend(_mail_problems(merged))
     for key, fields in PATTERNS.items():
         problems.extend(_pattern_problems(key, merged[key], fields))
     if problems:
@@ -234,3 +262,20 @@ def _pattern_problems(key: str, pattern: object, fields: tuple[str, ...]) -> lis
     if fields[0] not in parsed:
         return [f"setting {key} = {pattern!r} has no {{{fields[0]}}}; put {{{fields[0]}}} in it"]
     return []
+
+
+def _mail_problems(merged: Mapping[str, Any]) -> list[str]:
+    """MAIL_SMTP_URL's form, and what it needs beside it."""
+    url = merged["MAIL_SMTP_URL"]
+    if not isinstance(url, str) or not url:
+        return []
+    problems = []
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname or parts.password:
+        problems.append(
+            f"setting MAIL_SMTP_URL = {url!r} is not valid; use smtp://host:587 (STARTTLS) or smtps://host:465, "
+            "with a user if the server wants one (smtp://user@host:587), and the password in $HOLDSPACE_SMTP_PASSWORD"
+        )
+    if not merged["MAIL_FROM"] or "@" not in str(merged["MAIL_FROM"]):
+        problems.append("setting MAIL_FROM is missing; with MAIL_SMTP_URL, give the address mails come from")
+    return problems

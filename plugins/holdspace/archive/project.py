@@ -61,6 +61,11 @@ class Project:
         return os.path.join(self.moderation, LOG_FILE)
 
     @property
+    def private(self) -> str:
+        """What must never be published or committed: the outbox, the signing secret."""
+        return project_path(self.content, self.settings["HOLDSPACE_PRIVATE_PATH"])
+
+    @property
     def cache(self) -> str:
         return project_path(self.content, self.settings["HOLDSPACE_CACHE_PATH"])
 

@@ -10,5 +10,6 @@ moderate     queue, show, approve, reject, restore, log
 search       holdspace search
 intake       holdspace intake
 importer     holdspace import-wordpress
+outbox       holdspace outbox
 secret       holdspace secret
 """

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     settings = project.settings
     host = args.host or settings["COMMENT_INTAKE_HOST"]
     port = settings["COMMENT_INTAKE_PORT"] if args.port is None else args.port
-    app = make_app(project)
+    app = make_app(project, lambda cid: spell("show-both", id=cid))
     problem = _cannot_listen(host, port)
     if problem:
         print(f"cannot listen for forms: {problem}; choose another port with {spell('intake-port')} "
@@ -43,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
               "Ctrl-C stops it.")  # fmt: skip
         for path in leftovers(project.queue):
             print(f"{display_path(path)}:1: left by an interrupted write, never queued; read it, then delete it")
+        if not app.service.alerts.enabled:
+            print("Note: MAIL_SMTP_URL and MODERATOR_EMAILS (or ALERT_WEBHOOK_URL) are not set, so moderators are "
+                  "not alerted of new comments (docs/mail.md).")  # fmt: skip
         if not settings.get("COMMENT_INTAKE_URL"):
             print("Note: COMMENT_INTAKE_URL is not set, so the site's pages do not post here yet (docs/intake.md).")
         sys.stdout.flush()

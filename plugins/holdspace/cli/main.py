@@ -36,6 +36,7 @@ COMMANDS = {
     "search": ("search", "search the archive's index (built by the last build)"),
     "intake": ("intake", "the reply form's service: forms become files in the queue (Ctrl-C stops it)"),
     "import-wordpress": ("importer", "import a WordPress export (posts, pages, comments; never overwrites)"),
+    "outbox": ("outbox", "the mails and alerts waiting to be sent, and why (--send: send what is due now)"),
     "secret": ("secret", 'create the secret for AVATARS = "local" (once; keep it)'),
 }
 

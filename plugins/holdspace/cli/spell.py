@@ -12,6 +12,7 @@ SPELLING = {
     "html": ("make html", "holdspace build"),
     "queue": ("make queue", "holdspace queue"),
     "show": ("make show ID={id}", "holdspace show {id}"),
+    "show-both": ("make show ID={id} (or holdspace show {id})", "make show ID={id} (or holdspace show {id})"),
     "approve": ("make approve ID={id}", "holdspace approve {id}"),
     "approve-several": ('make approve ID="a b"', "holdspace approve a b"),
     "approve-as": (

@@ -43,6 +43,8 @@ def initialized(pelican_object: Any) -> None:
             settings["COMMENT_INTAKE_URL"],
         )
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    if not (settings["MAIL_SMTP_URL"] and settings["MODERATOR_EMAILS"]) and not settings["ALERT_WEBHOOK_URL"]:
+        logger.info("MAIL_SMTP_URL and MODERATOR_EMAILS are not set, so moderators are not alerted of new comments")
 
 
 def article_defaults(generator: Any) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from ..archive.commentfile import format_comment, parse_comment
+from ..archive.commentfile import Comment, format_comment, parse_comment
 from ..archive.moves import move_file
 from ..archive.posts import PostInfo, closed_by_age
 from ..archive.values import EMAIL_RE, INVISIBLE, is_one_line, is_valid_id, is_web_url
@@ -45,6 +45,7 @@ class Outcome:
     post: PostInfo | None = None
     path: str = ""  # the file written in the queue ("" when none was)
     trapped: bool = False  # the honeypot was filled: answered as if queued, nothing written
+    comment: Comment | None = None  # the comment queued
 
 
 class Intake:
@@ -101,7 +102,7 @@ class Intake:
         if comment is None or found:
             return Outcome(400, [f"{p.what[0].upper()}{p.what[1:]}; please change it." for p in found], post)
         self._write(target, data)
-        return Outcome(200, [], post, path=target)
+        return Outcome(200, [], post, path=target, comment=comment)
 
     def _problems(self, fields: Mapping[str, str], slug: str, rules: Rules) -> list[str]:
         """What a person must fix, in sentences for them (not for a moderator)."""

@@ -1,5 +1,7 @@
 """The intake served by gunicorn: one worker process with threads, so the rate limit (held
 in memory) is one for every form; no access log, and no sender's address in any log line.
+The worker also runs the mail sender, in a thread: what the intake puts in the outbox (a
+crisis alert) goes out within seconds, and what waits is tried again.
 
 gunicorn does what a production server must (slow senders, timeouts, many connections at
 once, a graceful stop on SIGTERM); ``docs/intake.md`` says why it was chosen and how to run
@@ -13,7 +15,9 @@ import re
 import socket
 import struct
 import sys
+import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -72,6 +76,7 @@ class IntakeServer(BaseApplication):  # type: ignore[misc]
             "proc_name": "holdspace-intake",
             "control_socket_disable": True,
             "when_ready": self._when_ready,
+            "post_worker_init": self._worker_started,
             "worker_exit": self._worker_exit,
         }
         for key, value in settings.items():
@@ -88,6 +93,23 @@ class IntakeServer(BaseApplication):  # type: ignore[misc]
         host, port = listener.getsockname()[:2]
         self.ready(str(host), int(port))
 
+    def _worker_started(self, worker: Any) -> None:
+        """The sender, in the worker beside the forms (after the fork: threads do not survive one)."""
+        service = self.app.service
+        self.stop = threading.Event()
+
+        def gather() -> None:
+            service.alerts.gather(datetime.now(UTC))
+
+        self.sending = threading.Thread(
+            target=service.sender.run, args=(self.stop, service.wake), kwargs={"before": gather}, daemon=True
+        )
+        self.sending.start()
+
     def _worker_exit(self, arbiter: Any, worker: Any) -> None:
+        if hasattr(self, "stop"):
+            self.stop.set()
+            self.app.service.wake.set()
+            self.sending.join(timeout=5)
         self.stopped()  # in the worker, where the counts are
         sys.stdout.flush()

@@ -1,5 +1,6 @@
 """What every request of the intake shares: the intake itself, the rate limit, the
-counts for the summary, and the site's address for the links back."""
+counts for the summary, the site's address for the links back, and the alerts with the
+sender that delivers them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..archive.posts import PostInfo
+from ..mail.alerts import Alerts
+from ..mail.sender import Sender
 from .forms import Intake
 from .pages import thread_url
 from .ratelimit import RateLimit
@@ -17,8 +20,12 @@ from .ratelimit import RateLimit
 class Service:
     """What every request shares: the intake, the limit, the counts, the site's address."""
 
-    def __init__(self, intake: Intake, limit: RateLimit, settings: Mapping[str, Any]) -> None:
+    def __init__(
+        self, intake: Intake, limit: RateLimit, settings: Mapping[str, Any], alerts: Alerts, sender: Sender
+    ) -> None:
         self.intake, self.limit, self.settings = intake, limit, settings
+        self.alerts, self.sender = alerts, sender
+        self.wake = threading.Event()  # set when a message waits to be sent
         self.siteurl = (settings["COMMENT_INTAKE_SITEURL"] or settings.get("SITEURL") or "").rstrip("/")
         self.max_bytes = settings["COMMENT_INTAKE_MAX_BYTES"]
         self.forwarded_for = settings["COMMENT_INTAKE_FORWARDED_FOR"]

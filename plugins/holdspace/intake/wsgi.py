@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import socket
 import time
@@ -21,6 +22,10 @@ from urllib.parse import parse_qs
 
 from ..archive.posts import PostsCache
 from ..archive.project import Project
+from ..mail.alerts import Alerts, arrival
+from ..mail.outbox import Outbox
+from ..mail.sender import Sender
+from ..mail.transport import Transport
 from ..problems import display_path
 from ..review.guidelines import load_rules
 from ..review.verdicts import staff_set
@@ -151,6 +156,7 @@ class IntakeApp:
         if outcome.status == 200:
             service.count("trapped" if outcome.trapped else "queued")
             logger.info("queued: %s", display_path(outcome.path) if outcome.path else "nowhere (honeypot filled)")
+            self._alert(outcome)
             thanks = ["A volunteer moderator reads every comment before it appears. "
                       "Yours will show on the page once it is approved.", "Your email is never published."]  # fmt: skip
             return self._page(start_response, HTTPStatus.OK, "Thank you: your comment awaits moderation", thanks,
@@ -161,6 +167,20 @@ class IntakeApp:
         kept = form.get("comment", "")  # nothing is lost: the words come back to be copied
         return self._page(start_response, HTTPStatus(outcome.status), title, outcome.problems,
                           (f"{href}#respond", words), kept)  # fmt: skip
+
+    def _alert(self, outcome: Outcome) -> None:
+        """Tell the moderators (a crisis at once, the rest in the next digest). The comment is
+        queued already: a failure here is said, and the form is still answered as taken."""
+        service = self.service
+        if outcome.comment is None or outcome.post is None or not service.alerts.enabled:
+            return
+        try:
+            rules = service.intake.rules()
+            service.alerts.arrived(arrival(outcome.comment, outcome.post.title, rules, service.intake.staff))
+        except (OSError, ValueError) as e:
+            logger.error("the moderators could not be told: %s", e.__class__.__name__)
+            return
+        service.wake.set()
 
     def _refuse(self, start_response: StartResponse, answer: Answer) -> Iterable[bytes]:
         logger.info("refused (%d): %s", answer.status, answer.message)
@@ -201,9 +221,10 @@ def _body(environ: dict[str, Any], length: int) -> bytes | None:
     return b"".join(parts)
 
 
-def make_app(project: Project) -> IntakeApp:
+def make_app(project: Project, show: Callable[[str], str]) -> IntakeApp:
     """The application for ``project``. The rules file is read now, so a mistake in it stops
-    the service before it takes a form (RulesError)."""
+    the service before it takes a form (RulesError). ``show``: the command that shows a
+    comment, as moderators type it (for their alerts)."""
     settings = project.settings
     load_rules(project.guidelines)
     folders = [folder for folders in project.thread_folders() for folder in folders]
@@ -216,4 +237,6 @@ def make_app(project: Project) -> IntakeApp:
         settings["COMMENTS_CLOSE_AFTER_DAYS"],
     )
     limit = RateLimit(settings["COMMENT_INTAKE_RATE_LIMIT"], settings["COMMENT_INTAKE_RATE_WINDOW"])
-    return IntakeApp(Service(intake, limit, settings))
+    outbox = Outbox(os.path.join(project.private, "outbox"))
+    alerts = Alerts(project.private, outbox, settings, show)
+    return IntakeApp(Service(intake, limit, settings, alerts, Sender(outbox, Transport(settings))))

@@ -1,0 +1,214 @@
+"""Mail over real parts: an SMTP server (aiosmtpd) on a free port of 127.0.0.1, the intake
+as `make intake` starts it, and the sender. Alerts reach the moderators with no commenter's
+address in them; an outbox loses nothing when the server refuses, is down, or the sender
+is killed."""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email import policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from conftest import ROOT
+from holdspace.mail.alerts import Alerts, Arrival
+from holdspace.mail.message import Message
+from holdspace.mail.outbox import Outbox
+from holdspace.mail.sender import Sender, backoff
+from holdspace.mail.transport import Transport
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Mailbox:
+    """What the SMTP server received; ``refuse`` makes it answer 451 (try later) for now."""
+
+    def __init__(self) -> None:
+        self.mails: list[email.message.EmailMessage] = []
+        self.refuse = False
+        self.delay = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 4.3.0 Try again later"
+        if self.delay:
+            time.sleep(self.delay)
+        self.mails.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 60) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.mails) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.mails
+
+
+@pytest.fixture
+def smtp():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    mailbox.url = f"smtp://127.0.0.1:{controller.port}"
+    mailbox.controller = controller
+    yield mailbox
+    with contextlib.suppress(Exception):
+        controller.stop()
+
+
+SETTINGS = {"MAIL_FROM": "Holdspace <alerts@example.org>", "MODERATOR_EMAILS": ["mod@example.org"],
+            "ALERT_DIGEST_MINUTES": 60, "ALERT_WEBHOOK_URL": "", "SITENAME": "Holdspace"}  # fmt: skip
+
+
+def arrival(cid="c1", crisis=False, author="river"):
+    flags = ['crisis words: "want to die"'] if crisis else []
+    return Arrival(cid, author, "Sunday Evenings", "sunday", flags, crisis, "Some words of the comment")
+
+
+def test_a_crisis_alert_goes_at_once_and_the_others_wait_for_the_digest(tmp_path, smtp):
+    settings = {**SETTINGS, "MAIL_SMTP_URL": smtp.url}
+    outbox = Outbox(str(tmp_path / "outbox"))
+    alerts = Alerts(str(tmp_path), outbox, settings, lambda cid: f"make show ID={cid}")
+    sender = Sender(outbox, Transport(settings))
+    alerts.arrived(arrival("calm1"))
+    alerts.arrived(arrival("hurting", crisis=True, author="lanternfish"))
+    now = datetime.now(UTC)
+    assert alerts.gather(now)  # no digest yet: the first goes now
+    assert sender.send_due() == (2, 0)
+    crisis, digest = sorted(smtp.mails, key=lambda m: not m["Subject"].startswith("[crisis]"))
+    assert crisis["Subject"] == "[crisis] lanternfish on “Sunday Evenings”: a comment waits"
+    assert crisis["To"] == "mod@example.org" and crisis["Auto-Submitted"] == "auto-generated"
+    body = crisis.get_content()
+    assert "lanternfish" in body and "Sunday Evenings (sunday)" in body and 'crisis words: "want to die"' in body
+    assert "Read it: make show ID=hurting" in body and "Some words of the comment" in body
+    assert digest["Subject"] == "[Holdspace] 1 comment(s) wait in the queue" and "calm1" in digest.get_content()
+    alerts.arrived(arrival("calm2"))
+    assert not alerts.gather(now + timedelta(minutes=59))  # at most one digest an hour
+    assert alerts.gather(now + timedelta(minutes=61))
+    assert sender.send_due() == (1, 0) and "calm2" in smtp.mails[-1].get_content()
+    assert not alerts.gather(now + timedelta(minutes=200))  # nothing waits: no empty digest
+
+
+def test_a_refusing_server_then_one_that_is_down_lose_nothing_and_send_once(tmp_path, smtp):
+    settings = {**SETTINGS, "MAIL_SMTP_URL": smtp.url}
+    outbox = Outbox(str(tmp_path / "outbox"))
+    clock = [datetime.now(UTC)]
+    sender = Sender(outbox, Transport(settings), clock=lambda: clock[0])
+    for i in range(3):
+        assert outbox.put(Message(f"m{i}", "mail", f"Message {i}", "Words.", to=["mod@example.org"]))
+    assert not outbox.put(Message("m0", "mail", "Again", "Words.", to=["mod@example.org"]))  # one id, one message
+    smtp.refuse = True
+    assert sender.send_due() == (0, 3)
+    assert [m.attempts for m in outbox.waiting()] == [1, 1, 1] and "451" in outbox.waiting()[0].last_error
+    assert sender.send_due() == (0, 0)  # not due again yet
+    smtp.refuse = False
+    smtp.controller.stop()  # and now the server is down for an hour
+    for minutes in (1, 3, 7, 15, 31, 63):
+        clock[0] += timedelta(minutes=minutes)
+        assert sender.send_due()[0] == 0
+    assert all(m.attempts == 7 for m in outbox.waiting()) and "ConnectionRefused" in outbox.waiting()[0].last_error
+    smtp.controller = Controller(smtp, hostname="127.0.0.1", port=smtp.controller.port)  # back up
+    smtp.controller.start()
+    clock[0] += timedelta(hours=1)
+    assert sender.send_due() == (3, 0)
+    assert sorted(m["Subject"] for m in smtp.mails) == ["Message 0", "Message 1", "Message 2"]
+    assert outbox.waiting() == [] and outbox.sent_count() == 3
+    clock[0] += timedelta(hours=2)
+    assert sender.send_due() == (0, 0) and len(smtp.mails) == 3
+
+
+def test_backoff_doubles_up_to_an_hour():
+    assert [backoff(n).total_seconds() / 60 for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_a_sender_killed_in_the_middle_of_a_batch_loses_nothing(site, smtp):
+    """50 messages, a server taking 50 ms each, the sender killed after 1 s, then run again."""
+    site.write_settings(MAIL_SMTP_URL=smtp.url, MAIL_FROM="alerts@example.org", MODERATOR_EMAILS=["mod@example.org"])
+    outbox = Outbox(str(site.root / ".private" / "outbox"))
+    for i in range(50):
+        outbox.put(Message(f"batch-{i:02d}", "mail", f"Message {i}", "Words.", to=["mod@example.org"]))
+    smtp.delay = 0.05
+    command = [sys.executable, "-m", "holdspace", "outbox", "--send", "-s", str(site.root / "pelicanconf.py")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    process = subprocess.Popen(command, cwd=site.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    first = len(smtp.mails)
+    assert 0 < first < 50, "killed in the middle"
+    subprocess.run(command, cwd=site.root, env=env, check=True, capture_output=True, timeout=120)
+    subjects = [m["Subject"] for m in smtp.mails]
+    assert set(subjects) == {f"Message {i}" for i in range(50)}  # every one went out
+    assert len(subjects) - 50 <= 1  # at most the one in flight when killed went twice ...
+    for subject in {s for s in subjects if subjects.count(s) > 1}:  # ... with the same Message-ID
+        assert len({m["Message-ID"] for m in smtp.mails if m["Subject"] == subject}) == 1
+    assert outbox.waiting() == [] and outbox.sent_count() == 50
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list] = []
+
+    def do_POST(self):
+        self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_webhook_gets_the_same_as_json(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/hook"
+        settings = {**SETTINGS, "MAIL_SMTP_URL": "", "ALERT_WEBHOOK_URL": url}
+        outbox = Outbox(str(tmp_path / "outbox"))
+        alerts = Alerts(str(tmp_path), outbox, settings, lambda cid: f"make show ID={cid}")
+        alerts.arrived(arrival("hurting", crisis=True, author="lanternfish"))
+        assert Sender(outbox, Transport(settings)).send_due() == (1, 0)
+    finally:
+        server.shutdown()
+        server.server_close()
+    (payload,) = _Hook.received
+    assert payload["kind"] == "crisis" and payload["text"].startswith("[crisis] lanternfish")
+    assert payload["comments"][0]["author"] == "lanternfish" and "@" not in json.dumps(payload)
+
+
+def test_a_crisis_comment_sent_to_the_intake_reaches_the_moderators_within_a_minute(site, smtp):
+    """End to end: the form, the real intake (gunicorn) and its sender, the real SMTP server."""
+    from test_intake import form, post, running
+
+    site.write_settings(SITEURL="https://example.org", MAIL_SMTP_URL=smtp.url, MAIL_FROM="alerts@example.org",
+                        MODERATOR_EMAILS=["mod@example.org", "second@example.org"])  # fmt: skip
+    site.use_project_rules()
+    site.post("t", "Tea and Sympathy")
+    with running(site) as intake:
+        started = time.monotonic()
+        status, _, _ = post(intake, form(author="lanternfish", email="lantern@example.org",
+                                         comment="Some nights I don't want to be here anymore."))  # fmt: skip
+        assert status == 200
+        (alert,) = smtp.wait_for(1, timeout=60)
+        took = time.monotonic() - started
+    assert took < 60 and alert["Subject"].startswith("[crisis] lanternfish on “Tea and Sympathy”")
+    assert alert["To"] == "mod@example.org, second@example.org"
+    text = alert.as_string()
+    assert "lantern@example.org" not in text and "lantern" + "@" not in text  # never the commenter's address
+    assert "make show ID=" in alert.get_content()
+    assert "lantern@example.org" not in intake.output
