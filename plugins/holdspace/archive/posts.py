@@ -31,6 +31,7 @@ class PostInfo:
     path: str
     date: datetime | None = None  # from Date:, for COMMENTS_CLOSE_AFTER_DAYS (None: not understood)
     page: bool = False  # a page (PAGE_PATHS), not a post
+    hidden: bool = False  # Status: hidden
 
 
 def read_threads(
@@ -77,6 +78,7 @@ def _read_header(path: str, slugify: Callable[[str], str], page: bool) -> PostIn
         title=title,
         closed=meta.get("comments", default_comments(page)).lower() != "open",
         draft=meta.get("status", "published").lower() == "draft",
+        hidden=meta.get("status", "published").lower() == "hidden",
         path=path,
         date=_date(meta.get("date", "")),
         page=page,

@@ -46,6 +46,7 @@ class Outcome:
     path: str = ""  # the file written in the queue ("" when none was)
     trapped: bool = False  # the honeypot was filled: answered as if queued, nothing written
     comment: Comment | None = None  # the comment queued
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (the form's field, or "", sentence) of each
 
 
 class Intake:
@@ -84,7 +85,7 @@ class Intake:
         rules = self.rules()
         problems = self._problems(fields, slug, rules)
         if problems:
-            return Outcome(400, problems, post)
+            return Outcome(400, [sentence for _, sentence in problems], post, fields=problems)
         cid = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"  # unique: a second and 32 random bits
         target = self._inside(self.queue, post.slug, cid)
         data = format_comment(
@@ -100,42 +101,47 @@ class Intake:
         if comment is not None:
             found += hard_problems(comment, rules, self.staff)
         if comment is None or found:
-            return Outcome(400, [f"{p.what[0].upper()}{p.what[1:]}; please change it." for p in found], post)
+            sentences = [f"{p.what[0].upper()}{p.what[1:]}; please change it." for p in found]
+            return Outcome(400, sentences, post, fields=[("", s) for s in sentences])
         self._write(target, data)
         return Outcome(200, [], post, path=target, comment=comment)
 
-    def _problems(self, fields: Mapping[str, str], slug: str, rules: Rules) -> list[str]:
-        """What a person must fix, in sentences for them (not for a moderator)."""
+    def _problems(self, fields: Mapping[str, str], slug: str, rules: Rules) -> list[tuple[str, str]]:
+        """What a person must fix, as (the form's field, a sentence for them, not for a moderator)."""
         author, email, website, reply_to = (fields[k].strip() for k in ("author", "email", "website", "reply_to"))
         body = fields["comment"].strip()
-        problems: list[str] = []
-        for label, value in (("name", author), ("email", email), ("website", website), ("reply", reply_to)):
+        problems: list[tuple[str, str]] = []
+        for name, label, value in (("author", "name", author), ("email", "email", email),
+                                   ("website", "website", website), ("", "reply", reply_to)):  # fmt: skip
             if not is_one_line(value):
-                problems.append(f"The {label} must be one line of text.")
+                problems.append((name, f"The {label} must be one line of text."))
         if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in body):
-            problems.append("The comment holds control characters; please send it as plain text.")
-        if not author:
-            problems.append("Please give a first name or pseudonym: it is the only name shown.")
-        else:
-            problems.extend(_sentence(what, todo) for what, todo in name_problems(author) if "empty" not in what)
-            if not is_staff(email, self.staff) and takes_reserved_name(author, rules):
-                problems.append(f"The name “{author}” is kept for the site's staff; please choose another.")
+            problems.append(("comment", "The comment holds control characters; please send it as plain text."))
+        problems += [("author", sentence) for sentence in self._name_problems(author, email, rules)]
         if not email:
-            problems.append("Please give your email: it is never published.")
+            problems.append(("email", "Please give your email: it is never published."))
         elif len(email) > MAX_EMAIL or not EMAIL_RE.fullmatch(email):
-            problems.append("The email does not look like an address (name@example.org); please check it.")
+            problems.append(("email", "The email does not look like an address (name@example.org); please check it."))
         if website and not is_web_url(website):
-            problems.append("The website must be an address starting with http:// or https://, or left empty.")
-        if not body.strip(INVISIBLE + " \n\t"):
-            problems.append("The comment is empty; please write what you would like to say.")
-        elif len(body) > rules.max_characters:
             problems.append(
-                f"The comment is {len(body):,} characters long; the guidelines allow "
-                f"{rules.max_characters:,}. Please shorten it."
+                ("website", "The website must be an address starting with http:// or https://, or left empty.")
             )
+        if not body.strip(INVISIBLE + " \n\t"):
+            problems.append(("comment", "The comment is empty; please write what you would like to say."))
+        elif len(body) > rules.max_characters:
+            too_long = f"The comment is {len(body):,} characters long; the guidelines allow {rules.max_characters:,}."
+            problems.append(("comment", too_long + " Please shorten it."))
         if reply_to and not (is_valid_id(reply_to) and os.path.isfile(self._inside(self.comments, slug, reply_to))):
-            problems.append("The comment you reply to is not on this page; please send your comment without it.")
+            problems.append(("", "The comment you reply to is not on this page; please send your comment without it."))
         return problems
+
+    def _name_problems(self, author: str, email: str, rules: Rules) -> list[str]:
+        if not author:
+            return ["Please give a first name or pseudonym: it is the only name shown."]
+        found = [_sentence(what, todo) for what, todo in name_problems(author) if "empty" not in what]
+        if not is_staff(email, self.staff) and takes_reserved_name(author, rules):
+            found.append(f"The name “{author}” is kept for the site's staff; please choose another.")
+        return found
 
     @staticmethod
     def _write(target: str, data: bytes) -> None:

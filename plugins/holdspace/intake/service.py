@@ -13,7 +13,7 @@ from ..archive.posts import PostInfo
 from ..mail.alerts import Alerts
 from ..mail.sender import Sender
 from .forms import Intake
-from .pages import thread_url
+from .pages import Pages, thread_url
 from .ratelimit import RateLimit
 
 
@@ -26,6 +26,7 @@ class Service:
         self.intake, self.limit, self.settings = intake, limit, settings
         self.alerts, self.sender = alerts, sender
         self.wake = threading.Event()  # set when a message waits to be sent
+        self.pages: Pages = Pages(settings, intake.threads)
         self.siteurl = (settings["COMMENT_INTAKE_SITEURL"] or settings.get("SITEURL") or "").rstrip("/")
         self.max_bytes = settings["COMMENT_INTAKE_MAX_BYTES"]
         self.forwarded_for = settings["COMMENT_INTAKE_FORWARDED_FOR"]

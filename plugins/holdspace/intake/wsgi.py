@@ -16,6 +16,7 @@ import re
 import socket
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
@@ -29,8 +30,8 @@ from ..mail.transport import Transport
 from ..problems import display_path
 from ..review.guidelines import load_rules
 from ..review.verdicts import staff_set
+from . import answers
 from .forms import FIELDS, Intake, Outcome
-from .pages import page
 from .ratelimit import RateLimit
 from .service import Service
 
@@ -46,7 +47,6 @@ HEADERS = [
     ("Cache-Control", "no-store"),
     ("Referrer-Policy", "no-referrer"),
     ("X-Content-Type-Options", "nosniff"),
-    ("Content-Security-Policy", "default-src 'none'; base-uri 'none'; form-action 'none'"),
 ]
 StartResponse = Callable[..., Any]
 
@@ -54,9 +54,18 @@ StartResponse = Callable[..., Any]
 class Answer(Exception):
     """A request refused before its form was read: the status, the message, more headers."""
 
-    def __init__(self, status: HTTPStatus, message: str, headers: Sequence[tuple[str, str]] = (), kept: str = ""):
+    def __init__(self, status: HTTPStatus, message: str, headers: Sequence[tuple[str, str]] = (),
+                 form: Mapping[str, str] | None = None):  # fmt: skip
         super().__init__(message)
-        self.status, self.message, self.headers, self.kept = status, message, list(headers), kept
+        self.status, self.message, self.headers, self.form = status, message, list(headers), form
+
+
+@dataclass(frozen=True)
+class Reply:
+    """How to answer this request: WSGI's start_response, and where a form sent back posts to."""
+
+    start_response: StartResponse
+    action: str
 
 
 class IntakeApp:
@@ -68,29 +77,31 @@ class IntakeApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO") or "/"
         head = method == "HEAD"
+        # Where a form sent back posts to: the intake's public address, else where this one came.
+        action = self.service.settings["COMMENT_INTAKE_URL"] or environ.get("SCRIPT_NAME", "") + path
+        reply = Reply(start_response, action)
         if method in ("GET", "HEAD") and path == "/":
             what = ["This service takes the reply form of the site. Nothing to see."]
-            return self._page(start_response, HTTPStatus.OK, "Holdspace intake", what, head=head)
+            return self._page(reply, HTTPStatus.OK, "Holdspace intake", what, head=head)
         if method in ("GET", "HEAD"):
             what = ["This service only takes the reply form."]
-            return self._page(start_response, HTTPStatus.NOT_FOUND, "Not here", what, head=head)
+            return self._page(reply, HTTPStatus.NOT_FOUND, "Not here", what, head=head)
         if method != "POST":
             allow = [("Allow", "GET, HEAD, POST")]
-            return self._refuse(start_response, Answer(HTTPStatus.METHOD_NOT_ALLOWED, SEND_FROM_THE_SITE, allow))
+            return self._refuse(reply, Answer(HTTPStatus.METHOD_NOT_ALLOWED, SEND_FROM_THE_SITE, allow))
         form: dict[str, str] = {}
         try:
             form = self._form(environ)
             self._limit(environ, form)
             outcome = self.service.intake.submit(form)
         except Answer as answer:
-            return self._refuse(start_response, answer)
+            return self._refuse(reply, answer)
         except (OSError, ValueError) as e:  # the queue cannot be written: say so, give the words back
             logger.error("not queued: %s", e.__class__.__name__)
             self.service.count("refused")
             words = "Your comment could not be saved just now. Please copy it, and send it again later."
-            kept = form.get("comment", "")
-            return self._refuse(start_response, Answer(HTTPStatus.SERVICE_UNAVAILABLE, words, kept=kept))
-        return self._answer(start_response, outcome, form)
+            return self._refuse(reply, Answer(HTTPStatus.SERVICE_UNAVAILABLE, words, form=form))
+        return self._answer(reply, outcome, form)
 
     def _form(self, environ: dict[str, Any]) -> dict[str, str]:
         """The form's fields, or an Answer that refuses it."""
@@ -132,7 +143,7 @@ class IntakeApp:
                 "Many comments came from your address just now. "
                 f"Please wait about {minutes} minute(s) and send it again.",
                 [("Retry-After", str(int(wait) + 1))],
-                kept=form.get("comment", ""),
+                form=form,
             )
 
     def _address(self, environ: dict[str, Any]) -> str:
@@ -150,23 +161,16 @@ class IntakeApp:
             )
         return str(environ.get("REMOTE_ADDR", ""))
 
-    def _answer(self, start_response: StartResponse, outcome: Outcome, form: Mapping[str, str]) -> Iterable[bytes]:
+    def _answer(self, reply: Reply, outcome: Outcome, form: Mapping[str, str]) -> Iterable[bytes]:
         service = self.service
-        href, words = service.back_link(outcome.post)
         if outcome.status == 200:
             service.count("trapped" if outcome.trapped else "queued")
             logger.info("queued: %s", display_path(outcome.path) if outcome.path else "nowhere (honeypot filled)")
             self._alert(outcome)
-            thanks = ["A volunteer moderator reads every comment before it appears. "
-                      "Yours will show on the page once it is approved.", "Your email is never published."]  # fmt: skip
-            return self._page(start_response, HTTPStatus.OK, "Thank you: your comment awaits moderation", thanks,
-                              (f"{href}#comments", words))  # fmt: skip
+            return self._page(reply, HTTPStatus.OK, **answers.thanks(service, outcome, form))
         service.count("refused")
         logger.info("refused (%d): %s", outcome.status, " ".join(outcome.problems))
-        title = "Your comment was not sent" if outcome.status == 400 else "This comment cannot be taken"
-        kept = form.get("comment", "")  # nothing is lost: the words come back to be copied
-        return self._page(start_response, HTTPStatus(outcome.status), title, outcome.problems,
-                          (f"{href}#respond", words), kept)  # fmt: skip
+        return self._page(reply, HTTPStatus(outcome.status), **answers.refused(service, outcome, form))
 
     def _alert(self, outcome: Outcome) -> None:
         """Tell the moderators (a crisis at once, the rest in the next digest). The comment is
@@ -182,18 +186,18 @@ class IntakeApp:
             return
         service.wake.set()
 
-    def _refuse(self, start_response: StartResponse, answer: Answer) -> Iterable[bytes]:
+    def _refuse(self, reply: Reply, answer: Answer) -> Iterable[bytes]:
         logger.info("refused (%d): %s", answer.status, answer.message)
         headers = [*answer.headers, ("Connection", "close")]  # the body may be unread
-        return self._page(start_response, answer.status, "Your comment was not sent", [answer.message],
-                          self.service.back_link(None), answer.kept, headers)  # fmt: skip
+        page = answers.refusal(self.service, answer.message, answer.form)
+        return self._page(reply, answer.status, headers=headers, **page)
 
-    def _page(self, start_response: StartResponse, status: HTTPStatus, title: str, paragraphs: Sequence[str],
-              link: tuple[str, str] | None = None, kept: str = "", headers: Sequence[tuple[str, str]] = (),
-              head: bool = False) -> Iterable[bytes]:  # fmt: skip
-        body = page(status < 400, title, paragraphs, link, kept)
-        start_response(f"{status.value} {status.phrase}",
-                       [*HEADERS, ("Content-Length", str(len(body))), *headers])  # fmt: skip
+    def _page(self, reply: Reply, status: HTTPStatus, title: str, paragraphs: Sequence[str] = (),
+              headers: Sequence[tuple[str, str]] = (), head: bool = False, **page: Any) -> Iterable[bytes]:  # fmt: skip
+        page.setdefault("COMMENT_INTAKE_URL", reply.action)
+        body, policy = self.service.pages.render(status < 400, title, paragraphs, **page)
+        reply.start_response(f"{status.value} {status.phrase}", [*HEADERS, ("Content-Security-Policy", policy),
+                                                           ("Content-Length", str(len(body))), *headers])  # fmt: skip
         return [] if head else [body]
 
 
