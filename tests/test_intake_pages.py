@@ -77,7 +77,7 @@ def send_from_the_page(chromium, base, **fields):
 
 
 def test_a_form_sent_from_the_site_comes_back_as_a_page_of_the_site(world, chromium):
-    site, base, _ = world
+    _, base, _ = world
     page, refused, hosts = send_from_the_page(chromium, base, author="Jo", email="jo@example.org",
                                               comment="Thank you. Reading this helped.")  # fmt: skip
     assert page.title() == "Thank you: your comment awaits moderation · Holdspace"
