@@ -13,7 +13,7 @@ HOLDSPACE := $(BIN)/holdspace
 export HOLDSPACE_VIA := make
 AXE := tests/js/node_modules/axe-core/axe.min.js
 
-.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github intake outbox
+.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -33,6 +33,7 @@ help:
 	@echo "make import-wordpress FILE=export.xml  import a WordPress export (posts, pages, comments; never overwrites)"
 	@echo "make intake     the reply form's service on localhost: forms become files in moderation/queue/ (INTAKE_PORT=...)"
 	@echo "make outbox     the mails and alerts waiting to be sent, and why"
+	@echo "make notify     mail the writers who asked, of replies and comments now live (make publish runs it)"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
 	@echo "make help       this list"
 	@echo ""
@@ -81,8 +82,15 @@ serve: $(STAMP)
 devserver: $(STAMP)
 	@$(HOLDSPACE) serve --autoreload -s pelicanconf.py -o $(OUTPUT) --port $(PORT)
 
+# Writers who asked are told of what is live: after the build that output/ serves (make
+# publish), or after the copy to the server (rsync_upload and github, with NOTIFY=no here).
+NOTIFY ?= yes
 publish: $(STAMP)
 	$(HOLDSPACE) build -s publishconf.py -o $(OUTPUT) --log-handler plain
+	@if [ "$(NOTIFY)" != no ]; then $(HOLDSPACE) notify -s publishconf.py; fi
+
+notify: $(STAMP)
+	@$(HOLDSPACE) notify -s $(or $(SETTINGS),publishconf.py)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -125,13 +133,15 @@ export SSH_HOST SSH_USER SSH_PORT SSH_TARGET_DIR
 
 rsync_upload: $(STAMP)
 	@if [ -z "$$SSH_HOST" ] || [ -z "$$SSH_TARGET_DIR" ]; then echo "make rsync_upload: set SSH_HOST and SSH_TARGET_DIR (and SSH_USER, SSH_PORT=$(SSH_PORT)) in the environment or on the command line"; exit 2; fi
-	$(MAKE) publish
+	$(MAKE) publish NOTIFY=no
 	rsync -e "ssh -p $$SSH_PORT" -P -rvzc --cvs-exclude --delete "$(OUTPUT)"/ "$${SSH_USER:+$$SSH_USER@}$$SSH_HOST:$$SSH_TARGET_DIR"
+	$(HOLDSPACE) notify -s publishconf.py
 
 github: $(STAMP)
-	$(MAKE) publish
+	$(MAKE) publish NOTIFY=no
 	$(BIN)/ghp-import -m "Generate the Holdspace site" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUT)"
 	git push origin $(GITHUB_PAGES_BRANCH)
+	$(HOLDSPACE) notify -s publishconf.py
 
 # The service the reply form posts to (COMMENT_INTAKE_URL); Ctrl-C stops it.
 intake: $(STAMP)

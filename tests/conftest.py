@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import email
 import functools
 import os
 import shutil
+import socket
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import policy
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -312,3 +317,47 @@ def make_targets() -> list[str]:
         if line.startswith(".PHONY:"):
             return line.split(":", 1)[1].split()
     raise AssertionError("the Makefile has no .PHONY line")
+
+
+# A real SMTP server (aiosmtpd) on a free port of 127.0.0.1, for the mail tests.
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Mailbox:
+    """What the SMTP server received; ``refuse`` makes it answer 451 (try later) for now."""
+
+    def __init__(self) -> None:
+        self.mails: list[email.message.EmailMessage] = []
+        self.refuse = False
+        self.delay = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 4.3.0 Try again later"
+        if self.delay:
+            time.sleep(self.delay)
+        self.mails.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 60) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.mails) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.mails
+
+
+@pytest.fixture
+def smtp():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    mailbox.url = f"smtp://127.0.0.1:{controller.port}"
+    mailbox.controller = controller
+    yield mailbox
+    with contextlib.suppress(Exception):
+        controller.stop()

@@ -5,8 +5,6 @@ asked of another host; a refused form comes back filled in, each problem by its 
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import urllib.parse
 import urllib.request
 
@@ -15,17 +13,11 @@ from test_a11y import AXE_RUN
 from test_browser import CHROMIUM_ARGS
 from test_intake import running
 
-from conftest import AXE, chromium_path, serve_folder
+from conftest import AXE, chromium_path, free_port, serve_folder
 from htmltree import parse
 
 pytestmark = [pytest.mark.browser, pytest.mark.trust]
 RESOURCES = [{"name": "Samaritans", "contact": "call 116 123", "region": "UK and Ireland", "url": "tel:116123"}]
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

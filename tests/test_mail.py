@@ -5,22 +5,17 @@ is killed."""
 
 from __future__ import annotations
 
-import contextlib
-import email
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
-import pytest
 from aiosmtpd.controller import Controller
 
 from conftest import ROOT
@@ -29,48 +24,6 @@ from holdspace.mail.message import Message
 from holdspace.mail.outbox import Outbox
 from holdspace.mail.sender import Sender, backoff
 from holdspace.mail.transport import Transport
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Mailbox:
-    """What the SMTP server received; ``refuse`` makes it answer 451 (try later) for now."""
-
-    def __init__(self) -> None:
-        self.mails: list[email.message.EmailMessage] = []
-        self.refuse = False
-        self.delay = 0.0
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return "451 4.3.0 Try again later"
-        if self.delay:
-            time.sleep(self.delay)
-        self.mails.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def wait_for(self, count: int, timeout: float = 60) -> list:
-        deadline = time.monotonic() + timeout
-        while len(self.mails) < count and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return self.mails
-
-
-@pytest.fixture
-def smtp():
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    mailbox.url = f"smtp://127.0.0.1:{controller.port}"
-    mailbox.controller = controller
-    yield mailbox
-    with contextlib.suppress(Exception):
-        controller.stop()
-
 
 SETTINGS = {"MAIL_FROM": "Holdspace <alerts@example.org>", "MODERATOR_EMAILS": ["mod@example.org"],
             "ALERT_DIGEST_MINUTES": 60, "ALERT_WEBHOOK_URL": "", "SITENAME": "Holdspace"}  # fmt: skip

@@ -11,5 +11,6 @@ search       holdspace search
 intake       holdspace intake
 importer     holdspace import-wordpress
 outbox       holdspace outbox
+notify       holdspace notify: mails to writers, of what is live
 secret       holdspace secret
 """

@@ -37,6 +37,7 @@ COMMANDS = {
     "intake": ("intake", "the reply form's service: forms become files in the queue (Ctrl-C stops it)"),
     "import-wordpress": ("importer", "import a WordPress export (posts, pages, comments; never overwrites)"),
     "outbox": ("outbox", "the mails and alerts waiting to be sent, and why (--send: send what is due now)"),
+    "notify": ("notify", "mail the writers who asked: replies to them and their comments, now live"),
     "secret": ("secret", 'create the secret for AVATARS = "local" (once; keep it)'),
 }
 

@@ -22,12 +22,14 @@ from ..archive.parsecache import ParseCache
 from ..archive.posts import closed_by_age, comments_state, default_comments
 from ..archive.project import Project
 from ..archive.reader import Archive, read_archive
+from ..mail.notices import Live, write_live
 from ..problems import display_path
 from ..publishing.avatars import avatar_secret, identicon_svg
 from ..publishing.bodycache import BodyCache
 from ..publishing.discussions import Target, build_discussions
 from ..publishing.markup import VERSION as MARKUP_VERSION
 from ..publishing.markup import CommentRenderer, render_batch
+from ..publishing.plaintext import as_text
 from ..publishing.published import post_feed_location
 from ..review import auditlog
 from ..review.guidelines import Rules, load_rules
@@ -134,6 +136,7 @@ class CommentsGenerator(Generator):
         report.problems.extend(discussions.problems)
         cache.save()
         report.cache_hits, report.rendered = cache.hits, cache.misses
+        write_live(project.cache, _live(self.posts))  # what `holdspace notify` may tell writers of
         return discussions.held_back
 
     def generate_output(self, writer: Any) -> None:
@@ -164,6 +167,18 @@ class CommentsGenerator(Generator):
             reuse.save()
             self.report.pages_reused = reuse.reused
         build_report.send(self, report=self.report)
+
+
+def _live(posts: list[Any]) -> list[Live]:
+    """Every published comment as readers see it, for the notifications (no address)."""
+    found = []
+    for post in posts:
+        thread = post.comment_thread
+        title = as_text(post.title)
+        for cid, node in thread.by_id.items():
+            c = node.item
+            found.append(Live(cid, post.slug, title, c.author, c.reply_to or "", thread.permalink(cid)))
+    return found
 
 
 def _secret(project: Project) -> bytes:

@@ -28,9 +28,10 @@ def _crisis(service: Service, words: str) -> bool:
     return any(flag.kind == CRISIS for flag in body_flags(words, 1, rules))
 
 
-def thanks(service: Service, outcome: Outcome, form: Mapping[str, str]) -> dict[str, Any]:
+def thanks(service: Service, outcome: Outcome, form: Mapping[str, str], asked: bool = False) -> dict[str, Any]:
     href, words = service.back_link(outcome.post)
-    return {"title": "Thank you: your comment awaits moderation", "paragraphs": THANKS, "thanks": True,
+    mails = ["We have sent you a mail to confirm the emails you asked for: none comes until you do."] if asked else []
+    return {"title": "Thank you: your comment awaits moderation", "paragraphs": [*THANKS, *mails], "thanks": True,
             "crisis": _crisis(service, form.get("comment", "")), "back": (f"{href}#comments", words)}  # fmt: skip
 
 
@@ -64,7 +65,8 @@ def _form_back(
     for field, sentence in problems:
         if field:
             by_field.setdefault(field, []).append(sentence)
-    values = {name: form.get(name, "") for name in ("author", "email", "website", "comment", "reply_to")}
+    values = {name: form.get(name, "") for name in ("author", "email", "website", "comment", "reply_to", "notify",
+                                                    "notify_live")}  # fmt: skip
     try:
         rules = service.intake.rules()
     except (OSError, ValueError):

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..archive.posts import PostInfo
 from ..mail.alerts import Alerts
+from ..mail.notices import Notices
 from ..mail.sender import Sender
 from .forms import Intake
 from .pages import Pages, thread_url
@@ -21,10 +22,18 @@ class Service:
     """What every request shares: the intake, the limit, the counts, the site's address."""
 
     def __init__(
-        self, intake: Intake, limit: RateLimit, settings: Mapping[str, Any], alerts: Alerts, sender: Sender
+        self,
+        intake: Intake,
+        limit: RateLimit,
+        settings: Mapping[str, Any],
+        alerts: Alerts,
+        sender: Sender,
+        notices: Notices,
     ) -> None:
         self.intake, self.limit, self.settings = intake, limit, settings
-        self.alerts, self.sender = alerts, sender
+        self.alerts, self.sender, self.notices = alerts, sender, notices
+        # Writers may ask to be emailed when there is a way to send mail and a public address for the links.
+        self.mails_to_writers = bool(settings["MAIL_SMTP_URL"] and notices.enabled)
         self.wake = threading.Event()  # set when a message waits to be sent
         self.pages: Pages = Pages(settings, intake.threads)
         self.siteurl = (settings["COMMENT_INTAKE_SITEURL"] or settings.get("SITEURL") or "").rstrip("/")

@@ -24,13 +24,15 @@ from urllib.parse import parse_qs
 from ..archive.posts import PostsCache
 from ..archive.project import Project
 from ..mail.alerts import Alerts, arrival
+from ..mail.notices import Notices
 from ..mail.outbox import Outbox
 from ..mail.sender import Sender
+from ..mail.subscriptions import LIVE, REPLIES, Subscriptions
 from ..mail.transport import Transport
 from ..problems import display_path
 from ..review.guidelines import load_rules
 from ..review.verdicts import staff_set
-from . import answers
+from . import answers, links
 from .forms import FIELDS, Intake, Outcome
 from .ratelimit import RateLimit
 from .service import Service
@@ -80,6 +82,11 @@ class IntakeApp:
         # Where a form sent back posts to: the intake's public address, else where this one came.
         action = self.service.settings["COMMENT_INTAKE_URL"] or environ.get("SCRIPT_NAME", "") + path
         reply = Reply(start_response, action)
+        link = links.LINK.search(path)
+        if link and method in ("GET", "HEAD", "POST"):
+            here = environ.get("SCRIPT_NAME", "") + path
+            status, page = links.answer(self.service, method, link.group(1), link.group(2), here)
+            return self._page(reply, status, head=head, headers=[("Connection", "close")], **page)
         if method in ("GET", "HEAD") and path == "/":
             what = ["This service takes the reply form of the site. Nothing to see."]
             return self._page(reply, HTTPStatus.OK, "Holdspace intake", what, head=head)
@@ -167,7 +174,8 @@ class IntakeApp:
             service.count("trapped" if outcome.trapped else "queued")
             logger.info("queued: %s", display_path(outcome.path) if outcome.path else "nowhere (honeypot filled)")
             self._alert(outcome)
-            return self._page(reply, HTTPStatus.OK, **answers.thanks(service, outcome, form))
+            asked = self._subscribe(outcome, form)
+            return self._page(reply, HTTPStatus.OK, **answers.thanks(service, outcome, form, asked))
         service.count("refused")
         logger.info("refused (%d): %s", outcome.status, " ".join(outcome.problems))
         return self._page(reply, HTTPStatus(outcome.status), **answers.refused(service, outcome, form))
@@ -185,6 +193,23 @@ class IntakeApp:
             logger.error("the moderators could not be told: %s", e.__class__.__name__)
             return
         service.wake.set()
+
+    def _subscribe(self, outcome: Outcome, form: Mapping[str, str]) -> bool:
+        """The writer asked to be emailed: keep the request, and mail them to confirm it."""
+        service = self.service
+        wants = [kind for field, kind in (("notify", REPLIES), ("notify_live", LIVE)) if form.get(field)]
+        if not wants or outcome.comment is None or outcome.post is None or not service.mails_to_writers:
+            return False
+        try:
+            subscription = service.notices.subscriptions.add(
+                outcome.comment.email, outcome.comment.id, outcome.post.slug, outcome.post.title, wants
+            )
+            service.sender.outbox.put(service.notices.confirmation(subscription))
+        except (OSError, ValueError) as e:
+            logger.error("the request for mails could not be kept: %s", e.__class__.__name__)
+            return False
+        service.wake.set()
+        return True
 
     def _refuse(self, reply: Reply, answer: Answer) -> Iterable[bytes]:
         logger.info("refused (%d): %s", answer.status, answer.message)
@@ -243,4 +268,5 @@ def make_app(project: Project, show: Callable[[str], str]) -> IntakeApp:
     limit = RateLimit(settings["COMMENT_INTAKE_RATE_LIMIT"], settings["COMMENT_INTAKE_RATE_WINDOW"])
     outbox = Outbox(os.path.join(project.private, "outbox"))
     alerts = Alerts(project.private, outbox, settings, show)
-    return IntakeApp(Service(intake, limit, settings, alerts, Sender(outbox, Transport(settings))))
+    notices = Notices(Subscriptions(project.private), settings)
+    return IntakeApp(Service(intake, limit, settings, alerts, Sender(outbox, Transport(settings)), notices))

@@ -1,0 +1,125 @@
+"""The mails a writer gets, only when they asked and confirmed: the confirmation itself, a
+reply to their comment, and their comment published. Each carries a one-click unsubscribe
+(RFC 8058: ``List-Unsubscribe`` with an https address, and ``List-Unsubscribe-Post``), which
+the intake handles. No mail names anyone's address but the one it goes to.
+
+``notifications`` finds what to tell from the record of the comments live on the site (the
+last build's, ``live.json``): mails go only for what a reader can see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from ..archive.moves import write_atomically
+from .message import Message
+from .subscriptions import LIVE, REPLIES, Subscription, Subscriptions
+
+LIVE_RECORD = "live.json"  # in the cache folder, written by every build
+
+
+@dataclass(frozen=True)
+class Live:
+    """A published comment, as the site shows it (no address)."""
+
+    id: str
+    thread: str
+    post: str
+    author: str
+    reply_to: str
+    path: str  # its permalink, from the site's root
+
+
+def write_live(cache: str, comments: list[Live]) -> None:
+    os.makedirs(cache, exist_ok=True)
+    data = [c.__dict__ for c in comments]
+    write_atomically(os.path.join(cache, LIVE_RECORD), lambda f: json.dump(data, f, ensure_ascii=False))
+
+
+def read_live(cache: str) -> dict[str, Live]:
+    try:
+        with open(os.path.join(cache, LIVE_RECORD), encoding="utf-8") as f:
+            return {item["id"]: Live(**item) for item in json.load(f)}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
+class Notices:
+    """Mails to writers. ``intake_url``: the intake's public address (COMMENT_INTAKE_URL), from
+    which the links to confirm and to unsubscribe are made."""
+
+    def __init__(
+        self, subscriptions: Subscriptions, settings: Mapping[str, Any], words: Callable[[Live], str] = lambda c: ""
+    ) -> None:
+        self.subscriptions = subscriptions
+        self.intake_url = str(settings.get("COMMENT_INTAKE_URL") or "")
+        self.siteurl = str(settings.get("SITEURL") or "").rstrip("/")
+        self.site = str(settings.get("SITENAME") or "Holdspace")
+        self.words = words  # the first words of a live comment (read from its file)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.intake_url)
+
+    def url(self, comment: Live) -> str:
+        return f"{self.siteurl}/{comment.path}"
+
+    def link(self, purpose: str, subscription: Subscription) -> str:
+        return urljoin(self.intake_url, f"{purpose}/{self.subscriptions.token(purpose, subscription.id)}")
+
+    def confirmation(self, subscription: Subscription) -> Message:
+        what = _asked(subscription)
+        text = (
+            f"You sent a comment to {self.site}, on “{subscription.post}”, and asked to be emailed {what}.\n\n"
+            f"To say yes, open this link and press the button on the page:\n{self.link('confirm', subscription)}\n\n"
+            "If this was not you, do nothing: no other mail will come.\n"
+        )
+        return self._mail(f"confirm-{subscription.id}", subscription, f"Please confirm: emails {what}", text,
+                          "a confirmation to a writer")  # fmt: skip
+
+    def reply(self, subscription: Subscription, reply: Live) -> Message:
+        text = (
+            f"{reply.author} replied to your comment on “{reply.post}”:\n\n“{self.words(reply)}”\n\n"
+            f"Read it on the site: {self.url(reply)}\n"
+        )
+        return self._mail(f"reply-{subscription.id}-{reply.id}", subscription,
+                          f"{reply.author} replied to you on “{reply.post}”", text, "a reply notification")  # fmt: skip
+
+    def published(self, subscription: Subscription, comment: Live) -> Message:
+        text = f"Your comment on “{comment.post}” is published. Read it on the site: {self.url(comment)}\n"
+        return self._mail(f"live-{subscription.id}", subscription, f"Your comment on “{comment.post}” is published",
+                          text, "a published notification")  # fmt: skip
+
+    def _mail(self, mid: str, subscription: Subscription, subject: str, text: str, about: str) -> Message:
+        stop = self.link("unsubscribe", subscription)
+        text += f"\nTo get no more mails about this comment: {stop}\n"
+        headers = {"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        return Message(mid, "mail", subject, text, to=[subscription.email], headers=headers, about=about)
+
+    def notifications(self, live: Mapping[str, Live]) -> Iterator[Message]:
+        """What to tell the confirmed writers, of what is live: each reply to them, and their own
+        comment published. The outbox sends each message id once."""
+        replies: dict[str, list[Live]] = {}
+        for comment in live.values():
+            if comment.reply_to:
+                replies.setdefault(comment.reply_to, []).append(comment)
+        for subscription in self.subscriptions.confirmed():
+            if LIVE in subscription.wants and subscription.comment in live:
+                yield self.published(subscription, live[subscription.comment])
+            if REPLIES in subscription.wants:
+                for reply in sorted(replies.get(subscription.comment, []), key=lambda c: c.id):
+                    yield self.reply(subscription, reply)
+
+
+def _asked(subscription: Subscription) -> str:
+    asked = []
+    if REPLIES in subscription.wants:
+        asked.append("when someone replies to you")
+    if LIVE in subscription.wants:
+        asked.append("when your comment is published")
+    return " and ".join(asked)

@@ -1,0 +1,115 @@
+"""Who asked to hear about their comment, kept where nothing is published: one small file
+per request in ``<private>/subscriptions/``, with the address it goes to. Nothing is sent
+until its writer confirms from the link mailed to them (a POST, so a mail scanner that
+follows links confirms nothing); every mail after carries a link that ends it.
+
+Links carry a token: the subscription's id and an HMAC of it with the site's link secret
+(``<private>/link-secret``, made once, readable by its owner alone), so nobody can make one.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass, field
+
+from ..archive.moves import write_atomically
+from .message import now_text
+
+REPLIES, LIVE = "replies", "live"  # what a writer may ask to hear: a reply to them, their comment published
+
+
+@dataclass
+class Subscription:
+    id: str
+    email: str
+    comment: str  # the comment's id
+    thread: str  # its post's slug
+    post: str  # its post's title
+    wants: list[str] = field(default_factory=list)  # REPLIES, LIVE
+    confirmed: bool = False
+    created: str = field(default_factory=lambda: now_text())
+
+
+class Subscriptions:
+    def __init__(self, private: str) -> None:
+        self.folder = os.path.join(private, "subscriptions")
+        self.secret_path = os.path.join(private, "link-secret")
+
+    def add(self, email: str, comment: str, thread: str, post: str, wants: list[str]) -> Subscription:
+        subscription = Subscription(secrets.token_hex(12), email, comment, thread, post, wants)
+        self._save(subscription)
+        return subscription
+
+    def get(self, sid: str) -> Subscription | None:
+        if not sid.isalnum():
+            return None
+        try:
+            with open(os.path.join(self.folder, f"{sid}.json"), encoding="utf-8") as f:
+                return Subscription(**json.load(f))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def confirm(self, sid: str) -> Subscription | None:
+        subscription = self.get(sid)
+        if subscription is not None and not subscription.confirmed:
+            subscription.confirmed = True
+            self._save(subscription)
+        return subscription
+
+    def remove(self, sid: str) -> Subscription | None:
+        """End a subscription: its file (and so its address) is gone."""
+        subscription = self.get(sid)
+        if subscription is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(self.folder, f"{sid}.json"))
+        return subscription
+
+    def confirmed(self) -> list[Subscription]:
+        found = []
+        with contextlib.suppress(FileNotFoundError):
+            for name in sorted(os.listdir(self.folder)):
+                if name.endswith(".json") and not name.startswith("."):
+                    subscription = self.get(name[: -len(".json")])
+                    if subscription is not None and subscription.confirmed:
+                        found.append(subscription)
+        return found
+
+    def token(self, purpose: str, sid: str) -> str:
+        """``<id>.<mac>``: for a link that does ``purpose`` (confirm, unsubscribe) to ``sid``."""
+        return f"{sid}.{self._mac(purpose, sid)}"
+
+    def check(self, purpose: str, token: str) -> str | None:
+        """The subscription id a token names, when it was made here for ``purpose``."""
+        sid, _, mac = token.partition(".")
+        if not sid.isalnum() or not mac or not hmac.compare_digest(mac, self._mac(purpose, sid)):
+            return None
+        return sid
+
+    def _mac(self, purpose: str, sid: str) -> str:
+        digest = hmac.new(self._secret(), f"{purpose}:{sid}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:32]
+
+    def _secret(self) -> bytes:
+        try:
+            with open(self.secret_path, "rb") as f:
+                return f.read().strip()
+        except FileNotFoundError:
+            pass
+        os.makedirs(os.path.dirname(self.secret_path), mode=0o700, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            fd = os.open(self.secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(secrets.token_hex(32) + "\n")
+        with open(self.secret_path, "rb") as f:
+            return f.read().strip()
+
+    def _save(self, subscription: Subscription) -> None:
+        os.makedirs(self.folder, mode=0o700, exist_ok=True)
+        path = os.path.join(self.folder, f"{subscription.id}.json")
+        write_atomically(path, lambda f: json.dump(asdict(subscription), f, ensure_ascii=False))

@@ -1,0 +1,96 @@
+"""Mails to writers, over real parts (the intake as `make intake` starts it, an SMTP server):
+asked for on the form, confirmed by a POST from the mailed link (opening it changes
+nothing), sent by `make notify` only for what is live on the site, to the confirmed only,
+and stopped by the one-click unsubscribe every mail carries."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+
+import pytest
+from test_intake import form, post, running
+
+from conftest import free_port
+from holdspace.archive.reader import comment_files
+from holdspace.mail.subscriptions import Subscriptions
+
+
+@pytest.fixture
+def notifying(site, smtp, monkeypatch):
+    monkeypatch.setenv("MODERATOR", "Ana")
+    port = free_port()
+    settings = {"SITEURL": "https://example.org", "MAIL_SMTP_URL": smtp.url, "MAIL_FROM": "site@example.org",
+                "COMMENT_INTAKE_URL": f"http://127.0.0.1:{port}/comment", "COMMENT_INTAKE_RATE_LIMIT": 100}  # fmt: skip
+    site.write_settings(**settings)
+    site.use_project_rules()
+    site.post("t", "Tea and Sympathy")
+    site.settings = settings
+    with running(site, "--port", str(port)) as intake:
+        yield site, smtp, intake
+
+
+def queued_ids(site):
+    return sorted(p.rsplit("/", 1)[1][:-3] for p, _, problem in comment_files(str(site.root / "moderation" / "queue")))
+
+
+def link(mail, purpose):
+    return re.search(rf"(http://\S+/{purpose}/\S+)", mail.get_content()).group(1)
+
+
+def send(url, method="GET", data=None):
+    request = urllib.request.Request(url, data=data, method=method)
+    with urllib.request.urlopen(request, timeout=20) as answer:
+        return answer.status, answer.read().decode("utf-8")
+
+
+def test_only_the_confirmed_hear_of_live_replies_and_one_click_stops_them(notifying, capsys):
+    site, smtp, intake = notifying
+    assert post(intake, form(author="Ana", email="ana@example.org", comment="First.", notify="yes",
+                             notify_live="yes"))[0] == 200  # fmt: skip
+    [ana] = queued_ids(site)
+    assert post(intake, form(author="Bo", email="ben@example.org", comment="Second.", notify="yes"))[0] == 200
+    confirm_ana, _ = sorted(smtp.wait_for(2), key=lambda m: m["To"])
+    assert confirm_ana["To"] == "ana@example.org" and confirm_ana["Subject"].startswith("Please confirm: emails")
+    assert confirm_ana["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "ben@example.org" not in confirm_ana.as_string()
+    subscriptions = Subscriptions(str(site.root / ".private"))
+    confirm = link(confirm_ana, "confirm")
+    status, page = send(confirm)  # a mail scanner following the link ...
+    assert status == 200 and "Yes, email me" in page and subscriptions.confirmed() == []  # ... confirms nothing
+    status, page = send(confirm, "POST", b"")
+    assert status == 200 and "the emails are on" in page and [s.email for s in subscriptions.confirmed()] == [
+        "ana@example.org"]  # fmt: skip
+    assert site.cli("approve", *queued_ids(site)) == 0
+    site.comment("t", "reply-ana", "Welcome, Ana. It gets easier.", author="Cy", reply_to=ana, date="2026-01-02 10:00")
+    capsys.readouterr()
+    assert site.cli("notify") == 0  # nothing is live yet: nothing is sent
+    assert "0 new notification(s)" in capsys.readouterr().out and len(smtp.mails) == 2
+    site.build(**site.settings)
+    assert site.cli("notify") == 0
+    reply, published = sorted(smtp.wait_for(4)[2:], key=lambda m: m["Subject"])
+    assert reply["To"] == "ana@example.org" and reply["Subject"] == "Cy replied to you on “Tea and Sympathy”"
+    text = reply.get_content()
+    assert "Welcome, Ana. It gets easier." in text and "https://example.org/t/#comment-reply-ana" in text
+    assert published["Subject"] == "Your comment on “Tea and Sympathy” is published"
+    assert all("ben@example.org" != m["To"] for m in smtp.mails[2:])  # Ben never confirmed
+    assert site.cli("notify") == 0 and len(smtp.mails) == 4  # each mail once
+    # One click, as a mail program does it (RFC 8058): a POST to the List-Unsubscribe address.
+    stop = reply["List-Unsubscribe"].strip("<>")
+    assert send(stop, "POST", b"List-Unsubscribe=One-Click")[0] == 200
+    kept = [p.read_text("utf-8") for p in (site.root / ".private" / "subscriptions").glob("*.json")]
+    assert subscriptions.confirmed() == [] and len(kept) == 1 and "ana@example.org" not in kept[0]  # Bo's, alone
+    site.comment("t", "again", "One more reply to Ana.", author="Dee", reply_to=ana, date="2026-01-03 10:00")
+    site.build(**site.settings)
+    assert site.cli("notify") == 0 and len(smtp.mails) == 4  # stopped
+    assert "ana@example.org" not in intake.output and "ben@example.org" not in intake.output
+
+
+def test_a_link_that_is_not_ours_does_nothing(notifying):
+    _, _, intake = notifying
+    for path in ("/confirm/abc.def", "/unsubscribe/0000.forged", "/confirm/../../etc"):
+        try:
+            status, _ = send(str(intake) + path, "POST", b"")
+        except urllib.error.HTTPError as e:
+            status = e.code
+        assert status == 404
