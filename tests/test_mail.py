@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from aiosmtpd.controller import Controller
 
-from conftest import ROOT
+from conftest import ROOT, Mailbox, free_port
 from holdspace.mail.alerts import Alerts, Arrival
 from holdspace.mail.message import Message
 from holdspace.mail.outbox import Outbox
@@ -165,3 +165,46 @@ def test_a_crisis_comment_sent_to_the_intake_reaches_the_moderators_within_a_min
     assert "lantern@example.org" not in text and "lantern" + "@" not in text  # never the commenter's address
     assert "make show ID=" in alert.get_content()
     assert "lantern@example.org" not in intake.output
+
+
+def test_starttls_and_a_login_whose_password_comes_from_the_environment(tmp_path, monkeypatch):
+    """smtp://user@host: STARTTLS first (the server requires it), then the login with
+    $HOLDSPACE_SMTP_PASSWORD; a wrong password is a failure to try again, not a loss."""
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult
+
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, data):
+        logins.append((data.login, data.password, session.ssl is not None))
+        return AuthResult(success=(data.login, data.password) == (b"alerts", b"s3cret"))
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), tls_context=context,
+                            require_starttls=True, auth_required=True, authenticator=authenticator)  # fmt: skip
+    controller.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "cert.pem"))  # trust the test's own certificate
+        settings = {**SETTINGS, "MAIL_SMTP_URL": f"smtp://alerts@127.0.0.1:{controller.port}"}
+        outbox = Outbox(str(tmp_path / "outbox"))
+        outbox.put(Message("tls-1", "mail", "Over TLS", "Words.", to=["mod@example.org"]))
+        clock = [datetime.now(UTC)]
+        sender = Sender(outbox, Transport(settings), clock=lambda: clock[0])
+        monkeypatch.setenv("HOLDSPACE_SMTP_PASSWORD", "wrong")
+        monkeypatch.setattr(
+            "holdspace.mail.transport.TIMEOUT", 3
+        )  # smtplib then tries LOGIN, which this server leaves hanging
+        assert sender.send_due() == (0, 1) and outbox.waiting()[0].attempts == 1  # kept, to try again
+        monkeypatch.setenv("HOLDSPACE_SMTP_PASSWORD", "s3cret")
+        clock[0] += timedelta(minutes=2)
+        assert sender.send_due() == (1, 0)
+    finally:
+        controller.stop()
+    assert [m["Subject"] for m in mailbox.mails] == ["Over TLS"]
+    assert logins == [(b"alerts", b"wrong", True), (b"alerts", b"s3cret", True)]  # only ever over TLS
