@@ -13,7 +13,7 @@ HOLDSPACE := $(BIN)/holdspace
 export HOLDSPACE_VIA := make
 AXE := tests/js/node_modules/axe-core/axe.min.js
 
-.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify
+.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify bench-intake
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -29,6 +29,7 @@ help:
 	@echo "make venv       only create .venv and install the pinned dependencies and the holdspace command"
 	@echo "make search Q=\"words\"  search the archive's index (built by make html); author:<name> filters"
 	@echo "make bench-search  the search benchmark against Pagefind (bench/README.md; takes minutes)"
+	@echo "make bench-intake  the intake under load (1,000 forms, 50 clients) against the http.server one, and a full disk"
 	@echo "make bench       the scale benchmark against Pelican and pelican-comment-system (bench/README.md; about 20 minutes)"
 	@echo "make import-wordpress FILE=export.xml  import a WordPress export (posts, pages, comments; never overwrites)"
 	@echo "make intake     the reply form's service on localhost: forms become files in moderation/queue/ (INTAKE_PORT=...)"
@@ -153,6 +154,10 @@ import-wordpress: $(STAMP)
 # Benchmarks (bench/README.md): minutes, not seconds; never part of make test.
 bench-search: $(STAMP)
 	$(BIN)/python bench/search_bench.py
+
+# BENCH="--write-docs" puts the table in docs/intake.md.
+bench-intake: $(STAMP)
+	$(BIN)/python bench/intake_bench.py $(BENCH)
 
 # BENCH="--runs 1 --skip-100k" passes options to bench/bench.py (--help lists them).
 bench: $(STAMP)

@@ -1,7 +1,8 @@
 """The intake's pages in headless Chromium: a form sent from the built page comes back as a
 page of the site (its header, stylesheet and Content-Security-Policy), with the crisis
-resources; axe-core finds nothing on the thank-you, crisis and refused pages; nothing is
-asked of another host; a refused form comes back filled in, each problem by its field."""
+resources; nothing is asked of another host; a refused form comes back filled in, each
+problem by its field; the confirm and unsubscribe pages change nothing until their button
+is pressed; axe-core finds nothing on any of them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from test_browser import CHROMIUM_ARGS
 from test_intake import running
 
 from conftest import AXE, chromium_path, free_port, serve_folder
+from holdspace.mail.subscriptions import Subscriptions
 from htmltree import parse
 
 pytestmark = [pytest.mark.browser, pytest.mark.trust]
@@ -118,6 +120,48 @@ def test_a_refused_form_comes_back_filled_in_with_each_problem_by_its_field(worl
     page.close()
 
 
+def test_the_confirm_and_unsubscribe_pages_are_the_site_s_and_their_button_does_it(world, chromium):
+    site, base, intake = world
+    subscriptions = Subscriptions(str(site.root / ".private"))
+    mine = subscriptions.add("jo@example.org", "c1", "t", "Tea and Sympathy", ["replies"])
+    origin = intake.removesuffix("/comment")
+    page = chromium.new_page()
+    refused, hosts = [], set()
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("request", lambda r: hosts.add(urllib.parse.urlsplit(r.url).netloc))
+    page.goto(f"{origin}/confirm/{subscriptions.token('confirm', mine.id)}")
+    assert page.title() == "Confirm the emails · Holdspace" and subscriptions.confirmed() == []  # opening: nothing
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle") == "solid"
+    with page.expect_navigation():
+        page.click("main form button")
+    assert page.title() == "Thank you: the emails are on · Holdspace"
+    assert [s.id for s in subscriptions.confirmed()] == [mine.id]
+    page.goto(f"{origin}/unsubscribe/{subscriptions.token('unsubscribe', mine.id)}")
+    assert page.title() == "Stop the emails? · Holdspace" and subscriptions.get(mine.id) is not None
+    with page.expect_navigation():
+        page.click("main form button")
+    assert page.title() == "The emails are stopped · Holdspace" and subscriptions.get(mine.id) is None
+    assert refused == [] and hosts == {urllib.parse.urlsplit(base).netloc, urllib.parse.urlsplit(origin).netloc}
+    page.close()
+
+
+def link_pages(site, intake):
+    """The confirm and unsubscribe pages, as a mailed link opens them, and a link that does nothing."""
+    subscriptions = Subscriptions(str(site.root / ".private"))
+    mine = subscriptions.add("jo@example.org", "c2", "t", "Tea and Sympathy", ["replies"])
+    origin = intake.removesuffix("/comment")
+    pages = {}
+    for name, url in (("confirm", f"{origin}/confirm/{subscriptions.token('confirm', mine.id)}"),
+                      ("unsubscribe", f"{origin}/unsubscribe/{subscriptions.token('unsubscribe', mine.id)}"),
+                      ("link does nothing", f"{origin}/confirm/0000.forged")):  # fmt: skip
+        try:
+            with urllib.request.urlopen(url, timeout=20) as answer:
+                pages[name] = answer.read().decode("utf-8")
+        except urllib.error.HTTPError as e:
+            pages[name] = e.read().decode("utf-8")
+    return pages
+
+
 def post(url, **fields):
     base = {"post": "t", "reply_to": "", "author": "Jo", "email": "jo@example.org", "website": "",
             "comment": "Words.", "leave_empty": ""}  # fmt: skip
@@ -138,6 +182,7 @@ def test_axe_core_finds_nothing_on_the_intake_s_pages(world, chromium, trust):
         "thanks, crisis": post(intake, comment="Some nights I don't want to be here."),
         "refused": post(intake, author="Moderator", email="not an address", website="javascript:x"),
         "cannot be taken": post(intake, post="no-such-post"),
+        **link_pages(site, intake),
     }
     folder = site.root / "output" / "intake-pages"
     folder.mkdir(exist_ok=True)

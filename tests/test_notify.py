@@ -84,6 +84,11 @@ def test_only_the_confirmed_hear_of_live_replies_and_one_click_stops_them(notify
     site.build(**site.settings)
     assert site.cli("notify") == 0 and len(smtp.mails) == 4  # stopped
     assert "ana@example.org" not in intake.output and "ben@example.org" not in intake.output
+    printed = capsys.readouterr()
+    public = [p for p in (site.root / "output").rglob("*") if p.is_file()] + list(site.root.rglob("live.json"))
+    assert len(public) > 10 and public[-1].name == "live.json"
+    assert not any(b"ana@example.org" in p.read_bytes() for p in public)
+    assert "ana@example.org" not in printed.out + printed.err
 
 
 def test_a_link_that_is_not_ours_does_nothing(notifying):

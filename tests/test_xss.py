@@ -1,7 +1,7 @@
 """Nothing a commenter writes can run: the three public XSS corpora (1,801 payloads)
 go through the real pipeline, and the built pages are checked statically and in
 headless Chromium (alert, confirm, prompt and a sentinel watched, every request
-recorded)."""
+recorded). The intake gives every payload back, in a refused form, as inert text."""
 
 from __future__ import annotations
 
@@ -131,3 +131,79 @@ def _chromium():
     from conftest import chromium_path
 
     return chromium_path()
+
+
+@pytest.fixture(scope="module")
+def intake(tmp_path_factory):
+    """The real intake (gunicorn, in a process of its own) for a site with one open post."""
+    from test_intake import running
+
+    from conftest import Site
+
+    site = Site(tmp_path_factory.mktemp("xss-intake"))
+    site.use_project_rules()
+    site.post("t", "Tea and Sympathy")
+    site.write_settings(SITEURL="https://example.org", COMMENT_INTAKE_RATE_LIMIT=100_000)
+    with running(site) as url:
+        yield site, url
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _shape(doc) -> tuple[dict[str, int], set[str]]:
+    """How many of each forbidden element a page has, and every attribute name it uses."""
+    counts = {tag: 0 for tag in FORBIDDEN}
+    names: set[str] = set()
+    for element in doc.iter():
+        if element.tag in counts:
+            counts[element.tag] += 1
+        names |= set(element.attrs)
+    return counts, names
+
+
+def test_the_intake_gives_every_payload_back_as_inert_text(intake):
+    """A refused form comes back filled in: each payload, sent as the comment, the name, the
+    website, the reply or the post, is given back as the very text sent and adds nothing."""
+    from test_intake import form, post
+
+    site, url = intake
+    bodies = payloads()
+    short = [b for b in bodies if 0 < len(b.strip()) <= 40 and "\n" not in b][:60]
+    status, page, _ = post(url, form(email="", author="", website="x", reply_to="nope"))  # every field refused
+    nowhere, elsewhere, _ = post(url, form(post="nope"))
+    assert (status, nowhere) == (400, 404)
+    shapes = {400: _shape(parse(page)), 404: _shape(parse(elsewhere))}
+    assert shapes[400][0]["textarea"] == shapes[404][0]["textarea"] == 1 and shapes[400][0]["form"] >= 1
+    sends = [("comment", body, form(email="", comment=body)) for body in bodies]
+    sends += [(name, value, form(email="", **{name: value})) for name in ("author", "website", "reply_to") for value in short]  # fmt: skip
+    sends += [("post", value, form(post=value)) for value in short]
+    echoed = 0
+    for field, value, fields in sends:
+        status, page, headers = post(url, fields)
+        assert status in (400, 404), (field, value, status)
+        policy = headers["Content-Security-Policy"]
+        assert "base-uri 'none'" in policy and "unsafe-inline" not in policy, (field, value, policy)
+        doc = parse(page)
+        counts, names = _shape(doc)
+        base_counts, base_names = shapes[status]
+        assert counts == base_counts, (field, value, {t: n for t, n in counts.items() if n != base_counts[t]})
+        assert names <= base_names, (field, value, names - base_names)
+        assert not any(n.lower().startswith("on") for n in names), (field, value)
+        for element in doc.iter():
+            for name, given in element.attrs.items():
+                if name in URL_ATTRS and given:
+                    assert not BAD_SCHEME.match(given.replace("\x00", "")), (field, value, name, given)
+        if field == "post":  # nowhere to comment: the words kept to copy
+            assert status == 404 and _lines(doc.by_id("kept").text().removeprefix("\n")) == _lines(fields["comment"])
+            continue
+        if field == "comment":
+            shown = doc.by_id("comment").text().removeprefix("\n")
+        else:
+            shown = doc.by_id({"reply_to": "reply-to"}.get(field, field)).attrs.get("value") or ""
+        assert _lines(shown) == _lines(value), (field, value, shown)
+        echoed += 1
+    assert echoed == len(bodies) + 3 * len(short) == 1801 + 180
+    queue = site.root / "moderation" / "queue"
+    assert not queue.exists() or not any(queue.rglob("*.md"))

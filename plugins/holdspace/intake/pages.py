@@ -68,9 +68,10 @@ class Pages:
     def render(self, ok: bool, title: str, paragraphs: Sequence[str], **page: Any) -> tuple[bytes, str]:
         """(the page, its Content-Security-Policy). ``page``: thanks, crisis, back (href, words),
         problems [(field, sentence)], show_form with post, form_values and field_problems, kept."""
-        if not self.themed:
+        if not self.themed:  # the words still come back: in the form, else to copy
+            kept = page.get("kept") or (page.get("form_values") or {}).get("comment", "")
             return plain(ok, title, [p for _, p in page.get("problems", [])] or paragraphs, page.get("back"),
-                         page.get("kept", "")), PLAIN_CSP  # fmt: skip
+                         kept), PLAIN_CSP  # fmt: skip
         text = self.env.get_template(TEMPLATE).render({**self._site(), "title": title, "paragraphs": paragraphs,
                                                        **page})  # fmt: skip
         found = CSP.search(text)
@@ -111,7 +112,7 @@ def plain(
     back = f'<p><a href="{escape(link[0])}">{escape(link[1])}</a></p>' if link else ""
     copy = (
         '<p><label for="kept">Your words, to copy before you go back:</label></p>'
-        f'<textarea id="kept" rows="8" cols="60" readonly>{escape(kept)}</textarea>'
+        f'<textarea id="kept" rows="8" cols="60" readonly>\n{escape(kept)}</textarea>'
         if kept
         else ""
     )

@@ -1,5 +1,7 @@
 """The intake served by gunicorn: one worker process with threads, so the rate limit (held
-in memory) is one for every form; no access log, and no sender's address in any log line.
+in memory) is one for every form (32 threads: as many forms a second as the http.server
+intake took, measured by bench/intake_bench.py); no access log, and no sender's address in
+any log line.
 The worker also runs the mail sender, in a thread: what the intake puts in the outbox (a
 crisis alert) goes out within seconds, and what waits is tried again.
 
@@ -25,7 +27,7 @@ from gunicorn.glogging import Logger
 
 from .wsgi import IntakeApp
 
-THREADS = 8  # forms handled at once; more wait their turn in the worker's queue
+THREADS = 32  # forms handled at once; more wait their turn in the worker's queue
 PAUSE = 10  # seconds a sender may pause while sending a request; then the connection is closed
 CONNECTIONS = 256  # connections held open at once (gthread's worker_connections)
 REQUEST_TIMEOUT = 45  # seconds a worker may be silent before gunicorn replaces it
