@@ -164,6 +164,10 @@ def test_the_guidelines_hard_rules_refuse_with_clear_messages_and_keep_the_words
             assert "Your comment was not sent" in page and 'href="https://example.org/t/#respond"' in page
         status, page, _ = post(url, form(comment="<script>alert(1)</script>", email=""))
     assert status == 400 and "&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in page  # kept, escaped
+    with running(site) as url:  # an address that would make a mail go to more than one
+        for email in ("jo@example.org,root@example.org", "jo@example.org;x@y.z", "Jo <jo@example.org>"):
+            status, page, _ = post(url, form(email=email))
+            assert status == 400 and "does not look like an address" in page, email
     assert queued(site) == []
 
 

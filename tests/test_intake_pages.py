@@ -132,6 +132,7 @@ def test_the_confirm_and_unsubscribe_pages_are_the_site_s_and_their_button_does_
     page.goto(f"{origin}/confirm/{subscriptions.token('confirm', mine.id)}")
     assert page.title() == "Confirm the emails · Holdspace" and subscriptions.confirmed() == []  # opening: nothing
     assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle") == "solid"
+    assert page.get_attribute("main form", "action") is None  # to the page's own address, under any proxy path
     with page.expect_navigation():
         page.click("main form button")
     assert page.title() == "Thank you: the emails are on · Holdspace"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -91,7 +92,7 @@ def test_backoff_doubles_up_to_an_hour():
 
 
 def test_a_sender_killed_in_the_middle_of_a_batch_loses_nothing(site, smtp):
-    """50 messages, a server taking 50 ms each, the sender killed after 1 s, then run again."""
+    """50 messages, a server taking 50 ms each, the sender killed after 5 went, then run again."""
     site.write_settings(MAIL_SMTP_URL=smtp.url, MAIL_FROM="alerts@example.org", MODERATOR_EMAILS=["mod@example.org"])
     outbox = Outbox(str(site.root / ".private" / "outbox"))
     for i in range(50):
@@ -100,7 +101,9 @@ def test_a_sender_killed_in_the_middle_of_a_batch_loses_nothing(site, smtp):
     command = [sys.executable, "-m", "holdspace", "outbox", "--send", "-s", str(site.root / "pelicanconf.py")]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     process = subprocess.Popen(command, cwd=site.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
+    deadline = time.monotonic() + 60
+    while len(smtp.mails) < 5 and time.monotonic() < deadline:  # killed once it is well under way
+        time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait()
     first = len(smtp.mails)
@@ -127,6 +130,7 @@ class _Hook(BaseHTTPRequestHandler):
 
 
 def test_the_webhook_gets_the_same_as_json(tmp_path):
+    _Hook.received = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -141,24 +145,38 @@ def test_the_webhook_gets_the_same_as_json(tmp_path):
         server.server_close()
     (payload,) = _Hook.received
     assert payload["kind"] == "crisis" and payload["text"].startswith("[crisis] lanternfish")
-    assert payload["comments"][0]["author"] == "lanternfish" and "@" not in json.dumps(payload)
+    assert payload["comments"][0]["author"] == "lanternfish" and payload["comments"][0]["id"] == "hurting"
 
 
 def test_a_crisis_comment_sent_to_the_intake_reaches_the_moderators_within_a_minute(site, smtp):
     """End to end: the form, the real intake (gunicorn) and its sender, the real SMTP server."""
     from test_intake import form, post, running
 
+    _Hook.received = []
+    hook = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
     site.write_settings(SITEURL="https://example.org", MAIL_SMTP_URL=smtp.url, MAIL_FROM="alerts@example.org",
-                        MODERATOR_EMAILS=["mod@example.org", "second@example.org"])  # fmt: skip
+                        MODERATOR_EMAILS=["mod@example.org", "second@example.org"],
+                        ALERT_WEBHOOK_URL=f"http://127.0.0.1:{hook.server_port}/hook")  # fmt: skip
     site.use_project_rules()
     site.post("t", "Tea and Sympathy")
-    with running(site) as intake:
-        started = time.monotonic()
-        status, _, _ = post(intake, form(author="lanternfish", email="lantern@example.org",
-                                         comment="Some nights I don't want to be here anymore."))  # fmt: skip
-        assert status == 200
-        (alert,) = smtp.wait_for(1, timeout=60)
-        took = time.monotonic() - started
+    try:
+        with running(site) as intake:
+            started = time.monotonic()
+            status, _, _ = post(intake, form(author="lanternfish", email="lantern@example.org",
+                                             comment="Some nights I don't want to be here anymore."))  # fmt: skip
+            assert status == 200
+            (alert,) = smtp.wait_for(1, timeout=60)
+            took = time.monotonic() - started
+            deadline = time.monotonic() + 30
+            while not _Hook.received and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        hook.shutdown()
+        hook.server_close()
+    (payload,) = _Hook.received
+    assert payload["kind"] == "crisis" and payload["comments"][0]["author"] == "lanternfish"
+    assert "lantern@example.org" not in json.dumps(payload) and "lantern" + "@" not in json.dumps(payload)
     assert took < 60 and alert["Subject"].startswith("[crisis] lanternfish on “Tea and Sympathy”")
     assert alert["To"] == "mod@example.org, second@example.org"
     text = alert.as_string()
@@ -208,3 +226,69 @@ def test_starttls_and_a_login_whose_password_comes_from_the_environment(tmp_path
         controller.stop()
     assert [m["Subject"] for m in mailbox.mails] == ["Over TLS"]
     assert logins == [(b"alerts", b"wrong", True), (b"alerts", b"s3cret", True)]  # only ever over TLS
+
+
+def test_a_webhook_answering_nonsense_is_tried_again_later_and_the_mails_behind_it_still_go(tmp_path, smtp):
+    """One message's error is its own: a webhook that answers garbage waits for its next try."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer_garbage():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"garbage\r\n\r\n")
+
+    threading.Thread(target=answer_garbage, daemon=True).start()
+    settings = {**SETTINGS, "MAIL_SMTP_URL": smtp.url}
+    outbox = Outbox(str(tmp_path / "outbox"))
+    earlier = (datetime.now(UTC) - timedelta(minutes=5)).isoformat(timespec="seconds")
+    outbox.put(Message("a-hook", "webhook", "[crisis] x", "x", url=f"http://127.0.0.1:{port}/", payload={"k": 1},
+                       created=earlier, due=earlier))  # fmt: skip
+    outbox.put(Message("b-crisis", "mail", "[crisis] lanternfish", "Words.", to=["mod@example.org"]))
+    try:
+        assert Sender(outbox, Transport(settings)).send_due() == (1, 1)
+    finally:
+        listener.close()
+    assert [m["Subject"] for m in smtp.mails] == ["[crisis] lanternfish"]
+    (hook,) = outbox.waiting()
+    assert hook.id == "a-hook" and hook.attempts == 1 and hook.due > datetime.now(UTC).isoformat(timespec="seconds")
+    assert "BadStatusLine" in hook.last_error or "RemoteDisconnected" in hook.last_error
+
+
+def test_a_message_not_delivered_in_a_week_is_kept_in_failed_and_not_tried_again(tmp_path):
+    outbox = Outbox(str(tmp_path / "outbox"))
+    old = (datetime.now(UTC) - timedelta(days=8)).isoformat(timespec="seconds")
+    outbox.put(Message("old", "mail", "A digest", "Words.", to=["mod@example.org"], created=old, due=old))
+    dead = {**SETTINGS, "MAIL_SMTP_URL": f"smtp://127.0.0.1:{free_port()}"}  # nothing listens there
+    assert Sender(outbox, Transport(dead)).send_due() == (0, 1)
+    assert outbox.waiting() == [] and [m.id for m in outbox.failed()] == ["old"]
+    assert outbox.failed()[0].last_error.startswith("not delivered in 7 days")
+
+
+def test_an_address_typed_into_the_words_is_masked_in_the_alert(site):
+    """The intake refuses such words, but a comment may reach the queue another way (an import)."""
+    from holdspace.archive.commentfile import parse_comment
+    from holdspace.mail.alerts import arrival as arrival_of
+    from holdspace.review.guidelines import load_rules
+
+    raw = b"Author: river\nEmail: river@example.org\nDate: 2025-01-02 10:00\n\nWrite to my sister at sis@example.org, please.\n"
+    comment, problems = parse_comment(raw, "queue/t/c9.md", "t", UTC)
+    assert problems == [] and comment is not None
+    site.use_project_rules()
+    found = arrival_of(comment, "Tea", load_rules(site.project().guidelines), frozenset())
+    assert found.words == "Write to my sister at <an email address> please." and "@" not in repr(found)
+
+
+def test_a_message_recorded_sent_but_still_waiting_is_not_sent_again(tmp_path, smtp):
+    """A sender killed between writing the sent record and taking the message out of waiting."""
+    outbox = Outbox(str(tmp_path / "outbox"))
+    outbox.put(Message("once", "mail", "A digest", "Words.", to=["mod@example.org"]))
+    (tmp_path / "outbox" / "sent").mkdir()
+    (tmp_path / "outbox" / "sent" / "once").write_text("2026-01-01T00:00:00+00:00\n")
+    assert Sender(outbox, Transport({**SETTINGS, "MAIL_SMTP_URL": smtp.url})).send_due() == (0, 0)
+    assert smtp.mails == [] and outbox.waiting() == [] and outbox.sent_count() == 1

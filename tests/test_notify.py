@@ -5,13 +5,16 @@ and stopped by the one-click unsubscribe every mail carries."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import urllib.request
 
 import pytest
 from test_intake import form, post, running
 
-from conftest import free_port
+from conftest import ROOT, free_port
 from holdspace.archive.reader import comment_files
 from holdspace.mail.subscriptions import Subscriptions
 
@@ -28,6 +31,13 @@ def notifying(site, smtp, monkeypatch):
     site.settings = settings
     with running(site, "--port", str(port)) as intake:
         yield site, smtp, intake
+
+
+def build(site):
+    """``holdspace build`` as make publish runs it: the record of what is live is made at its end."""
+    command = [sys.executable, "-m", "holdspace", "build", "-s", str(site.root / "pelicanconf.py")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    return subprocess.run(command, cwd=site.root, env=env, capture_output=True, timeout=300).returncode
 
 
 def queued_ids(site):
@@ -66,7 +76,7 @@ def test_only_the_confirmed_hear_of_live_replies_and_one_click_stops_them(notify
     capsys.readouterr()
     assert site.cli("notify") == 0  # nothing is live yet: nothing is sent
     assert "0 new notification(s)" in capsys.readouterr().out and len(smtp.mails) == 2
-    site.build(**site.settings)
+    assert build(site) == 0
     assert site.cli("notify") == 0
     reply, published = sorted(smtp.wait_for(4)[2:], key=lambda m: m["Subject"])
     assert reply["To"] == "ana@example.org" and reply["Subject"] == "Cy replied to you on “Tea and Sympathy”"
@@ -81,7 +91,7 @@ def test_only_the_confirmed_hear_of_live_replies_and_one_click_stops_them(notify
     kept = [p.read_text("utf-8") for p in (site.root / ".private" / "subscriptions").glob("*.json")]
     assert subscriptions.confirmed() == [] and len(kept) == 1 and "ana@example.org" not in kept[0]  # Bo's, alone
     site.comment("t", "again", "One more reply to Ana.", author="Dee", reply_to=ana, date="2026-01-03 10:00")
-    site.build(**site.settings)
+    assert build(site) == 0
     assert site.cli("notify") == 0 and len(smtp.mails) == 4  # stopped
     assert "ana@example.org" not in intake.output and "ben@example.org" not in intake.output
     printed = capsys.readouterr()
@@ -92,10 +102,63 @@ def test_only_the_confirmed_hear_of_live_replies_and_one_click_stops_them(notify
 
 
 def test_a_link_that_is_not_ours_does_nothing(notifying):
-    _, _, intake = notifying
-    for path in ("/confirm/abc.def", "/unsubscribe/0000.forged", "/confirm/../../etc"):
+    site, _, intake = notifying
+    subscriptions = Subscriptions(str(site.root / ".private"))
+    mine = subscriptions.add("jo@example.org", "c1", "t", "Tea and Sympathy", ["replies"])
+    confirm = subscriptions.token("confirm", mine.id)
+    wrong_mac = mine.id + "." + "A" * 32
+    for path in (f"/confirm/{wrong_mac}", f"/unsubscribe/{confirm}", "/confirm/abc.def", "/confirm/../../etc"):
         try:
             status, _ = send(str(intake) + path, "POST", b"")
         except urllib.error.HTTPError as e:
             status = e.code
-        assert status == 404
+        assert status == 404, path
+    assert subscriptions.get(mine.id) is not None and subscriptions.confirmed() == []  # nothing done
+    assert send(str(intake) + f"/confirm/{confirm}", "POST", b"")[0] == 200  # the true link does it
+    assert [s.id for s in subscriptions.confirmed()] == [mine.id]
+
+
+def test_unsubscribing_stops_the_mails_still_waiting_and_forgets_the_address(site, monkeypatch):
+    """Mails to a writer wait in the outbox while the mail server is down; they unsubscribe
+    from an earlier mail: none of them goes, and the address is nowhere in .private/."""
+    port = free_port()
+    settings = {"SITEURL": "https://example.org", "MAIL_SMTP_URL": f"smtp://127.0.0.1:{free_port()}",
+                "MAIL_FROM": "site@example.org", "COMMENT_INTAKE_URL": f"http://127.0.0.1:{port}/comment"}  # fmt: skip
+    site.write_settings(**settings)
+    site.use_project_rules()
+    site.post("t", "Tea and Sympathy")
+    with running(site, "--port", str(port)) as intake:
+        assert post(intake, form(author="Ana", email="ana@example.org", notify="yes"))[0] == 200
+        assert post(intake, form(author="Bo", email="bo@example.org", notify="yes"))[0] == 200
+        subscriptions = Subscriptions(str(site.root / ".private"))
+        every = [subscriptions.get(p.stem) for p in (site.root / ".private" / "subscriptions").glob("*.json")]
+        ana, bo = sorted(every, key=lambda s: s.email)
+        assert (ana.email, bo.email) == ("ana@example.org", "bo@example.org")
+        waiting = site.root / ".private" / "outbox" / "waiting"
+        mails = sorted([f"confirm-{ana.id}.json", f"confirm-{bo.id}.json"])
+        assert sorted(p.name for p in waiting.glob("*.json")) == mails  # the server is down: both wait
+        stop = f"{intake}/unsubscribe/{subscriptions.token('unsubscribe', ana.id)}"
+        assert send(stop, "POST", b"List-Unsubscribe=One-Click")[0] == 200
+        assert [p.name for p in waiting.glob("*.json")] == [f"confirm-{bo.id}.json"]  # Bo's still waits
+    kept = [p.read_bytes() for p in (site.root / ".private").rglob("*") if p.is_file()]
+    assert kept and not any(b"ana@example.org" in data for data in kept)
+    assert any(b"bo@example.org" in data for data in kept)
+
+
+def test_notify_tells_nothing_from_a_build_made_for_another_site_address(notifying, capsys):
+    """make html (a preview, SITEURL of the preview) then make notify with the site's settings:
+    the record of what is live is the preview's, so nothing is said."""
+    site, smtp, intake = notifying
+    assert post(intake, form(author="Ana", email="ana@example.org", comment="First.", notify_live="yes"))[0] == 200
+    (confirm,) = smtp.wait_for(1)
+    assert send(link(confirm, "confirm"), "POST", b"")[0] == 200
+    assert site.cli("approve", *queued_ids(site)) == 0
+    preview = site.write_settings(**{**site.settings, "SITEURL": "http://localhost:8000"})
+    assert build(site) == 0
+    site.write_settings(**site.settings)
+    capsys.readouterr()
+    assert site.cli("notify") == 0
+    out = capsys.readouterr().out
+    assert "the last build was made for SITEURL 'http://localhost:8000'" in out and len(smtp.mails) == 1
+    assert preview.exists() and build(site) == 0 and site.cli("notify") == 0
+    assert smtp.wait_for(2)[1]["Subject"] == "Your comment on “Tea and Sympathy” is published"

@@ -35,6 +35,10 @@ def test_user_values_win():
         ({"COMMENT_REDIRECT_SAVE_AS": "c/{id}/{x}.html"}, "uses {x}; use only the fields {id}"),
         ({"COMMENT_REDIRECT_URL": "c/{id"}, "is not a valid pattern"),
         ({"COMMENTS_PATH": None}, "setting COMMENTS_PATH = None is not valid; use a string such as 'comments'"),
+        (  # the password never printed, even when put where it must not be
+            {"MAIL_SMTP_URL": "smtp://ana:s3cret-pw@mail.example.org:587", "MAIL_FROM": "a@example.org"},
+            "setting MAIL_SMTP_URL = 'smtp://ana:***@mail.example.org:587' is not valid",
+        ),
     ],
 )
 def test_bad_settings_name_the_key(user, message):

@@ -272,8 +272,9 @@ def _mail_problems(merged: Mapping[str, Any]) -> list[str]:
     problems = []
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname or parts.password:
+        shown = url.replace(f":{parts.password}@", ":***@") if parts.password else url  # never print a password
         problems.append(
-            f"setting MAIL_SMTP_URL = {url!r} is not valid; use smtp://host:587 (STARTTLS) or smtps://host:465, "
+            f"setting MAIL_SMTP_URL = {shown!r} is not valid; use smtp://host:587 (STARTTLS) or smtps://host:465, "
             "with a user if the server wants one (smtp://user@host:587), and the password in $HOLDSPACE_SMTP_PASSWORD"
         )
     if not merged["MAIL_FROM"] or "@" not in str(merged["MAIL_FROM"]):

@@ -15,6 +15,7 @@ DATE_RE = re.compile(
     r"[ \t]*(Z|[+-][0-9]{2}:?[0-9]{2})?"
 )
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+NOT_IN_ADDRESS = set(',;<>()[]"\\:')  # would make a mail header name more, or other, recipients
 # Characters that show nothing: a body or name made only of these is empty.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 LINE_BREAKING = ("Cc", "Zl", "Zp")  # what may not stand in a header value

@@ -28,6 +28,7 @@ from pelican.log import init as init_logging
 from ..archive.moves import replace_folder
 from ..glue.project import project_of
 from ..glue.report import BuildReport, build_report
+from ..mail.notices import promote_live
 from ..problems import HoldspaceError, display_path
 from . import errors
 
@@ -129,6 +130,7 @@ def _build(pelican: Any, settings: dict[str, Any], collector: _Collector) -> Non
                 "(the output is left as it was)"
             )
         replace_folder(building, final, _remove_later)
+        promote_live(project_of(settings).cache)  # what `holdspace notify` may now tell of
     except BaseException:
         _stop_helpers(removers)
         shutil.rmtree(building, ignore_errors=True)

@@ -46,8 +46,12 @@ def run(args: argparse.Namespace) -> int:
         if not app.service.alerts.enabled:
             print("Note: MAIL_SMTP_URL and MODERATOR_EMAILS (or ALERT_WEBHOOK_URL) are not set, so moderators are "
                   "not alerted of new comments (docs/mail.md).")  # fmt: skip
-        if not settings.get("COMMENT_INTAKE_URL"):
+        intake_url = str(settings.get("COMMENT_INTAKE_URL") or "")
+        if not intake_url:
             print("Note: COMMENT_INTAKE_URL is not set, so the site's pages do not post here yet (docs/intake.md).")
+        elif app.service.mails_to_writers and not intake_url.startswith("https://"):
+            print("Note: COMMENT_INTAKE_URL is not https, so mail programs will not offer the one-click unsubscribe "
+                  "(RFC 8058); the link in each mail still works (docs/mail.md).")  # fmt: skip
         sys.stdout.flush()
 
     def stopped() -> None:

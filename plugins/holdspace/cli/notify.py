@@ -15,6 +15,7 @@ from ..mail.outbox import Outbox
 from ..mail.sender import Sender
 from ..mail.subscriptions import Subscriptions
 from ..mail.transport import Transport
+from ..problems import display_path
 from . import errors
 
 WORDS = 40  # of a reply, in the mail
@@ -39,7 +40,13 @@ def run(args: argparse.Namespace) -> int:
 
     outbox = Outbox(os.path.join(project.private, "outbox"))
     notices = Notices(Subscriptions(project.private), settings, words)
-    live = read_live(project.cache)
+    built_for, live = read_live(project.cache)
+    siteurl = str(settings.get("SITEURL") or "")
+    if live and built_for.rstrip("/") != siteurl.rstrip("/"):
+        print(f"No mails to writers: the last build was made for SITEURL {built_for or '(none)'!r}, these settings "
+              f"say {siteurl!r}; build with these settings ({display_path(args.settings or 'pelicanconf.py')}) "
+              "and put the site online first.")  # fmt: skip
+        return errors.OK
     new = sum(1 for message in notices.notifications(live) if outbox.put(message))
     sent, not_sent = Sender(outbox, Transport(settings)).send_due()
     print(f"{new} new notification(s) for writers, of {len(live)} live comments; {sent} mail(s) sent"

@@ -136,7 +136,7 @@ class CommentsGenerator(Generator):
         report.problems.extend(discussions.problems)
         cache.save()
         report.cache_hits, report.rendered = cache.hits, cache.misses
-        write_live(project.cache, _live(self.posts))  # what `holdspace notify` may tell writers of
+        write_live(project.cache, str(settings.get("SITEURL") or ""), _live(self.posts))  # for `holdspace notify`
         return discussions.held_back
 
     def generate_output(self, writer: Any) -> None:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from ..archive.commentfile import Comment, format_comment, parse_comment
 from ..archive.moves import move_file
 from ..archive.posts import PostInfo, closed_by_age
-from ..archive.values import EMAIL_RE, INVISIBLE, is_one_line, is_valid_id, is_web_url
+from ..archive.values import EMAIL_RE, INVISIBLE, NOT_IN_ADDRESS, is_one_line, is_valid_id, is_web_url
 from ..review.guidelines import Rules
 from ..review.pseudonyms import name_problems
 from ..review.verdicts import hard_problems, is_staff, takes_reserved_name
@@ -120,7 +120,7 @@ class Intake:
         problems += [("author", sentence) for sentence in self._name_problems(author, email, rules)]
         if not email:
             problems.append(("email", "Please give your email: it is never published."))
-        elif len(email) > MAX_EMAIL or not EMAIL_RE.fullmatch(email):
+        elif len(email) > MAX_EMAIL or not EMAIL_RE.fullmatch(email) or NOT_IN_ADDRESS & set(email):
             problems.append(("email", "The email does not look like an address (name@example.org); please check it."))
         if website and not is_web_url(website):
             problems.append(

@@ -15,8 +15,9 @@ LINK = re.compile(r"/(confirm|unsubscribe)/([A-Za-z0-9._-]{1,100})$")
 UNKNOWN = "This link is not one of this site's, or what it was for has ended. Nothing was changed."
 
 
-def answer(service: Service, method: str, purpose: str, token: str, here: str) -> tuple[HTTPStatus, dict[str, Any]]:
-    """(status, page values) for a confirm or unsubscribe link; ``here``: this page's own path."""
+def answer(service: Service, method: str, purpose: str, token: str) -> tuple[HTTPStatus, dict[str, Any]]:
+    """(status, page values) for a confirm or unsubscribe link. The page's button posts to the
+    page's own address, whatever path a proxy put the intake under."""
     subscriptions = service.notices.subscriptions
     sid = subscriptions.check(purpose, token)
     subscription = subscriptions.get(sid) if sid else None
@@ -29,7 +30,7 @@ def answer(service: Service, method: str, purpose: str, token: str, here: str) -
             return HTTPStatus.OK, {
                 "title": "Confirm the emails",
                 "paragraphs": words,
-                "button": (here, "Yes, email me"),
+                "button": "Yes, email me",
             }
         subscriptions.confirm(subscription.id)
         words = [f"You will get a mail about your comment on “{post}” when there is something to tell.",
@@ -37,7 +38,8 @@ def answer(service: Service, method: str, purpose: str, token: str, here: str) -
         return HTTPStatus.OK, {"title": "Thank you: the emails are on", "paragraphs": words}
     if method != "POST":
         words = [f"Press the button to get no more mails about your comment on “{post}”."]
-        return HTTPStatus.OK, {"title": "Stop the emails?", "paragraphs": words, "button": (here, "Stop them")}
+        return HTTPStatus.OK, {"title": "Stop the emails?", "paragraphs": words, "button": "Stop them"}
     subscriptions.remove(subscription.id)
+    service.sender.outbox.drop(service.notices.mails_of(subscription.id))  # none still waiting goes out
     words = [f"No more mails will come about your comment on “{post}”. Your address is no longer kept for them."]
     return HTTPStatus.OK, {"title": "The emails are stopped", "paragraphs": words}

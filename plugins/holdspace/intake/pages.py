@@ -67,11 +67,13 @@ class Pages:
 
     def render(self, ok: bool, title: str, paragraphs: Sequence[str], **page: Any) -> tuple[bytes, str]:
         """(the page, its Content-Security-Policy). ``page``: thanks, crisis, back (href, words),
-        problems [(field, sentence)], show_form with post, form_values and field_problems, kept."""
+        problems [(field, sentence)], show_form with post, form_values and field_problems, kept,
+        button (the words of a button that posts to the page's own address)."""
         if not self.themed:  # the words still come back: in the form, else to copy
             kept = page.get("kept") or (page.get("form_values") or {}).get("comment", "")
+            button = page.get("button")
             return plain(ok, title, [p for _, p in page.get("problems", [])] or paragraphs, page.get("back"),
-                         kept), PLAIN_CSP  # fmt: skip
+                         kept, button), PLAIN_CSP_BUTTON if button else PLAIN_CSP  # fmt: skip
         text = self.env.get_template(TEMPLATE).render({**self._site(), "title": title, "paragraphs": paragraphs,
                                                        **page})  # fmt: skip
         found = CSP.search(text)
@@ -101,12 +103,19 @@ def _hidden(info: PostInfo) -> bool:
 
 
 PLAIN_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'"
+PLAIN_CSP_BUTTON = "default-src 'none'; base-uri 'none'; form-action 'self'"
 
 
 def plain(
-    ok: bool, title: str, paragraphs: Sequence[str], link: tuple[str, str] | None = None, kept: str = ""
+    ok: bool,
+    title: str,
+    paragraphs: Sequence[str],
+    link: tuple[str, str] | None = None,
+    kept: str = "",
+    button: str | None = None,
 ) -> bytes:
-    """A whole plain HTML page: ``paragraphs`` as text when ``ok``, else as a list of what to fix."""
+    """A whole plain HTML page: ``paragraphs`` as text when ``ok``, else as a list of what to fix;
+    ``button``: the words of a button that posts to this page's own address."""
     items = "".join(f"<li>{escape(p)}</li>" for p in paragraphs) if not ok else ""
     text = "".join(f"<p>{escape(p)}</p>" for p in paragraphs) if ok else ""
     back = f'<p><a href="{escape(link[0])}">{escape(link[1])}</a></p>' if link else ""
@@ -116,11 +125,12 @@ def plain(
         if kept
         else ""
     )
+    press = f'<form method="post"><p><button type="submit">{escape(button)}</button></p></form>' if button else ""
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="robots" content="noindex">'
         f"<title>{escape(title)}</title></head>"
-        f"<body><main><h1>{escape(title)}</h1>{text}{'<ul>' + items + '</ul>' if items else ''}{copy}{back}"
+        f"<body><main><h1>{escape(title)}</h1>{text}{'<ul>' + items + '</ul>' if items else ''}{copy}{press}{back}"
         "</main></body></html>\n"
     ).encode()

@@ -29,7 +29,7 @@ from ..mail.outbox import Outbox
 from ..mail.sender import Sender
 from ..mail.subscriptions import LIVE, REPLIES, Subscriptions
 from ..mail.transport import Transport
-from ..problems import display_path
+from ..problems import HoldspaceError, display_path
 from ..review.guidelines import load_rules
 from ..review.verdicts import staff_set
 from . import answers, links
@@ -84,8 +84,12 @@ class IntakeApp:
         reply = Reply(start_response, action)
         link = links.LINK.search(path)
         if link and method in ("GET", "HEAD", "POST"):
-            here = environ.get("SCRIPT_NAME", "") + path
-            status, page = links.answer(self.service, method, link.group(1), link.group(2), here)
+            try:
+                status, page = links.answer(self.service, method, link.group(1), link.group(2))
+            except (OSError, HoldspaceError) as e:  # the private folder cannot be written, or its key is bad
+                logger.error("link not answered: %s", e.__class__.__name__)
+                status, page = HTTPStatus.SERVICE_UNAVAILABLE, {"title": "Not done just now", "paragraphs": [
+                    "This could not be done just now. Please open the link again later."]}  # fmt: skip
             return self._page(reply, status, head=head, headers=[("Connection", "close")], **page)
         if method in ("GET", "HEAD") and path == "/":
             what = ["This service takes the reply form of the site. Nothing to see."]
@@ -205,7 +209,7 @@ class IntakeApp:
                 outcome.comment.email, outcome.comment.id, outcome.post.slug, outcome.post.title, wants
             )
             service.sender.outbox.put(service.notices.confirmation(subscription))
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, HoldspaceError) as e:
             logger.error("the request for mails could not be kept: %s", e.__class__.__name__)
             return False
         service.wake.set()

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..archive.commentfile import Comment
 from ..archive.moves import write_atomically
+from ..archive.values import EMAIL_RE
 from ..review.guidelines import Rules
 from ..review.verdicts import CRISIS, flags
 from .message import Message, now_text
@@ -51,6 +52,7 @@ def arrival(comment: Comment, post_title: str, rules: Rules, staff: frozenset[st
     found = flags(comment, rules, staff)
     all_words = comment.body.split()
     words = "".join(ch if ch.isprintable() else " " for ch in " ".join(all_words[:WORDS]))
+    words = EMAIL_RE.sub("<an email address>", words)  # one a writer typed into their words, too
     more = "…" if len(all_words) > WORDS else ""
     crisis = any(f.kind == CRISIS for f in found)
     return Arrival(comment.id, comment.author, post_title, comment.thread, [f.message for f in found], crisis,

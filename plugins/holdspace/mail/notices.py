@@ -9,6 +9,7 @@ last build's, ``live.json``): mails go only for what a reader can see.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -20,7 +21,8 @@ from ..archive.moves import write_atomically
 from .message import Message
 from .subscriptions import LIVE, REPLIES, Subscription, Subscriptions
 
-LIVE_RECORD = "live.json"  # in the cache folder, written by every build
+LIVE_RECORD = "live.json"  # in the cache folder: what the last build that finished published
+NEXT_RECORD = "live.next.json"  # written by a build, made the record only once its output is in place
 
 
 @dataclass(frozen=True)
@@ -35,18 +37,27 @@ class Live:
     path: str  # its permalink, from the site's root
 
 
-def write_live(cache: str, comments: list[Live]) -> None:
+def write_live(cache: str, siteurl: str, comments: list[Live]) -> None:
+    """Write what this build publishes, for ``promote_live`` once the build has finished."""
     os.makedirs(cache, exist_ok=True)
-    data = [c.__dict__ for c in comments]
-    write_atomically(os.path.join(cache, LIVE_RECORD), lambda f: json.dump(data, f, ensure_ascii=False))
+    data = {"siteurl": siteurl, "comments": [c.__dict__ for c in comments]}
+    write_atomically(os.path.join(cache, NEXT_RECORD), lambda f: json.dump(data, f, ensure_ascii=False))
 
 
-def read_live(cache: str) -> dict[str, Live]:
+def promote_live(cache: str) -> None:
+    """The build's output is in place: its record of what is live becomes the record."""
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(os.path.join(cache, NEXT_RECORD), os.path.join(cache, LIVE_RECORD))
+
+
+def read_live(cache: str) -> tuple[str, dict[str, Live]]:
+    """(the SITEURL the last finished build was made for, its comments by id); ("", {}) when none."""
     try:
         with open(os.path.join(cache, LIVE_RECORD), encoding="utf-8") as f:
-            return {item["id"]: Live(**item) for item in json.load(f)}
+            data = json.load(f)
+        return str(data["siteurl"]), {item["id"]: Live(**item) for item in data["comments"]}
     except (OSError, ValueError, TypeError, KeyError):
-        return {}
+        return "", {}
 
 
 class Notices:
@@ -70,7 +81,9 @@ class Notices:
         return f"{self.siteurl}/{comment.path}"
 
     def link(self, purpose: str, subscription: Subscription) -> str:
-        return urljoin(self.intake_url, f"{purpose}/{self.subscriptions.token(purpose, subscription.id)}")
+        # Below the intake's address, whatever it ends with: the intake answers a link under any path.
+        token = self.subscriptions.token(purpose, subscription.id)
+        return urljoin(self.intake_url.rstrip("/") + "/", f"{purpose}/{token}")
 
     def confirmation(self, subscription: Subscription) -> Message:
         what = _asked(subscription)
@@ -94,6 +107,11 @@ class Notices:
         text = f"Your comment on “{comment.post}” is published. Read it on the site: {self.url(comment)}\n"
         return self._mail(f"live-{subscription.id}", subscription, f"Your comment on “{comment.post}” is published",
                           text, "a published notification")  # fmt: skip
+
+    @staticmethod
+    def mails_of(sid: str) -> Callable[[str], bool]:
+        """Is a message id one of the mails to subscription ``sid``?"""
+        return lambda mid: mid in (f"confirm-{sid}", f"live-{sid}") or mid.startswith(f"reply-{sid}-")
 
     def _mail(self, mid: str, subscription: Subscription, subject: str, text: str, about: str) -> Message:
         stop = self.link("unsubscribe", subscription)

@@ -16,7 +16,7 @@ import fcntl
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
@@ -99,6 +99,14 @@ class Outbox:
             if not os.path.exists(path) or os.stat(path).st_ino != os.fstat(handle.fileno()).st_ino:
                 handle.close()  # replaced or sent while we waited for the lock
                 continue
+            if current.due > moment:
+                handle.close()  # put off by another sender meanwhile
+                continue
+            if os.path.exists(self._path(SENT, current.id)):
+                with contextlib.suppress(OSError):  # sent, and the sender stopped before taking it out
+                    os.unlink(path)
+                handle.close()
+                continue
             yield Claimed(current, path, handle)
 
     def sent(self, claimed: Claimed, now: datetime) -> None:
@@ -115,6 +123,16 @@ class Outbox:
         _replace(claimed.path, message.to_json().encode("utf-8"))
         claimed.handle.close()
 
+    def drop(self, chosen: Callable[[str], bool]) -> int:
+        """Delete every waiting or failed message whose id is ``chosen`` (a writer unsubscribed:
+        nothing more goes to them, and their address is not kept); how many."""
+        dropped = 0
+        for state in (WAITING, FAILED):
+            for name in _names(os.path.join(self.folder, state)):
+                if chosen(name.removesuffix(".json")):
+                    dropped += _remove_locked(os.path.join(self.folder, state, name))
+        return dropped
+
     def give_up(self, claimed: Claimed, error: str) -> None:
         message = claimed.message
         message.attempts += 1
@@ -123,6 +141,25 @@ class Outbox:
             _write_new(self._path(FAILED, message.id), message.to_json().encode("utf-8"))
         os.unlink(claimed.path)
         claimed.handle.close()
+
+
+def _remove_locked(path: str) -> int:
+    """Remove ``path`` once no sender holds it (a sender trying it now finishes first, and
+    may write it anew: that one is removed then); 1 if removed."""
+    while True:
+        try:
+            handle = open(path, "rb")
+        except FileNotFoundError:
+            return 0
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                if os.stat(path).st_ino != os.fstat(handle.fileno()).st_ino:
+                    continue  # written anew while we waited: that one
+            except FileNotFoundError:
+                return 0  # sent while we waited
+            os.unlink(path)
+            return 1
 
 
 def _names(folder: str, suffix: str = ".json") -> list[str]:

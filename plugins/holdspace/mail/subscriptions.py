@@ -16,12 +16,15 @@ import hmac
 import json
 import os
 import secrets
+import tempfile
 from dataclasses import asdict, dataclass, field
 
 from ..archive.moves import write_atomically
+from ..problems import HoldspaceError, display_path
 from .message import now_text
 
 REPLIES, LIVE = "replies", "live"  # what a writer may ask to hear: a reply to them, their comment published
+MIN_KEY = 32  # characters of the key links are signed with: 64 are made
 
 
 @dataclass
@@ -96,18 +99,28 @@ class Subscriptions:
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:32]
 
     def _secret(self) -> bytes:
-        try:
-            with open(self.secret_path, "rb") as f:
-                return f.read().strip()
-        except FileNotFoundError:
-            pass
-        os.makedirs(os.path.dirname(self.secret_path), mode=0o700, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            fd = os.open(self.secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(secrets.token_hex(32) + "\n")
+        """The key links are signed with: made once, whole (written aside, then linked into
+        place), and refused when too short to trust."""
+        if not os.path.exists(self.secret_path):
+            os.makedirs(os.path.dirname(self.secret_path), mode=0o700, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.secret_path), prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(secrets.token_hex(32) + "\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+                with contextlib.suppress(FileExistsError):  # another process made it first: theirs
+                    os.link(tmp, self.secret_path)
+            finally:
+                os.unlink(tmp)
         with open(self.secret_path, "rb") as f:
-            return f.read().strip()
+            key = f.read().strip()
+        if len(key) < MIN_KEY:
+            raise HoldspaceError(
+                f"{display_path(self.secret_path)}: the key for the links in mails is too short; delete the file "
+                "(a new one is made, and the links already mailed stop working)"
+            )
+        return key
 
     def _save(self, subscription: Subscription) -> None:
         os.makedirs(self.folder, mode=0o700, exist_ok=True)

@@ -69,7 +69,7 @@ def _send_mail(url: str, sender: str, message: Message) -> None:
                     raise DeliveryError(f"{host} offers no STARTTLS, so the login would go in clear", again=True)
             if user:
                 smtp.login(user, os.environ.get(PASSWORD_ENV, ""))
-            smtp.send_message(message.email(sender))
+            smtp.send_message(message.email(sender), to_addrs=message.to)  # these alone, never read from To
     except smtplib.SMTPRecipientsRefused as e:
         codes = [code for code, _ in e.recipients.values()]
         raise DeliveryError(f"{host} refused every recipient ({', '.join(map(str, codes))})",
