@@ -13,7 +13,7 @@ HOLDSPACE := $(BIN)/holdspace
 export HOLDSPACE_VIA := make
 AXE := tests/js/node_modules/axe-core/axe.min.js
 
-.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify bench-intake
+.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore unpublish log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify bench-intake
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -41,9 +41,10 @@ help:
 	@echo "Moderation (docs/moderators.md):"
 	@echo "make queue                       the comments waiting, crisis first"
 	@echo "make show ID=<id>                one waiting comment as it would be published"
-	@echo "make approve ID=<id> [ID=\"a b\"]  check the rules, then move it into content/comments/ (NOTE=no: no crisis note)"
+	@echo "make approve ID=<id> [ID=\"a b\"]  check the rules, then move it into content/comments/ (NOTE=no: no crisis note; FORCE=yes: even a likely reject)"
 	@echo "make reject ID=<id> REASON=\"...\" move it into moderation/rejected/"
 	@echo "make restore ID=<id>             move a rejected comment back to the queue"
+	@echo "make unpublish ID=<id> REASON=\"...\" take a published comment off the site (replies keep their place)"
 	@echo "make log                         the latest decisions"
 	@echo "make secret                      create the secret for AVATARS = \"local\" (once)"
 
@@ -105,19 +106,20 @@ clean:
 	rm -rf $(OUTPUT) .cache
 
 # Moderation: ID names one comment (or several, for approve: ID="a b").
-# ID, REASON, NOTE, Q and FILE reach the command through the environment, as
+# ID, REASON, NOTE, FORCE, Q and FILE reach the command through the environment, as
 # typed: no shell or make expansion of quotes, `$` or backticks in them.
 override ID := $(value ID)
 override REASON := $(value REASON)
 override NOTE := $(value NOTE)
+override FORCE := $(value FORCE)
 override Q := $(value Q)
 override FILE := $(value FILE)
-export ID REASON Q FILE NOTE
+export ID REASON Q FILE NOTE FORCE
 
 queue log outbox: $(STAMP)
 	@$(HOLDSPACE) $@
 
-show approve reject restore: $(STAMP)
+show approve reject restore unpublish: $(STAMP)
 	@$(HOLDSPACE) $@ --from-environment
 
 search: $(STAMP)

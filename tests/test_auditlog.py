@@ -131,7 +131,10 @@ def test_a_missing_file_is_no_entries_and_no_bad_lines(tmp_path):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"action": "delete"}, "unknown action 'delete'; expected one of approve, reject, restore"),
+        (
+            {"action": "delete"},
+            "unknown action 'delete'; expected one of approve, reject, restore, unpublish, withdraw, erase",
+        ),
         ({"time": "2026-11-27T18:05Z"}, "time '2026-11-27T18:05Z' is not UTC in the form 2026-11-27T18:05:00Z"),
         (
             {"time": "2026-11-27T18:05:00+00:00"},

@@ -22,7 +22,7 @@ from holdspace.review.decisions import ModerationError
 from holdspace.review.guidelines import RulesError
 from holdspace.settings import SettingsError
 
-SUBCOMMANDS = ["build", "serve", "queue", "show", "approve", "reject", "restore", "log", "search", "intake",
+SUBCOMMANDS = ["build", "serve", "queue", "show", "approve", "reject", "restore", "unpublish", "log", "search", "intake",
                "import-wordpress", "outbox", "notify", "secret"]  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 values       a comment header's values: ids, dates, addresses, one-line text
 header       the one split of a ``Key: value`` header from its body
 commentfile  one comment file read and checked
+removed      a removed comment's record: its place, with no writer and no words
 reader       every comment below a folder; ids, Reply-To, cycles, folders
 parsecache   comment files as the last build parsed them
 posts        posts and pages: slug, title, open or closed, draft, date

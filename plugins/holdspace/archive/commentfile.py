@@ -14,10 +14,12 @@ from pathlib import Path
 
 from ..problems import Problem, did_you_mean
 from . import header
+from .removed import check_removed
 from .values import EMAIL_RE, ID_RULE, INVISIBLE, format_date, is_one_line, is_valid_id, is_web_url, parse_date
 
 # Canonical spelling of each key, by its lower-cased form.
-KEYS = {"author": "Author", "email": "Email", "date": "Date", "website": "Website", "reply-to": "Reply-To"}
+KEYS = {"author": "Author", "email": "Email", "date": "Date", "website": "Website", "reply-to": "Reply-To",
+        "removed": "Removed"}  # fmt: skip
 REQUIRED = ("author", "email", "date")
 
 HEADER_RE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
@@ -43,6 +45,7 @@ class Comment:
     reply_to_line: int = 0
     body_line: int = 0
     author_line: int = 0
+    removed: str = ""  # a removed comment's record (``removed``): who removed it; no author, email or words
 
 
 def read_comment(path: str | Path, thread: str, tz: tzinfo) -> tuple[Comment | None, list[Problem]]:
@@ -79,6 +82,13 @@ def parse_comment(raw: bytes, path: str, thread: str, tz: tzinfo) -> tuple[Comme
         return None, problem.found
     part = header.split(text)
     values = _header_values(part, problem)
+    if "removed" in values:
+        date = check_removed(values, KEYS, part, tz, problem)
+        if problem.found or date is None:
+            return None, problem.found
+        reply_to, reply_line = values.get("reply-to", ("", 0))
+        return Comment(cid, thread, path, "", "", date, None, reply_to or None, "", reply_line,
+                       removed=values["removed"][0]), []  # fmt: skip
     date = _check_values(values, part, tz, problem)
     if problem.found or date is None:
         return None, problem.found
@@ -241,7 +251,8 @@ def _squeezed(name: str) -> str:
 
 
 def _key_hint(name: str) -> str:
-    return did_you_mean(name, KEYS.values(), "the keys are " + ", ".join(KEYS.values()), key=_squeezed)
+    listed = ", ".join(v for v in KEYS.values() if v != "Removed")  # Removed: only a removed comment's record
+    return did_you_mean(name, KEYS.values(), "the keys are " + listed, key=_squeezed)
 
 
 def _clip(text: str, width: int = 40) -> str:

@@ -156,3 +156,20 @@ def write_atomically(path: str, write: Callable[[IO[Any]], object], binary: bool
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def write_new(path: str, data: bytes) -> None:
+    """Write the file at ``path`` whole, never over an existing one (FileExistsError then):
+    a hidden temporary file beside it, flushed, then linked into place."""
+    folder = os.path.dirname(path) or "."
+    _make_folders(os.fsencode(folder))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    _fsync_folder(os.fsencode(folder))

@@ -1,5 +1,7 @@
 """Read every approved comment file and check what no single file can: unique
 ids, Reply-To targets in the same thread, reply cycles, folders naming a post.
+Removed comments' records are kept apart (``Archive.removed``): replies to them
+are valid, and they publish nothing of their own.
 
 Every problem is collected; a bad comment is left out and every other comment
 is kept. Nothing on disk is changed.
@@ -25,6 +27,7 @@ class Archive:
     files: int = 0
     held_back: set[str] = field(default_factory=set)  # paths of files left out
     paths: dict[str, str] = field(default_factory=dict)  # id -> the first file named <id>.md, valid or not
+    removed: dict[str, list[Comment]] = field(default_factory=dict)  # removed comments' records, by thread
 
     @property
     def published(self) -> int:
@@ -103,7 +106,7 @@ def read_archive(
                 first_of_id.setdefault(os.path.basename(path)[: -len(".md")], path)
             continue
         comment, problems = read(path, thread, tz)
-        if comment is not None and check is not None:
+        if comment is not None and check is not None and not comment.removed:
             problems.extend(check(comment))
         problems[:0] = _id_problems(path, first_of_id)
         problems.extend(_folder_problems(path, thread, threads))
@@ -115,8 +118,8 @@ def read_archive(
 
     comments = _valid_replies(comments, archive)
     for comment in comments:
-        archive.threads.setdefault(comment.thread, []).append(comment)
-    for thread_comments in archive.threads.values():
+        (archive.removed if comment.removed else archive.threads).setdefault(comment.thread, []).append(comment)
+    for thread_comments in [*archive.threads.values(), *archive.removed.values()]:
         thread_comments.sort(key=lambda c: (c.date, c.id))
     archive.problems.sort()
     return archive

@@ -7,6 +7,7 @@ terminal     what commands print, safe for a terminal
 build        holdspace build: Pelican, the atomic swap, the summary
 serve        holdspace serve [--autoreload]: build, then serve, rebuilding on changes
 moderate     queue, show, approve, reject, restore, log
+control      holdspace unpublish: a moderator's undo; who decides
 search       holdspace search
 intake       holdspace intake
 importer     holdspace import-wordpress

@@ -2,7 +2,7 @@
 
     holdspace build [Pelican's options]   build the site (make html, make publish)
     holdspace serve [--autoreload]        build, then serve it (make serve, make devserver)
-    holdspace queue | show | approve | reject | restore | log     moderation
+    holdspace queue | show | approve | reject | restore | unpublish | log     moderation
     holdspace search WORDS                search the archive's index
     holdspace intake                      the reply form's service
     holdspace import-wordpress FILE       import a WordPress export
@@ -32,6 +32,7 @@ COMMANDS = {
     "approve": ("moderate", "check the rules, then publish"),
     "reject": ("moderate", "move a waiting comment to moderation/rejected/"),
     "restore": ("moderate", "move a rejected comment back to the queue"),
+    "unpublish": ("control", "take a published comment off the site (replies keep their place)"),
     "log": ("moderate", "the latest decisions"),
     "search": ("search", "search the archive's index (built by the last build)"),
     "intake": ("intake", "the reply form's service: forms become files in the queue (Ctrl-C stops it)"),

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -30,6 +29,7 @@ from ..review.decisions import (
     Decision,
     Desk,
     Examined,
+    LikelyReject,
     ModerationError,
     Published,
     approve,
@@ -42,6 +42,7 @@ from ..review.decisions import (
     restore,
 )
 from ..review.verdicts import CRISIS, is_staff
+from .control import moderator_name
 from .spell import spell
 
 QUEUE = "moderation/queue/"
@@ -153,11 +154,16 @@ def report(decision: Decision, desk: Desk, verb: str) -> None:
     print(f"{verb} {decision.id} on {title}: moved to {display_path(decision.destination)}")
 
 
-def cmd_approve(desk: Desk, ids: Sequence[str], moderator: str, crisis_note: bool = True) -> int:
+def cmd_approve(desk: Desk, ids: Sequence[str], moderator: str, crisis_note: bool = True, force: bool = False) -> int:
     failed = 0
     for cid in ids:
         try:
-            decision = approve(desk, cid, moderator, crisis_note)
+            decision = approve(desk, cid, moderator, crisis_note, force)
+        except LikelyReject as e:
+            print(f"{e}; read it ({spell('show', id=cid)}), then reject it, or approve it all the same: "
+                  f"{spell('approve-force', id=cid)}", file=sys.stderr)  # fmt: skip
+            failed += 1
+            continue
         except ModerationError as e:
             print(e, file=sys.stderr)
             failed += 1
@@ -206,25 +212,10 @@ def cmd_log(desk: Desk, count: int) -> int:
     return 0
 
 
-def moderator_name(given: str = "") -> str:
-    """Who decides: --moderator, else $MODERATOR, else git's user.name."""
-    name = given.strip() or os.environ.get("MODERATOR", "").strip()
-    if not name:
-        try:
-            name = subprocess.run(
-                ["git", "config", "user.name"], capture_output=True, text=True, timeout=10, check=False
-            ).stdout.strip()
-        except OSError:
-            name = ""
-    if not name:
-        raise ModerationError(f"who is deciding? {spell('approve-as')}")
-    return name
-
-
 # What each command takes from the environment with --from-environment (as make passes it).
 FROM_ENVIRONMENT = {
     "show": "the id from $ID",
-    "approve": "the ids from $ID, and NOTE=no from $NOTE",
+    "approve": "the ids from $ID, NOTE=no from $NOTE and FORCE=yes from $FORCE",
     "reject": "the id from $ID and the reason from $REASON",
     "restore": "the id from $ID",
 }
@@ -252,6 +243,9 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
         command.add_argument(
             "--no-crisis-note", action="store_true", help="a crisis flag that was a false alarm: no note on the site"
         )
+        command.add_argument(
+            "--force", action="store_true", help='approve comments flagged "likely reject" all the same'
+        )
     command.set_defaults(run=run)
 
 
@@ -262,6 +256,7 @@ def _from_environment(args: argparse.Namespace) -> None:
             args.reason = os.environ.get("REASON", "")
         if args.command == "approve":
             args.no_crisis_note = os.environ.get("NOTE", "").strip().lower() in ("no", "off", "0", "false")
+            args.force = os.environ.get("FORCE", "").strip().lower() in ("yes", "on", "1", "true")
 
 
 def one_id(args: argparse.Namespace) -> str:
@@ -289,7 +284,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "approve":
         if not args.ids:
             raise ModerationError(f"say which comment: {spell('approve')}, or {spell('approve-several')} for several")
-        return cmd_approve(desk, args.ids, moderator_name(args.moderator), not args.no_crisis_note)
+        return cmd_approve(desk, args.ids, moderator_name(args.moderator), not args.no_crisis_note, args.force)
     if args.command == "reject":
         return cmd_reject(desk, one_id(args), args.reason, moderator_name(args.moderator))
     return cmd_restore(desk, one_id(args), moderator_name(args.moderator))

@@ -21,6 +21,8 @@ SPELLING = {
     ),
     "reject": ('make reject ID={id} REASON="..."', 'holdspace reject {id} --reason "..."'),
     "restore": ("make restore ID={id}", "holdspace restore {id}"),
+    "unpublish": ('make unpublish ID={id} REASON="..."', 'holdspace unpublish {id} --reason "..."'),
+    "approve-force": ("make approve ID={id} FORCE=yes", "holdspace approve {id} --force"),
     "search": ('make search Q="words"', 'holdspace search "words"'),
     "secret": ("make secret", "holdspace secret"),
     "serve-port": ("PORT={port}", "--port {port}"),

@@ -22,6 +22,7 @@ from ..archive.parsecache import ParseCache
 from ..archive.posts import closed_by_age, comments_state, default_comments
 from ..archive.project import Project
 from ..archive.reader import Archive, read_archive
+from ..archive.removed import NOTES as REMOVED_NOTES
 from ..mail.notices import Live, write_live
 from ..problems import display_path
 from ..publishing.avatars import avatar_secret, identicon_svg
@@ -54,6 +55,7 @@ class CommentsGenerator(Generator):
         if rules.missing:
             logger.warning("%s is missing, so the default rules apply (no crisis words)", display_path(rules.source))
         self.context["comment_rules"] = rules
+        self.context["REMOVED_NOTES"] = REMOVED_NOTES  # what the place of a removed comment says
         rewrite.show_rules(self._all_pages(), rules, self.settings["COMMENT_GUIDELINES_PAGE"])
         archive = self._read(rules, drafts)
         report.on_drafts = sum(len(archive.threads.get(slug, [])) for slug in drafts)
@@ -177,6 +179,8 @@ def _live(posts: list[Any]) -> list[Live]:
         title = as_text(post.title)
         for cid, node in thread.by_id.items():
             c = node.item
+            if c.removed:
+                continue
             found.append(Live(cid, post.slug, title, c.author, c.reply_to or "", thread.permalink(cid)))
     return found
 

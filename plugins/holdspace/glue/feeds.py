@@ -11,6 +11,7 @@ from pelican.utils import sanitised_join
 from ..publishing.feeds import FeedEntry, newest, write_feed
 from ..publishing.plaintext import as_text
 from ..publishing.published import post_feed_location
+from ..publishing.threads import REMOVED
 
 
 def write(settings: Mapping[str, Any], posts: list[Any], output: str) -> None:
@@ -25,9 +26,11 @@ def write(settings: Mapping[str, Any], posts: list[Any], output: str) -> None:
         entries = []
         for node in thread.by_id.values():
             c = node.item
+            if c.removed:
+                continue  # the place of a removed comment: nothing to feed
             parent = thread.by_id.get(c.reply_to) if c.reply_to else None
             link = f"{base}/{thread.permalink(c.id)}"
-            entries.append(FeedEntry(c, title, link, parent.item.author if parent else None))
+            entries.append(FeedEntry(c, title, link, (parent.item.author or REMOVED) if parent else None))
         everything.extend(entries)
         if settings["COMMENTS_POST_FEED_ATOM"] and entries:
             url, save_as = post_feed_location(settings, post.url, post.save_as)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..archive.reader import Archive
 from ..problems import Problem
-from .published import page_location, publish_all
+from .published import PublishedComment, page_location, placeholders, publish_all
 from .threads import Thread, build_thread
 
 
@@ -49,8 +49,12 @@ def build_discussions(
         published, problems = publish_all(comments, render, settings, secret, crisis_ids)
         result.problems.extend(problems)
         result.held_back.update(p.path for p in problems)
+        places = placeholders(archive.removed.get(target.slug, []), published)
+        items: list[PublishedComment] = (
+            sorted([*published, *places], key=lambda c: (c.date, c.id)) if places else published
+        )
         thread = build_thread(
-            published,
+            items,
             order=settings["COMMENTS_ORDER"],
             max_depth=settings["COMMENTS_MAX_DEPTH"],
             per_page=settings["COMMENTS_PER_PAGE"],

@@ -30,13 +30,29 @@ class PublishedComment:
     avatar: str | None  # absolute image URL (gravatar), a path in the site (local), or None
     staff: bool = False
     crisis: bool = False  # flagged for crisis words when a moderator approved it: the page adds a gentle note
+    removed: str = ""  # the place of a removed comment, with replies below it: who removed it; nothing else
 
     def signature(self) -> str:
         """Every field, as one unambiguous string (each prefixed by its length): a thread's
         signature uses it, being much faster than ``repr``."""
         fields = (self.id, self.author, self.date.isoformat(), self.website or "", self.reply_to or "", self.body,
-                  self.avatar or "", "staff" if self.staff else "", "crisis" if self.crisis else "")  # fmt: skip
+                  self.avatar or "", "staff" if self.staff else "", "crisis" if self.crisis else "",
+                  self.removed)  # fmt: skip
         return "".join(f"{len(f)}:{f}" for f in fields)
+
+
+def placeholders(removed: list[Comment], shown: list[PublishedComment]) -> list[PublishedComment]:
+    """The places of the removed comments that a shown reply sits below (through other
+    removed ones): their id, date and parent, and who removed them; nothing else."""
+    parent_of = {c.id: c.reply_to for c in removed}
+    kept: set[str] = set()
+    for comment in shown:
+        up = comment.reply_to
+        while up is not None and up in parent_of and up not in kept:
+            kept.add(up)
+            up = parent_of[up]
+    return [PublishedComment(c.id, "", c.date, None, c.reply_to, "", None, removed=c.removed)
+            for c in removed if c.id in kept]  # fmt: skip
 
 
 def publish(

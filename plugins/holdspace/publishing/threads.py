@@ -69,7 +69,7 @@ class Page:
 class Thread:
     roots: list[Node]
     pages: list[Page]
-    count: int  # every comment, replies included
+    count: int  # every comment, replies included (not the places of removed ones)
     by_id: dict[str, Node]
 
     def page_of(self, comment_id: str) -> Page:
@@ -94,6 +94,7 @@ class Thread:
 
 
 NOT_SHOWN = "a comment that is not shown"
+REMOVED = "a removed comment"  # the place of a removed comment (an item with ``removed`` set) has no author
 
 
 def build_thread(items: Sequence[Item], order: str = "oldest", max_depth: int = 5, per_page: int = 50) -> Thread:
@@ -129,8 +130,9 @@ def build_thread(items: Sequence[Item], order: str = "oldest", max_depth: int = 
             for child in node.children:
                 child.depth = node.depth + 1
                 if child.depth > max_depth:
-                    child.in_reply_to = node.item.author
+                    child.in_reply_to = node.item.author or REMOVED
                 stack.append(child)
     if not pages:
         pages.append(Page(1, []))
-    return Thread(roots=roots, pages=pages, count=len(by_id), by_id=by_id)
+    shown = sum(1 for node in by_id.values() if not getattr(node.item, "removed", ""))
+    return Thread(roots=roots, pages=pages, count=shown, by_id=by_id)

@@ -4,5 +4,6 @@ guidelines   moderation/guidelines.toml as rules, checked with path:line errors
 pseudonyms   the name rules: length, no addresses, no invisible characters, look-alikes
 verdicts     a comment against the rules: hard-rule problems and flags; staff; the queue's crisis scan
 decisions    find, examine, approve, reject, restore (raises, never prints)
+removal      unpublish: a published comment off the site, its place kept for the replies
 auditlog     moderation/decisions.log: one JSON line per decision
 """

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 StrPath = str | os.PathLike[str]
 
-ACTIONS = ("approve", "reject", "restore")
+ACTIONS = ("approve", "reject", "restore", "unpublish", "withdraw", "erase")
 NO_CRISIS_NOTE = "no-crisis-note"  # recorded with an approval whose crisis flag was a false alarm
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _SHA256 = re.compile(r"[0-9a-f]{64}")

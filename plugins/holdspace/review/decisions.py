@@ -9,11 +9,11 @@ followed by one line in the audit log.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..archive.commentfile import Comment, read_comment
-from ..archive.moves import MoveError, move_file
+from ..archive.moves import MoveError, move_file, write_new
 from ..archive.parsecache import ParseCache
 from ..archive.posts import PostInfo, closed_by_age
 from ..archive.project import Project
@@ -21,7 +21,7 @@ from ..archive.reader import comment_files, read_archive
 from ..problems import HoldspaceError, Problem, closest, display_path
 from . import auditlog
 from .guidelines import Rules, load_rules
-from .verdicts import Flag, Verdict, file_flags, flags, hard_problems, name_index, staff_set
+from .verdicts import LIKELY_REJECT, Flag, Verdict, file_flags, flags, hard_problems, name_index, staff_set
 
 
 class ModerationError(HoldspaceError):
@@ -69,6 +69,7 @@ class Published:
     paths: dict[str, str]  # id -> path of every file in content/comments/
     names: dict[str, set[str]]  # folded name -> emails
     comments: dict[str, Comment]
+    removed: set[str] = field(default_factory=set)  # ids of removed comments' records (their places)
 
 
 def published(desk: Desk) -> Published:
@@ -76,7 +77,8 @@ def published(desk: Desk) -> Published:
     parsed = ParseCache(project.cache, project.tz)
     archive = read_archive(project.comments, set(desk.posts), project.tz, read=parsed.read)  # saved by builds
     comments = {c.id: c for thread in archive.threads.values() for c in thread}
-    return Published(dict(archive.paths), name_index(comments.values()), comments)
+    removed = {c.id for thread in archive.removed.values() for c in thread}
+    return Published(dict(archive.paths), name_index(comments.values()), comments, removed)
 
 
 def examine(desk: Desk, path: str, thread: str, known: Published) -> Examined:
@@ -98,7 +100,10 @@ def examine(desk: Desk, path: str, thread: str, known: Published) -> Examined:
     if comment is not None:
         _examine_comment(desk, comment, post, known, verdict)
 
-    if cid in known.paths and os.path.abspath(known.paths[cid]) != os.path.abspath(path):
+    own_place = os.path.join(desk.project.comments, thread, f"{cid}.md")  # a removed comment coming back
+    if cid in known.removed and os.path.abspath(known.paths.get(cid, "")) == os.path.abspath(own_place):
+        pass
+    elif cid in known.paths and os.path.abspath(known.paths[cid]) != os.path.abspath(path):
         verdict.problems.append(
             Problem(
                 path,
@@ -119,7 +124,9 @@ def _examine_comment(desk: Desk, comment: Comment, post: PostInfo | None, known:
         verdict.flags.append(Flag("closed", 1, "the post is closed to new comments"))
     elif post is not None and closed_by_age(post.date, days, datetime.now(UTC)):
         verdict.flags.append(Flag("closed", 1, f"the post is closed to new comments (older than {days} days)"))
-    if comment.reply_to and comment.reply_to not in known.comments:
+    if comment.reply_to and comment.reply_to in known.removed:
+        pass  # a reply to a removed comment's place: it is shown under it
+    elif comment.reply_to and comment.reply_to not in known.comments:
         verdict.problems.append(_missing_parent(desk.project, comment))
     elif comment.reply_to and known.comments[comment.reply_to].thread != comment.thread:
         verdict.problems.append(
@@ -195,9 +202,14 @@ class Decision:
     flags: tuple[Flag, ...]
 
 
-def approve(desk: Desk, cid: str, moderator: str, crisis_note: bool = True) -> Decision:
+class LikelyReject(ModerationError):
+    """A comment flagged "likely reject": approved only when the moderator insists."""
+
+
+def approve(desk: Desk, cid: str, moderator: str, crisis_note: bool = True, force: bool = False) -> Decision:
     """``crisis_note=False``: a crisis flag that was a false alarm; the log records it, and
-    that the site shows no note (``auditlog.NO_CRISIS_NOTE``)."""
+    that the site shows no note (``auditlog.NO_CRISIS_NOTE``). ``force``: approve a comment
+    flagged "likely reject" (the guidelines' disallowed words) all the same."""
     path, thread = locate(desk.project.queue, cid, "moderation/queue/", desk.elsewhere("queue"))
     examined = examine(desk, path, thread, published(desk))
     if examined.verdict.problems:
@@ -205,9 +217,31 @@ def approve(desk: Desk, cid: str, moderator: str, crisis_note: bool = True) -> D
         raise ModerationError(
             f"{cid} cannot be approved: it breaks these rules (fix the file, then approve it again):\n{reasons}"
         )
+    likely = [f.message for f in examined.verdict.flags if f.kind == LIKELY_REJECT]
+    if likely and not force:
+        raise LikelyReject(f"{cid} was not approved: it is flagged {'; '.join(likely)}")
     extra = () if crisis_note else (auditlog.NO_CRISIS_NOTE,)
     destination = os.path.join(desk.project.comments, thread, f"{cid}.md")
-    return _decide(desk.project, "approve", examined, destination, "", moderator, extra)
+    place = _own_place(destination)
+    try:
+        return _decide(desk.project, "approve", examined, destination, "", moderator, extra)
+    except ModerationError:
+        if place is not None and not os.path.exists(destination):
+            write_new(destination, place)  # the removed comment's place, as it was
+        raise
+
+
+def _own_place(path: str) -> bytes | None:
+    """A removed comment's record at ``path`` (the comment comes back): taken away, its bytes kept."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return None
+    if not data.lower().startswith(b"removed:"):
+        return None  # a comment: the move refuses to overwrite it
+    os.unlink(path)
+    return data
 
 
 def reject(desk: Desk, cid: str, reason: str, moderator: str) -> Decision:

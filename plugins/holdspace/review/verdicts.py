@@ -30,6 +30,7 @@ NOT_A_PHONE = (
     re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"),  # 05/03/2024
 )
 CRISIS = "crisis"
+LIKELY_REJECT = "disallowed-words"  # the flag of the guidelines' disallowed words: approved only when insisted on
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,8 @@ def _comment_docs(post, title: str, tags: str) -> Iterator[Doc]:
         return
     for cid, node in thread.by_id.items():
         c = node.item
+        if getattr(c, "removed", ""):
+            continue  # the place of a removed comment holds no words
         url = thread.permalink(cid)
         yield Doc(cid, "comment", title, c.author, c.body, c.date, post.slug, tags, url, to_text=as_text)
 

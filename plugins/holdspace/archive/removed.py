@@ -1,0 +1,63 @@
+"""A removed comment's record: what stays in ``content/comments/`` when a comment
+leaves the site, so the replies to it keep their place under a note.
+
+    Removed: moderator
+    Date: 2025-07-19 08:00
+    Reply-To: vac-003
+
+``Removed`` says who removed it: ``moderator`` (``holdspace unpublish``),
+``writer`` (withdrawn from the writer's link) or ``erased`` (``holdspace
+forget``, or the writer's request). The record keeps the comment's id, date and
+parent, nothing of its writer or words: no Author, Email, Website or body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+
+from . import header
+from .values import format_date, is_valid_id, parse_date
+
+MODERATOR, WRITER, ERASED = "moderator", "writer", "erased"
+KINDS = (MODERATOR, WRITER, ERASED)
+# The note a removed comment's place shows, above the replies to it.
+NOTES = {
+    MODERATOR: "This comment was removed by the moderators.",
+    WRITER: "This comment was withdrawn by its writer.",
+    ERASED: "This comment was removed at the writer's request.",
+}
+FORBIDDEN = ("author", "email", "website")
+Report = Callable[[int, str, str], None]  # (line, what is wrong, what to do)
+
+
+def check_removed(
+    values: dict[str, tuple[str, int]], names: dict[str, str], part: header.Split, tz: tzinfo, problem: Report
+) -> datetime | None:
+    """Check a record with a ``Removed`` key; its date when it is one. ``names``: each key's spelling."""
+    kind, kind_line = values["removed"]
+    if kind not in KINDS:
+        problem(kind_line, f"Removed {kind!r} is not one of {', '.join(KINDS)}", "write one of them")
+    for key in FORBIDDEN:
+        if key in values:
+            problem(values[key][1], f"a removed comment's record keeps no {names[key]}", "delete the line")
+    if part.body.strip():
+        problem(part.body_line, "a removed comment's record keeps no words", "delete everything below the header")
+    reply_to, reply_line = values.get("reply-to", ("", 0))
+    if "reply-to" in values and not is_valid_id(reply_to):
+        problem(reply_line, f"Reply-To {reply_to[:40]!r} is not a comment id", "correct it, or remove the line")
+    date_text, date_line = values.get("date", ("", 1))
+    date = parse_date(date_text, tz) if date_text else None
+    if date is None:
+        problem(date_line, "a removed comment's record needs its Date", "write the comment's date: YYYY-MM-DD HH:MM")
+    return date
+
+
+def format_removed(kind: str, date: datetime, reply_to: str | None) -> str:
+    """The text of a removed comment's record."""
+    if kind not in KINDS:
+        raise ValueError(f"{kind!r} is not one of {KINDS}")
+    lines = [f"Removed: {kind}", f"Date: {format_date(date)}"]
+    if reply_to:
+        lines.append(f"Reply-To: {reply_to}")
+    return "\n".join(lines) + "\n"
