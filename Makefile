@@ -13,7 +13,7 @@ HOLDSPACE := $(BIN)/holdspace
 export HOLDSPACE_VIA := make
 AXE := tests/js/node_modules/axe-core/axe.min.js
 
-.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore unpublish log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify bench-intake
+.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore unpublish forget export-personal log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify bench-intake
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -45,6 +45,8 @@ help:
 	@echo "make reject ID=<id> REASON=\"...\" move it into moderation/rejected/"
 	@echo "make restore ID=<id>             move a rejected comment back to the queue"
 	@echo "make unpublish ID=<id> REASON=\"...\" take a published comment off the site (replies keep their place)"
+	@echo "make forget EMAIL=<address>      erase everything held about a writer (ERASE_MODE; DRY_RUN=yes: only say what)"
+	@echo "make export-personal EMAIL=<address>  everything held about a writer, as one JSON file for them"
 	@echo "make log                         the latest decisions"
 	@echo "make secret                      create the secret for AVATARS = \"local\" (once)"
 
@@ -106,20 +108,22 @@ clean:
 	rm -rf $(OUTPUT) .cache
 
 # Moderation: ID names one comment (or several, for approve: ID="a b").
-# ID, REASON, NOTE, FORCE, Q and FILE reach the command through the environment, as
+# ID, REASON, NOTE, FORCE, EMAIL, DRY_RUN, Q and FILE reach the command through the environment, as
 # typed: no shell or make expansion of quotes, `$` or backticks in them.
 override ID := $(value ID)
 override REASON := $(value REASON)
 override NOTE := $(value NOTE)
 override FORCE := $(value FORCE)
+override EMAIL := $(value EMAIL)
+override DRY_RUN := $(value DRY_RUN)
 override Q := $(value Q)
 override FILE := $(value FILE)
-export ID REASON Q FILE NOTE FORCE
+export ID REASON Q FILE NOTE FORCE EMAIL DRY_RUN
 
 queue log outbox: $(STAMP)
 	@$(HOLDSPACE) $@
 
-show approve reject restore unpublish: $(STAMP)
+show approve reject restore unpublish forget export-personal: $(STAMP)
 	@$(HOLDSPACE) $@ --from-environment
 
 search: $(STAMP)

@@ -13,7 +13,8 @@ def run_build(site, *extra, settings="pelicanconf.py"):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     return subprocess.run(
         [sys.executable, "-m", "holdspace", "build", str(site.content), "-o", str(site.root / "output"),
-         "-s", str(ROOT / settings), "--log-handler", "plain", *extra],
+         "-s", str(ROOT / settings), "--log-handler", "plain",
+         "-e", f'CACHE_PATH="{site.root / ".cache" / "pelican"}"', *extra],  # the site's cache, not the project's
         cwd=site.root, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
@@ -118,7 +119,8 @@ def test_a_killed_build_leaves_the_previous_site_whole(site, trust):
     site.comment("p0", "late", "A comment that arrives later.", date="2025-02-01 10:00")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     args = [sys.executable, "-m", "holdspace", "build", str(site.content), "-o", str(site.root / "output"),
-            "-s", str(ROOT / "pelicanconf.py"), "--log-handler", "plain"]  # fmt: skip
+            "-s", str(ROOT / "pelicanconf.py"), "--log-handler", "plain",
+            "-e", f'CACHE_PATH="{site.root / ".cache" / "pelican"}"']  # fmt: skip
     start = time.perf_counter()
     subprocess.run(args, cwd=site.root, env=env, capture_output=True, timeout=120, check=True)
     duration = time.perf_counter() - start
@@ -165,3 +167,18 @@ def test_a_template_error_fails_with_2_and_leaves_the_output_exactly_as_it_was(s
     assert "the previous site is left as it was" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(site.root / "output") == before
     assert not [p for p in site.root.iterdir() if p.name.startswith(".holdspace-building-")]
+
+
+def test_a_pelican_cache_cut_off_by_a_killed_build_is_removed_and_the_build_goes_on(site):
+    """Pelican writes its cache in place, and stops on a cut-off one (EOFError)."""
+    site.post("t")
+    site.comment("t", "c1")
+    assert run_build(site).returncode == 0
+    cache = site.root / ".cache" / "pelican" / "ArticlesGenerator-Readers"
+    cache.write_bytes(cache.read_bytes()[: len(cache.read_bytes()) // 2])
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    assert "ArticlesGenerator-Readers: a damaged cache (EOFError), left by a build that was stopped; removed" in (
+        result.stderr
+    )
+    assert run_build(site).returncode == 0 and "damaged" not in run_build(site).stderr

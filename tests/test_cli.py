@@ -22,8 +22,8 @@ from holdspace.review.decisions import ModerationError
 from holdspace.review.guidelines import RulesError
 from holdspace.settings import SettingsError
 
-SUBCOMMANDS = ["build", "serve", "queue", "show", "approve", "reject", "restore", "unpublish", "log", "search", "intake",
-               "import-wordpress", "outbox", "notify", "secret"]  # fmt: skip
+SUBCOMMANDS = ["build", "serve", "queue", "show", "approve", "reject", "restore", "unpublish", "forget",
+               "export-personal", "log", "search", "intake", "import-wordpress", "outbox", "notify", "secret"]  # fmt: skip
 
 
 def test_the_subcommands_are_the_ones_documented():

@@ -2,7 +2,7 @@
 page of the site (its header, stylesheet and Content-Security-Policy), with the crisis
 resources; nothing is asked of another host; a refused form comes back filled in, each
 problem by its field; the confirm and unsubscribe pages change nothing until their button
-is pressed; axe-core finds nothing on any of them."""
+is pressed; axe-core finds nothing on any of them (the writer's withdraw and links pages too)."""
 
 from __future__ import annotations
 
@@ -152,9 +152,12 @@ def link_pages(site, intake):
     mine = subscriptions.add("jo@example.org", "c2", "t", "Tea and Sympathy", ["replies"])
     origin = intake.removesuffix("/comment")
     pages = {}
+    thanks = post(intake, comment="Words to withdraw later.")
+    withdraw = parse(thanks).find_all("p", class_="later")[0].find_all("a")[0].attrs["href"]
     for name, url in (("confirm", f"{origin}/confirm/{subscriptions.token('confirm', mine.id)}"),
                       ("unsubscribe", f"{origin}/unsubscribe/{subscriptions.token('unsubscribe', mine.id)}"),
-                      ("link does nothing", f"{origin}/confirm/0000.forged")):  # fmt: skip
+                      ("link does nothing", f"{origin}/confirm/0000.forged"),
+                      ("withdraw", withdraw), ("ask for links", f"{origin}/links")):  # fmt: skip
         try:
             with urllib.request.urlopen(url, timeout=20) as answer:
                 pages[name] = answer.read().decode("utf-8")

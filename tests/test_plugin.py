@@ -129,7 +129,12 @@ def test_the_form_posts_to_the_intake_url_and_links_the_guidelines(site):
     assert "website" not in [e.attrs.get("name") for e in form.find_all(required="")]
     respond = doc.by_id("respond")
     assert "Join the conversation" in respond.text()
-    assert [a.attrs["href"] for a in respond.find_all("a")] == ["#crisis", "../pages/guidelines/"]  # help, then rules
+    hrefs = [a.attrs["href"] for a in respond.find_all("a")]
+    assert hrefs == [
+        "#crisis",
+        "../pages/guidelines/",
+        "https://intake.example/comment/links",
+    ]  # help, rules, own links
     assert doc.find_all("a", href="#respond")[0].text() == "Jump to reply form"
     assert '<script src="../theme/js/reply.js" defer></script>' in site.build(COMMENT_INTAKE_URL="/c").html(
         "t/index.html"

@@ -119,7 +119,7 @@ def test_make_spells_force_and_unpublish_in_its_own_words(thread, monkeypatch, c
     [
         (b"Removed: writer\nDate: 2025-01-02 10:00\nReply-To: p1\n", []),
         (b"Removed: erased\nDate: 2025-01-02 10:00\n", []),
-        (b"Removed: gone\nDate: 2025-01-02 10:00\n", ["1: Removed 'gone' is not one of moderator, writer, erased"]),
+        (b"Removed: gone\nDate: 2025-01-02 10:00\n", ["1: Removed 'gone' is not one of moderator, writer, erased, anonymised"]),
         (b"Removed: writer\nAuthor: Mira\nDate: 2025-01-02 10:00\n",
          ["2: a removed comment's record keeps no Author"]),
         (b"Removed: writer\nEmail: m@example.org\nDate: 2025-01-02 10:00\n",
@@ -127,6 +127,8 @@ def test_make_spells_force_and_unpublish_in_its_own_words(thread, monkeypatch, c
         (b"Removed: writer\nDate: 2025-01-02 10:00\n\nThe words.\n",
          ["4: a removed comment's record keeps no words"]),
         (b"Removed: writer\n", ["1: a removed comment's record needs its Date"]),
+        (b"Removed: anonymised\nDate: 2025-01-02 10:00\n\nThe words stay.\n", []),
+        (b"Removed: anonymised\nDate: 2025-01-02 10:00\n", ["3: an anonymised comment keeps its words, and this one has none"]),
     ],
 )  # fmt: skip
 def test_a_removed_comment_s_record_keeps_nothing_of_its_writer(data, problems):
@@ -136,7 +138,10 @@ def test_a_removed_comment_s_record_keeps_nothing_of_its_writer(data, problems):
     assert [f"{p.line}: {p.what}" for p in found] == problems
     assert (comment is None) == bool(problems)
     if comment is not None:
-        assert comment.removed in ("writer", "erased") and comment.author == comment.email == comment.body == ""
+        assert comment.email == "" and comment.removed in ("writer", "erased", "anonymised")
+        assert (comment.author, comment.body) == (
+            ("(removed)", "The words stay.") if comment.removed == "anonymised" else ("", "")
+        )
 
 
 def test_the_demo_guidelines_name_the_phrase_the_tests_use():

@@ -7,6 +7,7 @@ The folders follow a comment's way, from a file to a page:
     publishing/  the pages' parts: Markdown, sanitizing, avatars, threads, feeds, off-site rewriting
     search/      the index, its export for the browser, queries
     mail/        alerts, confirmations and notifications, through an outbox that loses nothing
+    control/     people's control: what is held about an address, erasing it, giving it to them
     intake/      the reply form's service: a form becomes a file in the queue
     importers/   WordPress exports into the archive
     glue/        the Pelican plugin: signals, generators, the writer (imports Pelican)

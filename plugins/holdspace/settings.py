@@ -115,6 +115,11 @@ DEFAULTS: dict[str, Any] = {
     # often (crisis ones are sent at once); ALERT_WEBHOOK_URL receives the same as JSON.
     "ALERT_DIGEST_MINUTES": 60,
     "ALERT_WEBHOOK_URL": "",
+    # What `holdspace forget` does to a writer's published comments (docs/control.md):
+    # "remove" (name and words gone; replies keep their place under a note) or
+    # "anonymise" (shown as by "(removed)", the words kept). Waiting and rejected ones,
+    # never published, are deleted either way.
+    "ERASE_MODE": "remove",
 }
 
 
@@ -135,6 +140,7 @@ KINDS: dict[str, Kind] = {
     **{key: _TEXT for key, default in DEFAULTS.items() if isinstance(default, str)},
     **{key: _FLAG for key, default in DEFAULTS.items() if isinstance(default, bool)},
     "COMMENTS_ORDER": _one_of("oldest", "newest"),
+    "ERASE_MODE": _one_of("remove", "anonymise"),
     "AVATARS": _one_of("gravatar", "local", "names", "none"),
     "GRAVATAR_DEFAULT": _one_of("identicon", "mp", "monsterid", "wavatar", "retro", "robohash", "blank"),
     "COMMENTS_MAX_DEPTH": _WHOLE,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..problems import Problem, did_you_mean
 from . import header
-from .removed import check_removed
+from .removed import ANONYMISED, ANONYMOUS, check_removed
 from .values import EMAIL_RE, ID_RULE, INVISIBLE, format_date, is_one_line, is_valid_id, is_web_url, parse_date
 
 # Canonical spelling of each key, by its lower-cased form.
@@ -45,7 +45,13 @@ class Comment:
     reply_to_line: int = 0
     body_line: int = 0
     author_line: int = 0
-    removed: str = ""  # a removed comment's record (``removed``): who removed it; no author, email or words
+    removed: str = ""  # a removed comment's record (``removed``): who removed it; no author or email
+    # (and no words, but for an anonymised comment, which is shown as any other)
+
+    @property
+    def place_only(self) -> bool:
+        """A removed comment's record that shows nothing but its place (not an anonymised comment)."""
+        return bool(self.removed) and self.removed != ANONYMISED
 
 
 def read_comment(path: str | Path, thread: str, tz: tzinfo) -> tuple[Comment | None, list[Problem]]:
@@ -87,8 +93,10 @@ def parse_comment(raw: bytes, path: str, thread: str, tz: tzinfo) -> tuple[Comme
         if problem.found or date is None:
             return None, problem.found
         reply_to, reply_line = values.get("reply-to", ("", 0))
-        return Comment(cid, thread, path, "", "", date, None, reply_to or None, "", reply_line,
-                       removed=values["removed"][0]), []  # fmt: skip
+        kind = values["removed"][0]
+        shown = (ANONYMOUS, part.body) if kind == ANONYMISED else ("", "")
+        return Comment(cid, thread, path, shown[0], "", date, None, reply_to or None, shown[1], reply_line,
+                       part.body_line, removed=kind), []  # fmt: skip
     date = _check_values(values, part, tz, problem)
     if problem.found or date is None:
         return None, problem.found

@@ -11,6 +11,7 @@ or foreign one is ignored. Entries of files no longer read are dropped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -77,3 +78,21 @@ class ParseCache:
             return
         data = {"version": self.version, "entries": self._new}
         write_atomically(self.path, lambda f: pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True)
+
+
+def forget(folder: str, paths: list[str]) -> int:
+    """Drop the entries of ``paths`` from the cache in ``folder`` (an erasure: the parsed
+    comment holds the address and the words); how many were dropped."""
+    path = os.path.join(folder, FILE)
+    try:
+        with open(path, "rb") as f:
+            data = pickle.load(f)
+        entries = data["entries"]
+    except Exception:  # none, or one no build would read: remove it whole
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        return 0
+    gone = [key for key in (os.path.abspath(p) for p in paths) if entries.pop(key, None) is not None]
+    if gone:
+        write_atomically(path, lambda f: pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True)
+    return len(gone)

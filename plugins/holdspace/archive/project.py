@@ -69,6 +69,11 @@ class Project:
     def cache(self) -> str:
         return project_path(self.content, self.settings["HOLDSPACE_CACHE_PATH"])
 
+    @property
+    def search_index(self) -> str:
+        """The search index (a cache: the build makes it again when it is gone)."""
+        return os.path.join(self.cache, "search")
+
     @cached_property
     def tz(self) -> tzinfo:
         name = self.settings.get("TIMEZONE") or "UTC"

@@ -118,7 +118,7 @@ def read_archive(
 
     comments = _valid_replies(comments, archive)
     for comment in comments:
-        (archive.removed if comment.removed else archive.threads).setdefault(comment.thread, []).append(comment)
+        (archive.removed if comment.place_only else archive.threads).setdefault(comment.thread, []).append(comment)
     for thread_comments in [*archive.threads.values(), *archive.removed.values()]:
         thread_comments.sort(key=lambda c: (c.date, c.id))
     archive.problems.sort()

@@ -9,6 +9,9 @@ leaves the site, so the replies to it keep their place under a note.
 ``writer`` (withdrawn from the writer's link) or ``erased`` (``holdspace
 forget``, or the writer's request). The record keeps the comment's id, date and
 parent, nothing of its writer or words: no Author, Email, Website or body.
+
+``Removed: anonymised`` (``ERASE_MODE = "anonymise"``) keeps the words, and
+nothing of the writer: the comment is shown as by ANONYMOUS.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from datetime import datetime, tzinfo
 from . import header
 from .values import format_date, is_valid_id, parse_date
 
-MODERATOR, WRITER, ERASED = "moderator", "writer", "erased"
-KINDS = (MODERATOR, WRITER, ERASED)
+MODERATOR, WRITER, ERASED, ANONYMISED = "moderator", "writer", "erased", "anonymised"
+KINDS = (MODERATOR, WRITER, ERASED, ANONYMISED)
+ANONYMOUS = "(removed)"  # the name an anonymised comment is shown with
 # The note a removed comment's place shows, above the replies to it.
 NOTES = {
     MODERATOR: "This comment was removed by the moderators.",
@@ -41,8 +45,10 @@ def check_removed(
     for key in FORBIDDEN:
         if key in values:
             problem(values[key][1], f"a removed comment's record keeps no {names[key]}", "delete the line")
-    if part.body.strip():
+    if part.body.strip() and kind != ANONYMISED:
         problem(part.body_line, "a removed comment's record keeps no words", "delete everything below the header")
+    elif kind == ANONYMISED and not part.body.strip():
+        problem(part.last_line, "an anonymised comment keeps its words, and this one has none", "add them back")
     reply_to, reply_line = values.get("reply-to", ("", 0))
     if "reply-to" in values and not is_valid_id(reply_to):
         problem(reply_line, f"Reply-To {reply_to[:40]!r} is not a comment id", "correct it, or remove the line")
@@ -53,11 +59,11 @@ def check_removed(
     return date
 
 
-def format_removed(kind: str, date: datetime, reply_to: str | None) -> str:
-    """The text of a removed comment's record."""
-    if kind not in KINDS:
-        raise ValueError(f"{kind!r} is not one of {KINDS}")
+def format_removed(kind: str, date: datetime, reply_to: str | None, body: str = "") -> str:
+    """The text of a removed comment's record (``body``: an anonymised comment's words)."""
+    if kind not in KINDS or bool(body.strip()) != (kind == ANONYMISED):
+        raise ValueError(f"{kind!r} is not one of {KINDS}, or has words when it may not")
     lines = [f"Removed: {kind}", f"Date: {format_date(date)}"]
     if reply_to:
         lines.append(f"Reply-To: {reply_to}")
-    return "\n".join(lines) + "\n"
+    return header.join(lines, body) if body.strip() else "\n".join(lines) + "\n"

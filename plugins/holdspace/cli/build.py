@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import gzip
 import logging
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -105,6 +107,26 @@ def _stop_helpers(keep: set[int]) -> None:
             os.waitpid(pid, 0)
 
 
+def _mend_pelican_cache(settings: dict[str, Any]) -> None:
+    """Remove a Pelican cache file a killed build left half-written: Pelican writes it in
+    place and stops on a cut-off one (EOFError) instead of reading the posts again."""
+    folder = settings.get("CACHE_PATH") or ""
+    if not settings.get("LOAD_CONTENT_CACHE") or not os.path.isdir(folder):
+        return
+    opener: Any = gzip.open if settings.get("GZIP_CACHE", True) else open
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        try:
+            with opener(path, "rb") as f:
+                pickle.load(f)
+        except Exception as e:  # cut off, damaged, or not a cache at all: Pelican would fail or skip it
+            logging.getLogger(__name__).warning(
+                "%s: a damaged cache (%s), left by a build that was stopped; removed: this build reads "
+                "every post again", display_path(path), e.__class__.__name__)  # fmt: skip
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+
 class PluginOff(HoldspaceError):
     """Pelican ran without Holdspace's threads: nothing was checked or published."""
 
@@ -121,6 +143,7 @@ def _build(pelican: Any, settings: dict[str, Any], collector: _Collector) -> Non
     building = tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=parent)
     try:
         os.chmod(building, 0o755)
+        _mend_pelican_cache(settings)
         pelican.output_path = settings["OUTPUT_PATH"] = building
         settings["HOLDSPACE_PREVIOUS_OUTPUT"] = final
         pelican.run()

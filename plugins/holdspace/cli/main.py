@@ -6,6 +6,7 @@
     holdspace search WORDS                search the archive's index
     holdspace intake                      the reply form's service
     holdspace import-wordpress FILE       import a WordPress export
+    holdspace forget EMAIL | export-personal EMAIL   a writer's erasure, their data
     holdspace secret                      the secret of AVATARS = "local"
 
 Every subcommand has ``--help``. The make targets are thin wrappers around these.
@@ -33,6 +34,8 @@ COMMANDS = {
     "reject": ("moderate", "move a waiting comment to moderation/rejected/"),
     "restore": ("moderate", "move a rejected comment back to the queue"),
     "unpublish": ("control", "take a published comment off the site (replies keep their place)"),
+    "forget": ("control", "erase everything held about a writer's address (ERASE_MODE; --dry-run: only say what)"),
+    "export-personal": ("control", "everything held about a writer's address, as one JSON file for them"),
     "log": ("moderate", "the latest decisions"),
     "search": ("search", "search the archive's index (built by the last build)"),
     "intake": ("intake", "the reply form's service: forms become files in the queue (Ctrl-C stops it)"),

@@ -22,6 +22,8 @@ SPELLING = {
     "reject": ('make reject ID={id} REASON="..."', 'holdspace reject {id} --reason "..."'),
     "restore": ("make restore ID={id}", "holdspace restore {id}"),
     "unpublish": ('make unpublish ID={id} REASON="..."', 'holdspace unpublish {id} --reason "..."'),
+    "forget": ("make forget EMAIL=name@example.org [DRY_RUN=yes]", "holdspace forget name@example.org [--dry-run]"),
+    "export-personal": ("make export-personal EMAIL=name@example.org", "holdspace export-personal name@example.org"),
     "approve-force": ("make approve ID={id} FORCE=yes", "holdspace approve {id} --force"),
     "search": ('make search Q="words"', 'holdspace search "words"'),
     "secret": ("make secret", "holdspace secret"),

@@ -23,7 +23,7 @@ from ..archive.posts import closed_by_age, comments_state, default_comments
 from ..archive.project import Project
 from ..archive.reader import Archive, read_archive
 from ..archive.removed import NOTES as REMOVED_NOTES
-from ..mail.notices import Live, write_live
+from ..mail.notices import Live, links_url, write_live
 from ..problems import display_path
 from ..publishing.avatars import avatar_secret, identicon_svg
 from ..publishing.bodycache import BodyCache
@@ -56,6 +56,7 @@ class CommentsGenerator(Generator):
             logger.warning("%s is missing, so the default rules apply (no crisis words)", display_path(rules.source))
         self.context["comment_rules"] = rules
         self.context["REMOVED_NOTES"] = REMOVED_NOTES  # what the place of a removed comment says
+        self.context["intake_links_url"] = links_url(str(self.settings.get("COMMENT_INTAKE_URL") or ""))
         rewrite.show_rules(self._all_pages(), rules, self.settings["COMMENT_GUIDELINES_PAGE"])
         archive = self._read(rules, drafts)
         report.on_drafts = sum(len(archive.threads.get(slug, [])) for slug in drafts)

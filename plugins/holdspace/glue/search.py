@@ -69,7 +69,7 @@ class SearchGenerator(Generator):
 
     def _update(self) -> None:
         start = time.perf_counter()
-        cache = os.path.join(project_of(self.settings).cache, "search")
+        cache = project_of(self.settings).search_index
         posts = list(self.context.get("articles", []))  # hidden posts stay out of search
         pages = self.context.get("pages", [])  # comments on hidden pages stay out too
         stats = update_index(cache, documents(posts, pages=pages))

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..archive.posts import PostInfo
+from ..mail.notices import WITHDRAW_DAYS
 from ..review.verdicts import CRISIS, body_flags
 from .forms import Outcome
 from .service import Service
@@ -31,8 +32,10 @@ def _crisis(service: Service, words: str) -> bool:
 def thanks(service: Service, outcome: Outcome, form: Mapping[str, str], asked: bool = False) -> dict[str, Any]:
     href, words = service.back_link(outcome.post)
     mails = ["We have sent you a mail to confirm the emails you asked for: none comes until you do."] if asked else []
+    later = service.notices.writer_link("withdraw", outcome.comment.id, WITHDRAW_DAYS) if outcome.comment else ""
     return {"title": "Thank you: your comment awaits moderation", "paragraphs": [*THANKS, *mails], "thanks": True,
-            "crisis": _crisis(service, form.get("comment", "")), "back": (f"{href}#comments", words)}  # fmt: skip
+            "crisis": _crisis(service, form.get("comment", "")), "back": (f"{href}#comments", words),
+            "withdraw_link": later}  # fmt: skip
 
 
 def refused(service: Service, outcome: Outcome, form: Mapping[str, str]) -> dict[str, Any]:

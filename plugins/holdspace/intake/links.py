@@ -1,25 +1,42 @@
-"""The pages behind the links in mails to writers: confirm (asked once, by mail), and
-unsubscribe (in every mail). Opening a link changes nothing: the page has a button, a POST,
-so a mail scanner that follows links confirms nothing. A mail program's one-click
-unsubscribe (RFC 8058) is that POST too."""
+"""The pages behind the links a writer is given: confirm mails (asked once, by mail),
+unsubscribe (in every mail), withdraw their comment (on the thank-you page and in the
+mails), be forgotten (asked from a comment's page, confirmed by a mail to its address),
+and ``/links``, where a writer who lost their links asks for them by address. Opening a
+link changes nothing: the page has a button, a POST, so a mail scanner that follows
+links does nothing. A mail program's one-click unsubscribe (RFC 8058) is that POST too."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+from ..archive.values import EMAIL_RE, NOT_IN_ADDRESS
+from ..control import erasure, withdrawal
+from ..control.holdings import PUBLISHED, holdings
+from ..mail.notices import forget_mail, links_mail
 from .service import Service
 
-LINK = re.compile(r"/(confirm|unsubscribe)/([A-Za-z0-9._-]{1,100})$")
+LINK = re.compile(r"/(confirm|unsubscribe|withdraw|forget)/([A-Za-z0-9._-]{1,120})$")
+ASK = "/links"
 UNKNOWN = "This link is not one of this site's, or what it was for has ended. Nothing was changed."
+EXPIRED = "This link is too old to use. Nothing was changed."
+STATUS = {PUBLISHED: "published", "waiting": "waiting for a moderator", "rejected": "not published"}
+Page = tuple[HTTPStatus, dict[str, Any]]
 
 
-def answer(service: Service, method: str, purpose: str, token: str) -> tuple[HTTPStatus, dict[str, Any]]:
-    """(status, page values) for a confirm or unsubscribe link. The page's button posts to the
-    page's own address, whatever path a proxy put the intake under."""
+def answer(service: Service, method: str, purpose: str, token: str, form: Mapping[str, str]) -> Page:
+    """(status, page values) for a link. Its page's buttons post to the page's own address,
+    whatever path a proxy put the intake under; ``form``: what a button sent."""
+    sid, expired = service.notices.subscriptions.verify(purpose, token)
+    if sid is not None and expired:
+        ask = [EXPIRED, "To get a new link to each of your comments, ask for them by your address."]
+        return HTTPStatus.GONE, {"title": "This link has expired", "paragraphs": ask, "ask_email": True,
+                                 "ask_links_url": "../links"}  # fmt: skip
+    if sid is not None and purpose in (withdrawal.WITHDRAW, withdrawal.FORGET):
+        return _writer(service, method, purpose, sid, form)
     subscriptions = service.notices.subscriptions
-    sid = subscriptions.check(purpose, token)
     subscription = subscriptions.get(sid) if sid else None
     if subscription is None:
         return HTTPStatus.NOT_FOUND, {"title": "This link does nothing", "paragraphs": [UNKNOWN]}
@@ -30,7 +47,7 @@ def answer(service: Service, method: str, purpose: str, token: str) -> tuple[HTT
             return HTTPStatus.OK, {
                 "title": "Confirm the emails",
                 "paragraphs": words,
-                "button": "Yes, email me",
+                "actions": [("", "Yes, email me")],
             }
         subscriptions.confirm(subscription.id)
         words = [f"You will get a mail about your comment on “{post}” when there is something to tell.",
@@ -38,8 +55,66 @@ def answer(service: Service, method: str, purpose: str, token: str) -> tuple[HTT
         return HTTPStatus.OK, {"title": "Thank you: the emails are on", "paragraphs": words}
     if method != "POST":
         words = [f"Press the button to get no more mails about your comment on “{post}”."]
-        return HTTPStatus.OK, {"title": "Stop the emails?", "paragraphs": words, "button": "Stop them"}
+        return HTTPStatus.OK, {"title": "Stop the emails?", "paragraphs": words, "actions": [("", "Stop them")]}
     subscriptions.remove(subscription.id)
     service.sender.outbox.drop(service.notices.mails_of(subscription.id))  # none still waiting goes out
     words = [f"No more mails will come about your comment on “{post}”. Your address is no longer kept for them."]
     return HTTPStatus.OK, {"title": "The emails are stopped", "paragraphs": words}
+
+
+def _writer(service: Service, method: str, purpose: str, cid: str, form: Mapping[str, str]) -> Page:
+    """A writer's own comment: withdraw it, or ask (then confirm) to be forgotten."""
+    project = service.project
+    found = withdrawal.find(project, cid)
+    comment = found.held.comment if found else None
+    if found is None or comment is None or comment.place_only:
+        words = ["This comment is not here any more: it was withdrawn, erased, or never kept.", "Nothing was changed."]
+        return HTTPStatus.NOT_FOUND, {"title": "No such comment", "paragraphs": words}
+    if purpose == withdrawal.FORGET:
+        if method != "POST":
+            words = ["Everything written here from the address of this comment will be erased: every comment, "
+                     "published or not, and every request for mails. It cannot be undone."]  # fmt: skip
+            return HTTPStatus.OK, {"title": "Erase everything you wrote here?", "paragraphs": words,
+                                   "actions": [("", "Yes, erase it all")]}  # fmt: skip
+        report = erasure.forget(project, comment.email, project.settings["ERASE_MODE"], withdrawal.WRITER_NAME)
+        done = sum(report.comments.values())
+        words = [f"{done} comment(s) erased, with every request for mails. "
+                 "What was published leaves the site at its next update."]  # fmt: skip
+        return HTTPStatus.OK, {"title": "Everything you wrote here is erased", "paragraphs": words}
+    status = STATUS.get(found.held.status, found.held.status)
+    if method != "POST":
+        words = [f"Your comment on “{found.title}”, of {comment.date:%d %B %Y}, is {status}.",
+                 "Withdrawing it deletes its words; replies stay, under a note that it was withdrawn."]  # fmt: skip
+        actions = [("withdraw", "Withdraw this comment"), ("forget", "Forget everything I wrote here")]
+        return HTTPStatus.OK, {"title": "Your comment", "paragraphs": words, "quote": comment.body, "actions": actions}
+    if form.get("do") == "forget":
+        service.sender.outbox.put(forget_mail(service.notices, comment.email, cid))
+        service.wake.set()
+        words = ["We have sent a mail to the address of this comment. Open its link within a week to erase "
+                 "everything you wrote here. Nothing is erased until then."]  # fmt: skip
+        return HTTPStatus.OK, {"title": "Check your mail", "paragraphs": words}
+    said = withdrawal.withdraw(project, found)
+    return HTTPStatus.OK, {"title": "Your comment is withdrawn", "paragraphs": [said]}
+
+
+def ask(service: Service, method: str, form: Mapping[str, str]) -> Page:
+    """``/links``: a writer's links, mailed to the address they give. The page says the same
+    whether or not the address wrote anything here."""
+    if method != "POST":
+        words = ["Give the address you wrote with: if it wrote anything here, we mail it a link to each comment."]
+        return HTTPStatus.OK, {"title": "Your comments", "paragraphs": words, "ask_email": True}
+    email = form.get("email", "").strip()
+    if not EMAIL_RE.fullmatch(email) or NOT_IN_ADDRESS & set(email):
+        words = ["That does not look like an address (name@example.org). Please check it."]
+        return HTTPStatus.BAD_REQUEST, {"title": "Your comments", "paragraphs": words, "ask_email": True}
+    found = holdings(service.project, email)
+    if found.comments:
+        posts = service.project.threads()
+        listed = [(h.id, posts[h.thread].title if h.thread in posts else h.thread, STATUS.get(h.status, h.status))
+                  for h in found.comments if h.comment is None or not h.comment.place_only]  # fmt: skip
+        key = service.notices.subscriptions.address_hash(email)
+        if listed and service.sender.outbox.put(links_mail(service.notices, email, listed, key)):
+            service.wake.set()
+    words = ["If this address wrote anything here, a mail with a link to each comment is on its way "
+             "(one such mail a day at most)."]  # fmt: skip
+    return HTTPStatus.OK, {"title": "Check your mail", "paragraphs": words}

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from ..archive.posts import PostInfo
+from ..mail.notices import links_url
 
 TEMPLATE = "intake.html"
 CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
@@ -68,12 +69,13 @@ class Pages:
     def render(self, ok: bool, title: str, paragraphs: Sequence[str], **page: Any) -> tuple[bytes, str]:
         """(the page, its Content-Security-Policy). ``page``: thanks, crisis, back (href, words),
         problems [(field, sentence)], show_form with post, form_values and field_problems, kept,
-        button (the words of a button that posts to the page's own address)."""
+        actions [(do, words)] (buttons that post to the page's own address), quote (the writer's
+        words), ask_email (the form that asks for a writer's links), withdraw_link."""
         if not self.themed:  # the words still come back: in the form, else to copy
             kept = page.get("kept") or (page.get("form_values") or {}).get("comment", "")
-            button = page.get("button")
+            actions = page.get("actions") or []
             return plain(ok, title, [p for _, p in page.get("problems", [])] or paragraphs, page.get("back"),
-                         kept, button), PLAIN_CSP_BUTTON if button else PLAIN_CSP  # fmt: skip
+                         kept, actions), PLAIN_CSP_BUTTON if actions else PLAIN_CSP  # fmt: skip
         text = self.env.get_template(TEMPLATE).render({**self._site(), "title": title, "paragraphs": paragraphs,
                                                        **page})  # fmt: skip
         found = CSP.search(text)
@@ -95,6 +97,7 @@ class Pages:
             "crisis_page": crisis,
             "site_origin": self.site_origin,
             "output_file": "",
+            "intake_links_url": links_url(str(settings.get("COMMENT_INTAKE_URL") or "")),
         }
 
 
@@ -112,10 +115,10 @@ def plain(
     paragraphs: Sequence[str],
     link: tuple[str, str] | None = None,
     kept: str = "",
-    button: str | None = None,
+    actions: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """A whole plain HTML page: ``paragraphs`` as text when ``ok``, else as a list of what to fix;
-    ``button``: the words of a button that posts to this page's own address."""
+    ``actions``: (do, words) of buttons that post to this page's own address."""
     items = "".join(f"<li>{escape(p)}</li>" for p in paragraphs) if not ok else ""
     text = "".join(f"<p>{escape(p)}</p>" for p in paragraphs) if ok else ""
     back = f'<p><a href="{escape(link[0])}">{escape(link[1])}</a></p>' if link else ""
@@ -125,7 +128,11 @@ def plain(
         if kept
         else ""
     )
-    press = f'<form method="post"><p><button type="submit">{escape(button)}</button></p></form>' if button else ""
+    press = "".join(
+        f'<form method="post"><input type="hidden" name="do" value="{escape(do)}">'
+        f'<p><button type="submit">{escape(words)}</button></p></form>'
+        for do, words in actions
+    )
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

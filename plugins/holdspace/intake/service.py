@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..archive.posts import PostInfo
+from ..archive.project import Project
 from ..mail.alerts import Alerts
 from ..mail.notices import Notices
 from ..mail.sender import Sender
@@ -29,8 +30,9 @@ class Service:
         alerts: Alerts,
         sender: Sender,
         notices: Notices,
+        project: Project,
     ) -> None:
-        self.intake, self.limit, self.settings = intake, limit, settings
+        self.intake, self.limit, self.settings, self.project = intake, limit, settings, project
         self.alerts, self.sender, self.notices = alerts, sender, notices
         # Writers may ask to be emailed when there is a way to send mail and a public address for the links.
         self.mails_to_writers = bool(settings["MAIL_SMTP_URL"] and notices.enabled)

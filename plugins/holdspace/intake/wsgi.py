@@ -83,14 +83,9 @@ class IntakeApp:
         action = self.service.settings["COMMENT_INTAKE_URL"] or environ.get("SCRIPT_NAME", "") + path
         reply = Reply(start_response, action)
         link = links.LINK.search(path)
-        if link and method in ("GET", "HEAD", "POST"):
-            try:
-                status, page = links.answer(self.service, method, link.group(1), link.group(2))
-            except (OSError, HoldspaceError) as e:  # the private folder cannot be written, or its key is bad
-                logger.error("link not answered: %s", e.__class__.__name__)
-                status, page = HTTPStatus.SERVICE_UNAVAILABLE, {"title": "Not done just now", "paragraphs": [
-                    "This could not be done just now. Please open the link again later."]}  # fmt: skip
-            return self._page(reply, status, head=head, headers=[("Connection", "close")], **page)
+        asking = path.endswith(links.ASK)
+        if (link or asking) and method in ("GET", "HEAD", "POST"):
+            return self._link(environ, reply, method, link)
         if method in ("GET", "HEAD") and path == "/":
             what = ["This service takes the reply form of the site. Nothing to see."]
             return self._page(reply, HTTPStatus.OK, "Holdspace intake", what, head=head)
@@ -113,6 +108,24 @@ class IntakeApp:
             words = "Your comment could not be saved just now. Please copy it, and send it again later."
             return self._refuse(reply, Answer(HTTPStatus.SERVICE_UNAVAILABLE, words, form=form))
         return self._answer(reply, outcome, form)
+
+    def _link(self, environ: dict[str, Any], reply: Reply, method: str, link: re.Match[str] | None) -> Iterable[bytes]:
+        """A writer's link (or ``/links``): GET shows its page, a POST of its button acts."""
+        try:
+            form = self._form(environ) if method == "POST" else {}
+            if method == "POST" and (link is None or form.get("do") == "forget"):
+                self._limit(environ, form)  # these send a mail
+            if link is None:
+                status, page = links.ask(self.service, method, form)
+            else:
+                status, page = links.answer(self.service, method, link.group(1), link.group(2), form)
+        except Answer as answer:
+            return self._refuse(reply, answer)
+        except (OSError, HoldspaceError) as e:  # the private folder cannot be written, or its key is bad
+            logger.error("link not answered: %s", e.__class__.__name__)
+            status, page = HTTPStatus.SERVICE_UNAVAILABLE, {"title": "Not done just now", "paragraphs": [
+                "This could not be done just now. Please open the link again later."]}  # fmt: skip
+        return self._page(reply, status, head=method == "HEAD", headers=[("Connection", "close")], **page)
 
     def _form(self, environ: dict[str, Any]) -> dict[str, str]:
         """The form's fields, or an Answer that refuses it."""
@@ -273,4 +286,4 @@ def make_app(project: Project, show: Callable[[str], str]) -> IntakeApp:
     outbox = Outbox(os.path.join(project.private, "outbox"))
     alerts = Alerts(project.private, outbox, settings, show)
     notices = Notices(Subscriptions(project.private), settings)
-    return IntakeApp(Service(intake, limit, settings, alerts, Sender(outbox, Transport(settings)), notices))
+    return IntakeApp(Service(intake, limit, settings, alerts, Sender(outbox, Transport(settings)), notices, project))

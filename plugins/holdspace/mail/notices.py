@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -21,6 +22,8 @@ from ..archive.moves import write_atomically
 from .message import Message
 from .subscriptions import LIVE, REPLIES, Subscription, Subscriptions
 
+WITHDRAW_DAYS = 365  # a writer's link to withdraw their comment lasts a year (then: ask for the links again)
+FORGET_DAYS = 7  # the link in the mail that confirms an erasure
 LIVE_RECORD = "live.json"  # in the cache folder: what the last build that finished published
 NEXT_RECORD = "live.next.json"  # written by a build, made the record only once its output is in place
 
@@ -35,6 +38,11 @@ class Live:
     author: str
     reply_to: str
     path: str  # its permalink, from the site's root
+
+
+def links_url(intake_url: str) -> str:
+    """Where a writer asks for their links (``/links`` below the intake's address)."""
+    return urljoin((intake_url or "/").rstrip("/") + "/", "links")
 
 
 def write_live(cache: str, siteurl: str, comments: list[Live]) -> None:
@@ -85,12 +93,19 @@ class Notices:
         token = self.subscriptions.token(purpose, subscription.id)
         return urljoin(self.intake_url.rstrip("/") + "/", f"{purpose}/{token}")
 
+    def writer_link(self, purpose: str, cid: str, days: int) -> str:
+        """A link for the writer of comment ``cid`` (withdraw it, forget them), lasting ``days``."""
+        token = self.subscriptions.token(purpose, cid, days)
+        return urljoin((self.intake_url or "/").rstrip("/") + "/", f"{purpose}/{token}")
+
     def confirmation(self, subscription: Subscription) -> Message:
         what = _asked(subscription)
         text = (
             f"You sent a comment to {self.site}, on “{subscription.post}”, and asked to be emailed {what}.\n\n"
             f"To say yes, open this link and press the button on the page:\n{self.link('confirm', subscription)}\n\n"
-            "If this was not you, do nothing: no other mail will come.\n"
+            "If this was not you, do nothing: no other mail will come.\n\n"
+            f"To withdraw your comment later, whether it is published or not, keep this link:\n"
+            f"{self.writer_link('withdraw', subscription.comment, WITHDRAW_DAYS)}\n"
         )
         return self._mail(f"confirm-{subscription.id}", subscription, f"Please confirm: emails {what}", text,
                           "a confirmation to a writer")  # fmt: skip
@@ -141,3 +156,34 @@ def _asked(subscription: Subscription) -> str:
     if LIVE in subscription.wants:
         asked.append("when your comment is published")
     return " and ".join(asked)
+
+
+def links_mail(notices: Notices, email: str, comments: list[tuple[str, str, str]], key: str) -> Message:
+    """The mail a writer asks for by their address: a link to withdraw each comment
+    (id, post title, status), and one to be forgotten. ``key``: a hash of the address, so
+    one such mail goes a day at most."""
+    lines = [f"- on “{title}” ({status}): {notices.writer_link('withdraw', cid, WITHDRAW_DAYS)}"
+             for cid, title, status in comments]  # fmt: skip
+    text = (
+        f"You asked {notices.site} for the links to your comments. Each opens a page where you can withdraw it:\n\n"
+        + "\n".join(lines)
+        + "\n\nTo have everything you wrote here erased, open any of them and press "
+        "“Forget everything I wrote here”.\n\nIf you did not ask, do nothing: nothing changes.\n"
+    )
+    day = datetime.now(UTC).strftime("%Y%m%d")
+    return Message(f"links-{key[:16]}-{day}", "mail", f"Your comments on {notices.site}", text, to=[email],
+                   about="a writer's links to their comments")  # fmt: skip
+
+
+def forget_mail(notices: Notices, email: str, cid: str) -> Message:
+    """The mail that confirms a writer's request to be forgotten (sent to the comment's address)."""
+    text = (
+        f"Someone with the link to one of your comments on {notices.site} asked that everything written here "
+        "from this address be erased: every comment, published or not, and every request for mails.\n\n"
+        f"If that was you, open this link and press the button (it works for {FORGET_DAYS} days):\n"
+        f"{notices.writer_link('forget', cid, FORGET_DAYS)}\n\n"
+        "If it was not you, do nothing: nothing is erased.\n"
+    )
+    day = datetime.now(UTC).strftime("%Y%m%d")
+    return Message(f"forget-{cid}-{day}", "mail", f"Please confirm: erase what you wrote on {notices.site}", text,
+                   to=[email], about="a writer's request to be forgotten")  # fmt: skip

@@ -18,8 +18,10 @@ import os
 import secrets
 import tempfile
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from ..archive.moves import write_atomically
+from ..archive.values import is_valid_id
 from ..problems import HoldspaceError, display_path
 from .message import now_text
 
@@ -73,26 +75,49 @@ class Subscriptions:
                 os.unlink(os.path.join(self.folder, f"{sid}.json"))
         return subscription
 
-    def confirmed(self) -> list[Subscription]:
+    def all(self) -> list[Subscription]:
         found = []
         with contextlib.suppress(FileNotFoundError):
             for name in sorted(os.listdir(self.folder)):
                 if name.endswith(".json") and not name.startswith("."):
                     subscription = self.get(name[: -len(".json")])
-                    if subscription is not None and subscription.confirmed:
+                    if subscription is not None:
                         found.append(subscription)
         return found
 
-    def token(self, purpose: str, sid: str) -> str:
-        """``<id>.<mac>``: for a link that does ``purpose`` (confirm, unsubscribe) to ``sid``."""
-        return f"{sid}.{self._mac(purpose, sid)}"
+    def confirmed(self) -> list[Subscription]:
+        return [subscription for subscription in self.all() if subscription.confirmed]
+
+    def address_hash(self, email: str) -> str:
+        """A keyed hash of an address (the log records an erasure by it, never the address):
+        the same address gives the same hash on this site, and no one without the key can
+        test a guess against it."""
+        return hmac.new(self._secret(), b"address:" + email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+    def token(self, purpose: str, sid: str, days: int = 0) -> str:
+        """``<id>.<mac>``, or ``<id>.<last day>.<mac>`` when it lasts ``days``: for a link that
+        does ``purpose`` (confirm, unsubscribe, withdraw, forget) to ``sid`` (a subscription's
+        or a comment's id)."""
+        if not days:
+            return f"{sid}.{self._mac(purpose, sid)}"
+        until = (datetime.now(UTC) + timedelta(days=days)).strftime("%Y%m%d")
+        return f"{sid}.{until}.{self._mac(purpose, f'{sid}:{until}')}"
 
     def check(self, purpose: str, token: str) -> str | None:
-        """The subscription id a token names, when it was made here for ``purpose``."""
-        sid, _, mac = token.partition(".")
-        if not sid.isalnum() or not mac or not hmac.compare_digest(mac, self._mac(purpose, sid)):
-            return None
-        return sid
+        """The id a token names, when it was made here for ``purpose`` and has not expired."""
+        sid, expired = self.verify(purpose, token)
+        return None if expired else sid
+
+    def verify(self, purpose: str, token: str) -> tuple[str | None, bool]:
+        """(the id a token made here for ``purpose`` names, or None; whether it has expired)."""
+        parts = token.split(".")
+        if len(parts) not in (2, 3) or not is_valid_id(parts[0]) or not parts[-1]:
+            return None, False
+        signed = parts[0] if len(parts) == 2 else f"{parts[0]}:{parts[1]}"
+        if not hmac.compare_digest(parts[-1], self._mac(purpose, signed)):
+            return None, False
+        expired = len(parts) == 3 and parts[1] < datetime.now(UTC).strftime("%Y%m%d")
+        return parts[0], expired
 
     def _mac(self, purpose: str, sid: str) -> str:
         digest = hmac.new(self._secret(), f"{purpose}:{sid}".encode(), hashlib.sha256).digest()

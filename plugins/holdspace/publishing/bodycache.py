@@ -41,7 +41,7 @@ class BodyCache:
         self._version = version
 
     def _key(self, text: str) -> str:
-        return hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest()  # body_key
 
     def prefill(
         self, texts: Iterable[str], render_batch: Callable[[list[str]], list[str | None]], workers: int
@@ -88,3 +88,20 @@ class BodyCache:
             return
         data = {"version": self._version, "bodies": self._new}
         write_atomically(self.path, lambda f: json.dump(data, f, ensure_ascii=False))
+
+
+def body_key(version: str, text: str) -> str:
+    """The cache's key of ``text`` (a hash: an erasure's plan may keep it)."""
+    return hashlib.sha256(version.encode("utf-8") + b"\0" + text.encode("utf-8")).hexdigest()
+
+
+def forget(folder: str, version: str, keys: set[str]) -> int:
+    """Drop the rendered bodies with ``keys`` (``body_key``) from the cache in ``folder``
+    (an erasure); how many were dropped."""
+    cache = BodyCache(folder, version, lambda text: text)
+    kept = {key: html for key, html in cache._old.items() if key not in keys}
+    if len(kept) == len(cache._old):
+        return 0
+    data = {"version": version, "bodies": kept}
+    write_atomically(cache.path, lambda f: json.dump(data, f, ensure_ascii=False))
+    return len(cache._old) - len(kept)

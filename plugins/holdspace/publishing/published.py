@@ -74,7 +74,9 @@ def publish(
         website=comment.website,
         reply_to=comment.reply_to,
         body=render(comment.body),
-        avatar=name_avatar(comment.author)
+        avatar=None
+        if comment.removed  # anonymised: nothing of the writer, not even a picture
+        else name_avatar(comment.author)
         if settings["AVATARS"] == "names"
         else avatar_url(
             comment.email, settings["AVATARS"], settings["AVATAR_SIZE"], settings["GRAVATAR_DEFAULT"], secret

@@ -33,6 +33,7 @@ class Entry:
     reason: str  # may be ""
     sha256: str  # hex SHA-256 of the comment file's bytes at the moment of the decision
     flags: tuple[str, ...] = ()  # short flag names, e.g. ("crisis", "links")
+    address: str = ""  # an erasure's: a keyed hash of the writer's address, never the address
 
     def __post_init__(self) -> None:
         """Refuse what read() would not accept back, so a bad entry fails when it is made, not when audited."""
@@ -61,7 +62,8 @@ def append(path: StrPath, entry: Entry) -> None:
     If the file does not end with a newline (a line cut short by a crash), the
     write starts with one, so the new entry is on its own line.
     """
-    line = json.dumps(dataclasses.asdict(entry), ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+    fields = {k: v for k, v in dataclasses.asdict(entry).items() if k != "address" or v}  # old lines have none
+    line = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
     # O_RDWR rather than O_WRONLY only to read the last byte through the same descriptor;
     # with O_APPEND every write still goes to the end of the file.
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)

@@ -34,7 +34,7 @@ def unpublish(desk: Desk, cid: str, reason: str, moderator: str) -> Decision:
     project = desk.project
     path, thread = locate(project.comments, cid, "content/comments/", desk.elsewhere("approved"))
     comment, _ = read_comment(path, thread, project.tz)
-    if comment is not None and comment.removed:
+    if comment is not None and comment.place_only:
         raise ModerationError(f"{cid} is not on the site: only its place is kept ({display_path(path)})")
     destination = os.path.join(project.rejected, thread, f"{cid}.md")
     entry = auditlog.Entry(time=auditlog.now(), moderator=moderator, action="unpublish", id=cid, post=thread,
