@@ -86,6 +86,8 @@ def test_every_make_spelling_names_a_make_target():
          ".secrets/avatar-secret or $HOLDSPACE_AVATAR_SECRET; run `holdspace secret` once (it writes that file, "
          "which git ignores) and keep it: a new secret changes every picture"),
         (FileNotFoundError(2, "No such file", "content/x"), 2, "content/x: not found; run the command in the site's folder"),
+        (PermissionError(13, "Permission denied", "content/comments/t/a.md"), 2, "content/comments/t/a.md: not "
+         "allowed to change it; run the command as the user who owns the site's files"),
     ],
 )  # fmt: skip
 def test_errors_become_one_message_and_an_exit_status(error, status, message, monkeypatch):

@@ -190,3 +190,62 @@ def test_a_killed_erasure_leaves_each_file_old_or_new_and_a_rerun_finishes(site,
         logged = [e.id for e in auditlog.read(log)[0] if e.action == "erase"]
         assert sorted(logged) == sorted(p.stem for p in originals)  # each once, however it was resumed
     assert partly >= 1  # at least one kill fell in the middle of the work
+
+
+def test_a_plan_left_by_a_killed_run_is_finished_by_forget_with_no_address(site, monkeypatch, capsys):
+    """The plan alone says what to do: a rerun given no address (or another one) finishes it."""
+    from holdspace.control import erasure
+
+    monkeypatch.setenv("MODERATOR", "Ana")
+    monkeypatch.chdir(site.root)
+    site.write_settings()
+    site.use_project_rules()
+    site.post("t", "Tea and Sympathy")
+    path = site.comment("t", "w1", f"{CANARY} here.", author="Wren", email=ADDRESS)
+    path.chmod(0o644)
+    plan = erasure.Plan("remove", "0" * 64, [{"id": "w1", "thread": "t", "path": str(path), "status": "published"}])
+    (site.root / ".private" / "erasures").mkdir(parents=True)
+    (site.root / ".private" / "erasures" / "left.json").write_text(json.dumps(plan.__dict__))
+    stale = site.root / ".cache" / "holdspace" / ".comments.pickle-abc.tmp"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(ADDRESS.encode())  # a cache copy a killed writer left
+    assert build(site) == 0
+    assert site.cli("forget") == 0
+    out = capsys.readouterr().out
+    assert "Finished 1 erasure(s) an interrupted run had begun." in out
+    assert path.read_text().startswith("Removed: erased") and oct(path.stat().st_mode & 0o777) == "0o644"
+    assert not stale.exists() and not list((site.root / ".private" / "erasures").iterdir())
+
+
+def test_forget_waits_for_a_build_holding_the_lock(world):
+    """A build (here: the lock held by the test) and an erasure take turns."""
+    from holdspace.archive.lock import project_lock
+
+    site = world
+    command = [sys.executable, "-m", "holdspace", "forget", ADDRESS, "--moderator", "Ana", "-s",
+               str(site.root / "pelicanconf.py")]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    published = site.root / "content" / "comments" / "t" / "w1.md"
+    with project_lock(str(site.root / ".cache" / "holdspace")):
+        process = subprocess.Popen(command, cwd=site.root, env=env, stdout=subprocess.PIPE, text=True)
+        time.sleep(2)
+        assert process.poll() is None and CANARY in published.read_text()  # waiting, nothing touched
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 0 and "Waiting for a build or a decision to finish" in out
+    assert published.read_text().startswith("Removed: erased")
+
+
+def test_a_reply_notification_quoting_an_erased_writer_is_not_sent(world, capsys):
+    site = world
+    outbox = Outbox(str(site.root / ".private" / "outbox"))
+    outbox.put(Message("reply-0123abcd-w1", "mail", "Wren replied to you", f"“{CANARY}”", to=["jo@example.org"]))
+    outbox.put(Message("reply-0123abcd-r1", "mail", "Jo replied to you", "Other words.", to=["bo@example.org"]))
+    assert site.cli("forget", ADDRESS) == 0
+    assert [m.id for m in outbox.waiting()] == ["reply-0123abcd-r1"]
+
+
+def test_holdings_of_no_address_is_refused():
+    from holdspace.control.holdings import holdings
+
+    with pytest.raises(ValueError):
+        holdings(None, "")  # type: ignore[arg-type]

@@ -162,3 +162,16 @@ def test_notify_tells_nothing_from_a_build_made_for_another_site_address(notifyi
     assert "the last build was made for SITEURL 'http://localhost:8000'" in out and len(smtp.mails) == 1
     assert preview.exists() and build(site) == 0 and site.cli("notify") == 0
     assert smtp.wait_for(2)[1]["Subject"] == "Your comment on “Tea and Sympathy” is published"
+
+
+def test_a_one_click_unsubscribe_sent_as_multipart_works(notifying):
+    """RFC 8058: a mail program SHOULD send the one-click POST as multipart/form-data."""
+    site, _, intake = notifying
+    subscriptions = Subscriptions(str(site.root / ".private"))
+    mine = subscriptions.add("jo@example.org", "c1", "t", "Tea and Sympathy", ["replies"])
+    body = b'--XyZ\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--XyZ--\r\n'
+    url = f"{intake}/unsubscribe/{subscriptions.token('unsubscribe', mine.id)}"
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "multipart/form-data; boundary=XyZ"})
+    with urllib.request.urlopen(request, timeout=20) as answer:
+        assert answer.status == 200
+    assert subscriptions.get(mine.id) is None

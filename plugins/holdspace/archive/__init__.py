@@ -9,4 +9,5 @@ parsecache   comment files as the last build parsed them
 posts        posts and pages: slug, title, open or closed, draft, date
 project      a site's folders and settings
 moves        moves that never overwrite, atomic writes
+lock         one change to the archive at a time: builds, decisions, withdrawals, erasures
 """

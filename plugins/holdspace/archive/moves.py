@@ -150,12 +150,24 @@ def write_atomically(path: str, write: Callable[[IO[Any]], object], binary: bool
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}-", suffix=".tmp")
     try:
+        os.fchmod(fd, _mode_for(path))  # mkstemp's 0600 would hide a comment file from other users
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8") as f:
             write(f)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _mode_for(path: str, new: int = 0o600) -> int:
+    """The mode a file written at ``path`` gets: the one it has (a comment file rewritten stays
+    as readable as it was), else ``new`` (private, for caches and .private/)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        return new
 
 
 def write_new(path: str, data: bytes) -> None:
@@ -165,6 +177,7 @@ def write_new(path: str, data: bytes) -> None:
     _make_folders(os.fsencode(folder))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}-", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)  # a comment file's record: read by whoever builds the site
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import tzinfo
 
 from ..problems import Problem
-from . import commentfile, header, values
+from . import commentfile, header, removed, values
 from .commentfile import Comment, read_comment
 from .moves import write_atomically
 
@@ -29,7 +29,7 @@ Parsed = tuple[Comment | None, list[Problem]]
 
 def _version(tz: tzinfo) -> str:
     source = hashlib.sha256()
-    for module in (commentfile, header, values):  # the parser and what it reads with
+    for module in (commentfile, header, removed, values):  # the parser and what it reads with
         with open(module.__file__ or "", "rb") as f:
             source.update(hashlib.sha256(f.read()).digest())
     return f"1 {source.hexdigest()} {tz}"

@@ -16,6 +16,7 @@ nothing of the writer: the comment is shown as by ANONYMOUS.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
@@ -67,3 +68,20 @@ def format_removed(kind: str, date: datetime, reply_to: str | None, body: str = 
     if reply_to:
         lines.append(f"Reply-To: {reply_to}")
     return header.join(lines, body) if body.strip() else "\n".join(lines) + "\n"
+
+
+def place_aside(path: str) -> str | None:
+    """A removed comment's record at ``path`` (the comment comes back): renamed to a hidden
+    file beside it (the reader skips it) until the comment is in; its name, or None. One
+    left by a killed approval is put back first."""
+    aside = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.place")
+    if os.path.exists(aside) and not os.path.exists(path):
+        os.rename(aside, path)
+    try:
+        with open(path, "rb") as f:
+            if not f.read(8).lower().startswith(b"removed:"):
+                return None  # a comment: the move refuses to overwrite it
+    except FileNotFoundError:
+        return None
+    os.rename(path, aside)
+    return aside

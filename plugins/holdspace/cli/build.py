@@ -27,12 +27,15 @@ from typing import Any
 from pelican import LOG_HANDLERS, get_instance, parse_arguments
 from pelican.log import init as init_logging
 
+from ..archive.lock import project_lock, sweep
 from ..archive.moves import replace_folder
+from ..control.erasure import pending as pending_erasures
 from ..glue.project import project_of
 from ..glue.report import BuildReport, build_report
 from ..mail.notices import promote_live
 from ..problems import HoldspaceError, display_path
 from . import errors
+from .spell import spell
 
 SHOWN = 20  # problems listed in the summary; all of them are logged above it
 BUILDING_PREFIX = ".holdspace-building-"
@@ -146,7 +149,10 @@ def _build(pelican: Any, settings: dict[str, Any], collector: _Collector) -> Non
         _mend_pelican_cache(settings)
         pelican.output_path = settings["OUTPUT_PATH"] = building
         settings["HOLDSPACE_PREVIOUS_OUTPUT"] = final
-        pelican.run()
+        with project_lock(project_of(settings).cache, waiting=lambda: logging.getLogger(__name__).warning(
+                "waiting for another build, decision or erasure to finish ...")):  # fmt: skip
+            sweep(project_of(settings).cache)
+            pelican.run()
         if collector.report is None:
             raise PluginOff(
                 "Holdspace's threads did not run, so no comment was published; add 'holdspace' to PLUGINS "
@@ -202,4 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     assert report is not None  # _build checked
     queue = display_path(project_of(settings).queue) + "/"
     print(summary(report, time.perf_counter() - start, queue), file=sys.stderr)
+    unfinished = pending_erasures(project_of(settings))
+    if unfinished:
+        print(f"{len(unfinished)} erasure(s) were interrupted and are not finished: {spell('forget-finish')} "
+              "finishes them (docs/control.md)", file=sys.stderr)  # fmt: skip
     return errors.PARTLY if report.problems else errors.OK

@@ -15,6 +15,7 @@ import os
 import shlex
 import subprocess
 
+from ..archive.lock import project_lock, sweep
 from ..archive.project import Project
 from ..archive.values import EMAIL_RE
 from ..control import erasure, personal
@@ -26,6 +27,10 @@ from ..review.removal import unpublish
 from .spell import spell
 
 SHOWN = 10  # commits listed
+
+
+def waiting_note() -> None:
+    print("Waiting for a build or a decision to finish ...")
 
 
 def moderator_name(given: str = "") -> str:
@@ -56,7 +61,10 @@ def cmd_unpublish(desk: Desk, cid: str, reason: str, moderator: str) -> int:
 
 
 def cmd_forget(project: Project, email: str, dry_run: bool, who: str) -> int:
+    """``email`` "": only finish the erasures an interrupted run began."""
     mode = project.settings["ERASE_MODE"]
+    if not dry_run:
+        sweep(project.cache)  # copies of a cache a killed writer left
     report = erasure.forget(project, email, mode, who, dry_run)
     if report.resumed:
         print(f"Finished {report.resumed} erasure(s) an interrupted run had begun.")
@@ -122,13 +130,18 @@ def run(args: argparse.Namespace) -> int:
         if len(args.ids) != 1:
             raise ModerationError(f"say which one comment: {spell('unpublish')}")
         desk = open_desk(load_project(args.settings))
-        return cmd_unpublish(desk, args.ids[0], args.reason, moderator_name(args.moderator))
+        with project_lock(desk.project.cache, waiting=waiting_note):
+            return cmd_unpublish(desk, args.ids[0], args.reason, moderator_name(args.moderator))
     if args.from_environment:
         args.email = os.environ.get("EMAIL", "")
         args.dry_run = os.environ.get("DRY_RUN", "").strip().lower() in ("yes", "on", "1", "true")
+    project = load_project(args.settings)
+    if args.command == "forget" and not args.email.strip() and erasure.pending(project):
+        with project_lock(project.cache, waiting=waiting_note):  # finish what an interrupted erasure began
+            return cmd_forget(project, "", False, moderator_name(args.moderator))
     if not EMAIL_RE.fullmatch(args.email.strip()):
         raise HoldspaceError(f"give the writer's email address: {spell(args.command)}")
-    project = load_project(args.settings)
     if args.command == "export-personal":
         return cmd_export(project, args.email)
-    return cmd_forget(project, args.email.strip(), args.dry_run, moderator_name(args.moderator))
+    with project_lock(project.cache, waiting=waiting_note):
+        return cmd_forget(project, args.email.strip(), args.dry_run, moderator_name(args.moderator))

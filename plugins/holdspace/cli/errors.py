@@ -38,6 +38,8 @@ def message(error: BaseException, settings_file: str = "") -> str:
         return f"{settings_file}: {error}"
     if isinstance(error, FileNotFoundError):
         return f"{error.filename}: not found; run the command in the site's folder"
+    if isinstance(error, PermissionError):
+        return f"{error.filename}: not allowed to change it; run the command as the user who owns the site's files"
     return str(error)
 
 
@@ -51,7 +53,7 @@ def report(error: BaseException, settings_file: str = "") -> int:
     return status(error)
 
 
-HANDLED = (HoldspaceError, FileNotFoundError)
+HANDLED = (HoldspaceError, FileNotFoundError, PermissionError)
 
 
 def build_failed(error: BaseException) -> int:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ..archive.commentfile import raw_body
+from ..archive.lock import project_lock
 from ..archive.reader import comment_files
 from ..glue.project import load_project
 from ..problems import display_path
@@ -281,6 +282,11 @@ def run(args: argparse.Namespace) -> int:
         return cmd_log(desk, args.count)
     if args.command == "show":
         return cmd_show(desk, one_id(args))
+    with project_lock(desk.project.cache, waiting=lambda: print("Waiting for a build or another decision ...")):
+        return _decide(args, desk)
+
+
+def _decide(args: argparse.Namespace, desk: Desk) -> int:
     if args.command == "approve":
         if not args.ids:
             raise ModerationError(f"say which comment: {spell('approve')}, or {spell('approve-several')} for several")

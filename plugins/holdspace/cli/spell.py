@@ -23,6 +23,7 @@ SPELLING = {
     "restore": ("make restore ID={id}", "holdspace restore {id}"),
     "unpublish": ('make unpublish ID={id} REASON="..."', 'holdspace unpublish {id} --reason "..."'),
     "forget": ("make forget EMAIL=name@example.org [DRY_RUN=yes]", "holdspace forget name@example.org [--dry-run]"),
+    "forget-finish": ("make forget", "holdspace forget"),
     "export-personal": ("make export-personal EMAIL=name@example.org", "holdspace export-personal name@example.org"),
     "approve-force": ("make approve ID={id} FORCE=yes", "holdspace approve {id} --force"),
     "search": ('make search Q="words"', 'holdspace search "words"'),

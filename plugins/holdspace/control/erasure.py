@@ -72,6 +72,8 @@ def forget(project: Project, email: str, mode: str, who: str, dry_run: bool = Fa
         for path in pending(project):
             _finish(project, path, who, report)
             report.resumed += 1
+    if not email:
+        return report  # only the plans of an interrupted run
     found = holdings(project, email)
     subscriptions = Subscriptions(project.private)
     if dry_run:
@@ -122,7 +124,7 @@ def _finish(project: Project, plan_path: str, who: str, report: Report) -> None:
         report.comments[held["status"]] = report.comments.get(held["status"], 0) + 1
         report.paths.append(held["path"])
         report.touched.append(f"{display_path(held['path'])}: {what}")
-    report.touched += _forget_copies(project, ids, [c["path"] for c in plan.comments], set(plan.bodies))
+    report.touched += forget_copies(project, ids, [c["path"] for c in plan.comments], set(plan.bodies))
     logged = _log(project, plan, who)
     if logged:
         report.touched.append(
@@ -153,7 +155,7 @@ def _erase_file(project: Project, held: dict[str, str], mode: str) -> str:
     return "erased: only the record of its place is kept (replies stay under a note)"
 
 
-def _forget_copies(project: Project, ids: list[str], paths: list[str], bodies: set[str]) -> list[str]:
+def forget_copies(project: Project, ids: list[str], paths: list[str], bodies: set[str]) -> list[str]:
     """The caches, the digest, the alerts and the record of what is live forget ``ids``."""
     done = []
     parsed = parsecache.forget(project.cache, paths)
@@ -168,10 +170,11 @@ def _forget_copies(project: Project, ids: list[str], paths: list[str], bodies: s
         os.unlink(path)
     wanted = set(ids)
     alerts = outbox_of(project).drop(lambda mid: mid.removeprefix("alert-").removesuffix(".webhook") in wanted)
+    alerts += outbox_of(project).drop(lambda mid: mid.startswith("reply-") and mid.split("-", 2)[-1] in wanted)
     alerts += outbox_of(project).drop(lambda mid: mid.startswith("digest-") and _quotes(project, mid, wanted))
     if waiting or alerts:
-        done.append(f"{len(waiting)} comment(s) waiting for the moderators' digest and {alerts} alert(s) "
-                    "waiting to be sent: deleted")  # fmt: skip
+        done.append(f"{len(waiting)} comment(s) waiting for the moderators' digest and {alerts} alert(s) or "
+                    "notification(s) quoting them, waiting to be sent: deleted")  # fmt: skip
     live = os.path.join(project.cache, LIVE_RECORD)
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         with open(live, encoding="utf-8") as f:

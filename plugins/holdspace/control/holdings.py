@@ -13,7 +13,7 @@ from ..archive import header
 from ..archive.commentfile import HEADER_RE, Comment, read_comment
 from ..archive.project import Project
 from ..archive.reader import comment_files
-from ..archive.values import normalise_email
+from ..archive.values import EMAIL_RE, normalise_email
 from ..mail.message import Message
 from ..mail.outbox import Outbox
 from ..mail.subscriptions import Subscription, Subscriptions
@@ -49,6 +49,8 @@ def outbox_of(project: Project) -> Outbox:
 
 def holdings(project: Project, email: str) -> Holdings:
     wanted = normalise_email(email)
+    if not EMAIL_RE.fullmatch(wanted):
+        raise ValueError("holdings of something that is not an address")  # "" would match every file without one
     found = Holdings()
     for status, folder in folders(project):
         for path, thread, problem in comment_files(folder):

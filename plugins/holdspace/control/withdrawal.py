@@ -11,7 +11,6 @@ import contextlib
 import os
 from dataclasses import dataclass
 
-from ..archive import parsecache
 from ..archive.commentfile import read_comment
 from ..archive.moves import write_atomically
 from ..archive.project import Project
@@ -22,6 +21,7 @@ from ..mail.subscriptions import Subscriptions
 from ..publishing import bodycache
 from ..publishing.markup import VERSION as MARKUP_VERSION
 from ..review import auditlog
+from .erasure import forget_copies
 from .holdings import PUBLISHED, Held, folders, outbox_of
 
 WITHDRAW, FORGET = "withdraw", "forget"  # the purposes of the writer's links (mail.notices makes them)
@@ -41,6 +41,8 @@ def find(project: Project, cid: str) -> Found | None:
         for path, thread, problem in comment_files(folder):
             if problem is None and thread is not None and os.path.basename(path) == f"{cid}.md":
                 comment, _ = read_comment(path, thread, project.tz)
+                if comment is not None and comment.removed:
+                    continue  # only its place, or anonymised: the words, if still kept, are elsewhere
                 title = posts[thread].title if thread in posts else thread
                 return Found(Held(cid, thread, path, status, comment), title)
     return None
@@ -67,19 +69,15 @@ def withdraw(project: Project, found: Found) -> str:
         said = "It is gone: no moderator will read it, and it will never be published."
     os.makedirs(os.path.dirname(project.log), exist_ok=True)
     auditlog.append(project.log, entry)
-    parsecache.forget(project.cache, [held.path])
-    if comment is not None:
-        bodycache.forget(project.cache, MARKUP_VERSION, {bodycache.body_key(MARKUP_VERSION, comment.body)})
-    _forget_mails(project, held.id)
+    bodies = {bodycache.body_key(MARKUP_VERSION, comment.body)} if comment is not None else set()
+    forget_copies(project, [held.id], [held.path], bodies)  # caches, index, digest, alerts, notifications
+    _forget_requests(project, held.id)
     return said
 
 
-def _forget_mails(project: Project, cid: str) -> None:
-    """No more mails about the comment, and no alert quoting it."""
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(os.path.join(project.private, "digest", f"{cid}.json"))
+def _forget_requests(project: Project, cid: str) -> None:
+    """No more mails about the comment."""
     outbox = outbox_of(project)
-    outbox.drop(lambda mid: mid in (f"alert-{cid}", f"alert-{cid}.webhook"))
     subscriptions = Subscriptions(project.private)
     for subscription in subscriptions.all():
         if subscription.comment == cid:

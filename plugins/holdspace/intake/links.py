@@ -7,11 +7,14 @@ links does nothing. A mail program's one-click unsubscribe (RFC 8058) is that PO
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+from ..archive.lock import project_lock
 from ..archive.values import EMAIL_RE, NOT_IN_ADDRESS
 from ..control import erasure, withdrawal
 from ..control.holdings import PUBLISHED, holdings
@@ -24,6 +27,8 @@ UNKNOWN = "This link is not one of this site's, or what it was for has ended. No
 EXPIRED = "This link is too old to use. Nothing was changed."
 STATUS = {PUBLISHED: "published", "waiting": "waiting for a moderator", "rejected": "not published"}
 Page = tuple[HTTPStatus, dict[str, Any]]
+LOCK_WAIT = 20  # seconds a writer's withdrawal or erasure waits for a build or decision to finish
+logger = logging.getLogger("holdspace.intake")
 
 
 def answer(service: Service, method: str, purpose: str, token: str, form: Mapping[str, str]) -> Page:
@@ -67,7 +72,7 @@ def _writer(service: Service, method: str, purpose: str, cid: str, form: Mapping
     project = service.project
     found = withdrawal.find(project, cid)
     comment = found.held.comment if found else None
-    if found is None or comment is None or comment.place_only:
+    if found is None or comment is None or not EMAIL_RE.fullmatch(comment.email):
         words = ["This comment is not here any more: it was withdrawn, erased, or never kept.", "Nothing was changed."]
         return HTTPStatus.NOT_FOUND, {"title": "No such comment", "paragraphs": words}
     if purpose == withdrawal.FORGET:
@@ -76,7 +81,8 @@ def _writer(service: Service, method: str, purpose: str, cid: str, form: Mapping
                      "published or not, and every request for mails. It cannot be undone."]  # fmt: skip
             return HTTPStatus.OK, {"title": "Erase everything you wrote here?", "paragraphs": words,
                                    "actions": [("", "Yes, erase it all")]}  # fmt: skip
-        report = erasure.forget(project, comment.email, project.settings["ERASE_MODE"], withdrawal.WRITER_NAME)
+        with project_lock(project.cache, wait=LOCK_WAIT):
+            report = erasure.forget(project, comment.email, project.settings["ERASE_MODE"], withdrawal.WRITER_NAME)
         done = sum(report.comments.values())
         words = [f"{done} comment(s) erased, with every request for mails. "
                  "What was published leaves the site at its next update."]  # fmt: skip
@@ -93,7 +99,9 @@ def _writer(service: Service, method: str, purpose: str, cid: str, form: Mapping
         words = ["We have sent a mail to the address of this comment. Open its link within a week to erase "
                  "everything you wrote here. Nothing is erased until then."]  # fmt: skip
         return HTTPStatus.OK, {"title": "Check your mail", "paragraphs": words}
-    said = withdrawal.withdraw(project, found)
+    with project_lock(project.cache, wait=LOCK_WAIT):
+        found = withdrawal.find(project, cid)  # again, under the lock: a decision may have moved it
+        said = withdrawal.withdraw(project, found) if found is not None else "It was withdrawn already."
     return HTTPStatus.OK, {"title": "Your comment is withdrawn", "paragraphs": [said]}
 
 
@@ -107,14 +115,22 @@ def ask(service: Service, method: str, form: Mapping[str, str]) -> Page:
     if not EMAIL_RE.fullmatch(email) or NOT_IN_ADDRESS & set(email):
         words = ["That does not look like an address (name@example.org). Please check it."]
         return HTTPStatus.BAD_REQUEST, {"title": "Your comments", "paragraphs": words, "ask_email": True}
-    found = holdings(service.project, email)
-    if found.comments:
-        posts = service.project.threads()
-        listed = [(h.id, posts[h.thread].title if h.thread in posts else h.thread, STATUS.get(h.status, h.status))
-                  for h in found.comments if h.comment is None or not h.comment.place_only]  # fmt: skip
-        key = service.notices.subscriptions.address_hash(email)
-        if listed and service.sender.outbox.put(links_mail(service.notices, email, listed, key)):
-            service.wake.set()
+    threading.Thread(target=_mail_links, args=(service, email), daemon=True).start()  # same answer, same time
     words = ["If this address wrote anything here, a mail with a link to each comment is on its way "
              "(one such mail a day at most)."]  # fmt: skip
     return HTTPStatus.OK, {"title": "Check your mail", "paragraphs": words}
+
+
+def _mail_links(service: Service, email: str) -> None:
+    """Mail ``email`` its links, if it wrote anything here (in a thread of its own: the page
+    answers at once either way)."""
+    try:
+        found = holdings(service.project, email)
+        posts = service.project.threads()
+        listed = [(h.id, posts[h.thread].title if h.thread in posts else h.thread, STATUS.get(h.status, h.status))
+                  for h in found.comments if h.comment is None or not h.comment.removed]  # fmt: skip
+        key = service.notices.subscriptions.address_hash(email)
+        if listed and service.sender.outbox.put(links_mail(service.notices, email, listed, key)):
+            service.wake.set()
+    except Exception as e:  # a thread of its own: say it, without the address
+        logger.error("the links could not be mailed: %s", e.__class__.__name__)

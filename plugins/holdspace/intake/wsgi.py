@@ -111,8 +111,9 @@ class IntakeApp:
 
     def _link(self, environ: dict[str, Any], reply: Reply, method: str, link: re.Match[str] | None) -> Iterable[bytes]:
         """A writer's link (or ``/links``): GET shows its page, a POST of its button acts."""
-        try:
-            form = self._form(environ) if method == "POST" else {}
+        writer = link is None or link.group(1) in ("withdraw", "forget")
+        try:  # confirm and unsubscribe take any body (RFC 8058 allows multipart); the writer's pages a form
+            form = self._form(environ) if method == "POST" and writer else {}
             if method == "POST" and (link is None or form.get("do") == "forget"):
                 self._limit(environ, form)  # these send a mail
             if link is None:

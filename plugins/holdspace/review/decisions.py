@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..archive.commentfile import Comment, read_comment
-from ..archive.moves import MoveError, move_file, write_new
+from ..archive.moves import MoveError, move_file
 from ..archive.parsecache import ParseCache
 from ..archive.posts import PostInfo, closed_by_age
 from ..archive.project import Project
 from ..archive.reader import comment_files, read_archive
+from ..archive.removed import place_aside
 from ..problems import HoldspaceError, Problem, closest, display_path
 from . import auditlog
 from .guidelines import Rules, load_rules
@@ -222,26 +223,16 @@ def approve(desk: Desk, cid: str, moderator: str, crisis_note: bool = True, forc
         raise LikelyReject(f"{cid} was not approved: it is flagged {'; '.join(likely)}")
     extra = () if crisis_note else (auditlog.NO_CRISIS_NOTE,)
     destination = os.path.join(desk.project.comments, thread, f"{cid}.md")
-    place = _own_place(destination)
+    aside = place_aside(destination)
     try:
-        return _decide(desk.project, "approve", examined, destination, "", moderator, extra)
-    except ModerationError:
-        if place is not None and not os.path.exists(destination):
-            write_new(destination, place)  # the removed comment's place, as it was
+        decision = _decide(desk.project, "approve", examined, destination, "", moderator, extra)
+    except BaseException:
+        if aside is not None and not os.path.exists(destination):
+            os.rename(aside, destination)  # the removed comment's place, as it was
         raise
-
-
-def _own_place(path: str) -> bytes | None:
-    """A removed comment's record at ``path`` (the comment comes back): taken away, its bytes kept."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        return None
-    if not data.lower().startswith(b"removed:"):
-        return None  # a comment: the move refuses to overwrite it
-    os.unlink(path)
-    return data
+    if aside is not None:
+        os.unlink(aside)
+    return decision
 
 
 def reject(desk: Desk, cid: str, reason: str, moderator: str) -> Decision:
