@@ -13,7 +13,7 @@ HOLDSPACE := $(BIN)/holdspace
 export HOLDSPACE_VIA := make
 AXE := tests/js/node_modules/axe-core/axe.min.js
 
-.PHONY: trust help html test serve devserver clean publish check lint venv queue show approve reject restore unpublish forget export-personal log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify bench-intake
+.PHONY: check-site trust help html test serve devserver clean publish check lint venv queue show approve reject restore unpublish forget export-personal log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify bench-intake
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -25,6 +25,7 @@ help:
 	@echo "make rsync_upload  make publish, then rsync $(OUTPUT)/ to SSH_HOST:SSH_TARGET_DIR (from the environment)"
 	@echo "make github     make publish, then put $(OUTPUT)/ on the gh-pages branch and push it"
 	@echo "make check      lint, type-check, tests, and a build that fails on any warning"
+	@echo "make check-site check your site's own archive and settings (what a build would hold back, dates, pages)"
 	@echo "make lint       only the lint and type-check part of make check"
 	@echo "make venv       only create .venv and install the pinned dependencies and the holdspace command"
 	@echo "make search Q=\"words\"  search the archive's index (built by make html); author:<name> filters"
@@ -120,7 +121,7 @@ override Q := $(value Q)
 override FILE := $(value FILE)
 export ID REASON Q FILE NOTE FORCE EMAIL DRY_RUN
 
-queue log outbox: $(STAMP)
+queue log outbox check-site: $(STAMP)
 	@$(HOLDSPACE) $@
 
 show approve reject restore unpublish forget export-personal: $(STAMP)

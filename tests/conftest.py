@@ -23,6 +23,11 @@ from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
+# The tests' own demo site: its archive and settings. The project's content/, moderation/
+# and pelicanconf.py belong to the site's owner; no test reads or writes them.
+DEMO_SITE = ROOT / "tests" / "fixtures" / "demo"
+DEMO_SETTINGS = DEMO_SITE / "pelicanconf.py"
+CODE_PATHS = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]}
 
 
 @dataclass
@@ -50,7 +55,7 @@ class Site:
         """A pelicanconf.py in the project folder: the repository's, with ``settings`` on top."""
         lines = [
             "import pathlib",
-            f"exec(pathlib.Path({str(ROOT / 'pelicanconf.py')!r}).read_text(encoding='utf-8'))",
+            f"exec(pathlib.Path({str(DEMO_SETTINGS)!r}).read_text(encoding='utf-8'))",
             f"THEME = {str(ROOT / 'theme')!r}",
             f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]",
             "COMMENT_EMAIL = ''",
@@ -76,7 +81,7 @@ class Site:
 
     def use_project_rules(self) -> Path:
         target = self.root / "moderation" / "guidelines.toml"
-        shutil.copyfile(ROOT / "moderation" / "guidelines.toml", target)
+        shutil.copyfile(DEMO_SITE / "moderation" / "guidelines.toml", target)
         return target
 
     def post(self, slug: str, title: str | None = None, date: str = "2025-01-01 09:00", **meta: str) -> Path:
@@ -136,7 +141,7 @@ class Site:
         }
         build_report.connect(receive)
         try:
-            Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
+            Pelican(read_settings(str(DEMO_SETTINGS), override={**CODE_PATHS, **override})).run()
         finally:
             build_report.disconnect(receive)
         assert len(received) == 1, "the plugin sends one report per build"
@@ -224,12 +229,12 @@ class Demo:
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    """The demo archive in content/, built once for the whole test run."""
+    """The tests' demo archive (tests/fixtures/demo/), built once for the whole test run."""
     return build_demo(tmp_path_factory.mktemp("demo"))
 
 
 def build_demo(out: Path, **override: object) -> Demo:
-    """The demo archive built into ``out`` with the repository's settings and ``override``."""
+    """The tests' demo archive built into ``out`` with its settings and ``override``."""
     import logging
 
     from pelican import Pelican
@@ -252,9 +257,11 @@ def build_demo(out: Path, **override: object) -> Demo:
     build_report.connect(receive)
     try:
         settings = read_settings(
-            str(ROOT / "pelicanconf.py"),
-            override={"OUTPUT_PATH": str(out / "output"), "HOLDSPACE_CACHE_PATH": str(out / "cache"), **override},
-        )
+            str(DEMO_SETTINGS),
+            override={**CODE_PATHS, "OUTPUT_PATH": str(out / "output"), "HOLDSPACE_CACHE_PATH": str(out / "cache"),
+                      "CACHE_PATH": str(out / "pelican-cache"), "HOLDSPACE_PRIVATE_PATH": str(out / "private"),
+                      **override},
+        )  # fmt: skip
         Pelican(settings).run()
     finally:
         build_report.disconnect(receive)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_browser import CHROMIUM_ARGS
 
-from conftest import AXE, ROOT, build_demo, chromium_path, serve_folder
+from conftest import AXE, DEMO_SITE, build_demo, chromium_path, serve_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.trust]
 
@@ -190,8 +190,8 @@ def strict_site(tmp_path_factory):
     import shutil
 
     out = tmp_path_factory.mktemp("strict")
-    shutil.copytree(ROOT / "content", out / "content")
-    shutil.copytree(ROOT / "moderation", out / "moderation")
+    shutil.copytree(DEMO_SITE / "content", out / "content")
+    shutil.copytree(DEMO_SITE / "moderation", out / "moderation")
     (out / "content" / "posts" / "pictures-from-elsewhere.md").write_text(EMBEDS, encoding="utf-8")
     about = out / "content" / "pages" / "about.md"
     about.write_text(about.read_text("utf-8").replace("\n\n", "\nComments: open\n\n", 1), encoding="utf-8")
@@ -257,7 +257,7 @@ def test_strict_privacy_holds_no_email_derived_hash(strict_site):
     demo, _ = strict_site
     emails = set()
     for folder in ("content/comments", "moderation/queue", "moderation/rejected"):
-        for path in (ROOT / folder).rglob("*.md"):
+        for path in (DEMO_SITE / folder).rglob("*.md"):
             for line in path.read_text("utf-8").splitlines():
                 if line.lower().startswith("email:"):
                     emails.add(line.split(":", 1)[1].strip())

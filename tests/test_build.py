@@ -6,15 +6,23 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import DEMO_SETTINGS, ROOT
 
 
-def run_build(site, *extra, settings="pelicanconf.py"):
+def code_and_cache(site, settings=str(DEMO_SETTINGS)):
+    """Pelican -e values: the site's own cache, and with the tests' demo settings, the theme
+    and plugins where they are (a settings file a test writes says where itself)."""
+    code = (
+        [f'THEME="{ROOT / "theme"}"', f'PLUGIN_PATHS=["{ROOT / "plugins"}"]'] if settings == str(DEMO_SETTINGS) else []
+    )
+    return [*code, f'CACHE_PATH="{site.root / ".cache" / "pelican"}"']
+
+
+def run_build(site, *extra, settings=str(DEMO_SETTINGS)):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     return subprocess.run(
         [sys.executable, "-m", "holdspace", "build", str(site.content), "-o", str(site.root / "output"),
-         "-s", str(ROOT / settings), "--log-handler", "plain",
-         "-e", f'CACHE_PATH="{site.root / ".cache" / "pelican"}"', *extra],  # the site's cache, not the project's
+         "-s", settings, "--log-handler", "plain", "-e", *code_and_cache(site, settings), *extra],
         cwd=site.root, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
@@ -60,7 +68,7 @@ def test_a_bad_setting_is_one_line_not_a_traceback(site, tmp_path):
     site.post("t")
     conf = tmp_path / "conf.py"
     conf.write_text(
-        f"exec(open({str(ROOT / 'pelicanconf.py')!r}).read())\n"
+        f"exec(open({str(DEMO_SETTINGS)!r}).read())\n"
         f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
         "COMMENTS_ORDER = 'sideways'\n",
         encoding="utf-8",
@@ -119,8 +127,7 @@ def test_a_killed_build_leaves_the_previous_site_whole(site, trust):
     site.comment("p0", "late", "A comment that arrives later.", date="2025-02-01 10:00")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     args = [sys.executable, "-m", "holdspace", "build", str(site.content), "-o", str(site.root / "output"),
-            "-s", str(ROOT / "pelicanconf.py"), "--log-handler", "plain",
-            "-e", f'CACHE_PATH="{site.root / ".cache" / "pelican"}"']  # fmt: skip
+            "-s", str(DEMO_SETTINGS), "--log-handler", "plain", "-e", *code_and_cache(site)]  # fmt: skip
     start = time.perf_counter()
     subprocess.run(args, cwd=site.root, env=env, capture_output=True, timeout=120, check=True)
     duration = time.perf_counter() - start

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from conftest import DEMO_SITE
 from htmltree import parse
 
 EMAIL_RE = re.compile(r"^Email:\s*(.+)$", re.MULTILINE | re.IGNORECASE)
@@ -49,7 +49,7 @@ def test_no_email_from_the_archive_reaches_any_built_file(demo):
     output, _, _ = demo
     emails = set()
     for folder in ("content", "moderation"):
-        for path in (ROOT / folder).rglob("*.md"):
+        for path in (DEMO_SITE / folder).rglob("*.md"):
             emails.update(e.strip().lower() for e in EMAIL_RE.findall(path.read_text(encoding="utf-8")))
     assert len(emails) > 40
     files = [p for p in output.rglob("*") if p.is_file()]
@@ -62,8 +62,8 @@ def test_no_email_from_the_archive_reaches_any_built_file(demo):
 
 def test_nothing_from_moderation_reaches_any_built_file(demo):
     output, report, _ = demo
-    queued = list((ROOT / "moderation" / "queue").rglob("*.md"))
-    rejected = list((ROOT / "moderation" / "rejected").rglob("*.md"))
+    queued = list((DEMO_SITE / "moderation" / "queue").rglob("*.md"))
+    rejected = list((DEMO_SITE / "moderation" / "rejected").rglob("*.md"))
     assert report.queued == len(queued) >= 1 and rejected
     needles = []
     for path in queued + rejected:

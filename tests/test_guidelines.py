@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import ROOT
+from conftest import DEMO_SITE
 from holdspace.review.guidelines import Rules, RulesError, describe, load_rules
 
 
@@ -18,7 +18,7 @@ def errors(tmp_path, text):
 
 
 def test_the_projects_rules_file_loads():
-    rules = load_rules(ROOT / "moderation" / "guidelines.toml")
+    rules = load_rules(DEMO_SITE / "moderation" / "guidelines.toml")
     assert rules.max_characters == 5000 and rules.links_hold_at == 3
     assert "moderator" in rules.reserved_names and "suicide" in rules.crisis_terms
     assert rules.flag_email_addresses and rules.flag_phone_numbers

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import DEMO_SITE, ROOT
 from holdspace.review import auditlog
 
 pytestmark = pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "python").exists(), reason="needs the project's .venv")
@@ -26,8 +26,9 @@ def borrowed_venv(root):
 
 @pytest.fixture
 def project(site):
-    for name in ("Makefile", "requirements.txt", "pyproject.toml", "pelicanconf.py"):
+    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
         shutil.copyfile(ROOT / name, site.root / name)
+    shutil.copyfile(DEMO_SITE / "pelicanconf.py", site.root / "pelicanconf.py")  # the tests' settings
     for name in ("plugins", "theme"):
         (site.root / name).symlink_to(ROOT / name)
     borrowed_venv(site.root)
@@ -66,7 +67,7 @@ def test_an_id_is_never_run_by_the_shell(project, tmp_path):
 
 @pytest.fixture
 def deployable(project):
-    shutil.copyfile(ROOT / "publishconf.py", project.root / "publishconf.py")
+    shutil.copyfile(DEMO_SITE / "publishconf.py", project.root / "publishconf.py")
     return project
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
+from conftest import DEMO_SITE
 from holdspace.archive.commentfile import parse_comment
 from holdspace.review import auditlog
 from htmltree import parse
@@ -145,4 +145,4 @@ def test_a_removed_comment_s_record_keeps_nothing_of_its_writer(data, problems):
 
 
 def test_the_demo_guidelines_name_the_phrase_the_tests_use():
-    assert "miracle supplement" in (ROOT / "moderation" / "guidelines.toml").read_text()
+    assert "miracle supplement" in (DEMO_SITE / "moderation" / "guidelines.toml").read_text()

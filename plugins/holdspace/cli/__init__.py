@@ -8,6 +8,7 @@ build        holdspace build: Pelican, the atomic swap, the summary
 serve        holdspace serve [--autoreload]: build, then serve, rebuilding on changes
 moderate     queue, show, approve, reject, restore, log
 control      holdspace unpublish: a moderator's undo; who decides
+checksite    holdspace check-site: the site's own archive and settings, before a build
 search       holdspace search
 intake       holdspace intake
 importer     holdspace import-wordpress

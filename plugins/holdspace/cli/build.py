@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import gzip
+import importlib
 import logging
 import os
 import pickle
@@ -192,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     settings_file = args.settings or "pelicanconf.py"
     try:
+        # The plugin's modules, imported here: a Ctrl-C that lands in an import inside Pelican's
+        # plugin loading is logged by Pelican as a failed plugin, with a traceback.
+        importlib.import_module("holdspace.glue.comments")
+        importlib.import_module("holdspace.glue.search")
         pelican, settings = get_instance(args)
         _build(pelican, settings, collector)
     except KeyboardInterrupt:

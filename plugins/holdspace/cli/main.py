@@ -37,6 +37,7 @@ COMMANDS = {
     "forget": ("control", "erase everything held about a writer's address (ERASE_MODE; --dry-run: only say what)"),
     "export-personal": ("control", "everything held about a writer's address, as one JSON file for them"),
     "log": ("moderate", "the latest decisions"),
+    "check-site": ("checksite", "check the site's own archive and settings before a build or a deploy"),
     "search": ("search", "search the archive's index (built by the last build)"),
     "intake": ("intake", "the reply form's service: forms become files in the queue (Ctrl-C stops it)"),
     "import-wordpress": ("importer", "import a WordPress export (posts, pages, comments; never overwrites)"),
@@ -64,6 +65,14 @@ def parser(chosen: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C before a command's own handling (while importing): nothing began
+        print("Interrupted.", file=sys.stderr)
+        return errors.INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["build"]:  # Pelican's own options follow
         from . import build

@@ -5,5 +5,6 @@ pseudonyms   the name rules: length, no addresses, no invisible characters, look
 verdicts     a comment against the rules: hard-rule problems and flags; staff; the queue's crisis scan
 decisions    find, examine, approve, reject, restore (raises, never prints)
 removal      unpublish: a published comment off the site, its place kept for the replies
+sitecheck    a site's own archive and settings checked before a build (the check-site command)
 auditlog     moderation/decisions.log: one JSON line per decision
 """
