@@ -132,7 +132,7 @@ def test_a_form_lands_in_the_queue_and_make_queue_shows_it(intake_site, capsys):
     assert headers["Referrer-Policy"] == "no-referrer" and f'content="{policy}"' in page
     assert "default-src 'self'" in policy and "object-src 'none'" in policy and "form-action 'self'" in policy
     [path] = queued(site)
-    assert path.parent.name == "t" and re.fullmatch(r"\d{8}-\d{6}-[0-9a-f]{8}\.md", path.name)
+    assert path.parent.name == "t" and re.fullmatch(r"[a-hjkmnp-z2-9]{5}-[a-hjkmnp-z2-9]{5}\.md", path.name)  # short
     comment, problems = read_comment(site.root / "moderation" / "queue" / path, "t", None)
     assert problems == [] and comment.author == "Jo" and comment.email == "jo@example.org"
     assert comment.reply_to == "first" and comment.website == "https://jo.example" and "*It helped.*" in comment.body

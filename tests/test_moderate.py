@@ -182,3 +182,21 @@ def test_the_moderator_comes_from_the_environment_or_git(monkeypatch, tmp_path):
     (tmp_path / "gitconfig").write_text("", encoding="utf-8")
     with pytest.raises(ModerationError, match="who is deciding"):
         moderator_name()
+
+
+def test_no_crisis_no_crisis_count(site, capsys, monkeypatch):
+    monkeypatch.chdir(site.root)
+    site.write_settings()
+    site.post("t")
+    site.comment("t", "calm", "A calm comment.", folder="moderation/queue")
+    assert site.cli("queue") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 comment(s) wait in moderation/queue/.") and "flagged for crisis" not in out
+
+
+def test_short_ids_are_distinct_and_easy_to_type():
+    from holdspace.intake.forms import ID_LETTERS, short_id
+
+    ids = {short_id() for _ in range(10000)}
+    assert len(ids) == 10000 and all(len(i) == 11 and i[5] == "-" for i in ids)
+    assert not set("01ilo") & set(ID_LETTERS) and set("".join(ids)) <= set(ID_LETTERS) | {"-"}

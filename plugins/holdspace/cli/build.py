@@ -61,7 +61,8 @@ def summary(report: BuildReport, seconds: float, queue: str) -> str:
     lines = [
         f"Holdspace: {report.posts} posts, {report.published} comments published, "
         f"{report.held_back} held back, {report.queued} waiting in {queue} "
-        f"({report.queued_crisis} flagged for crisis) ({seconds:.1f} s; "
+        + (f"({report.queued_crisis} flagged for crisis) " if report.queued_crisis else "")
+        + f"({seconds:.1f} s; "
         f"{report.rendered} bodies rendered, {report.cache_hits} from cache"
         + (f"; {report.pages_reused} pages unchanged, linked from the last build)" if report.pages_reused else ")")
     ]

@@ -90,7 +90,8 @@ def cmd_queue(desk: Desk) -> int:
         print(f"Nothing waits in {QUEUE}. Thank you!")
         return 0
     crisis = sum(1 for i in items if i.verdict.crisis)
-    print(f"{len(items)} comment(s) wait in {QUEUE} ({crisis} flagged for crisis, shown first).")
+    flagged = f" ({crisis} flagged for crisis, shown first)" if crisis else ""
+    print(f"{len(items)} comment(s) wait in {QUEUE}{flagged}.")
 
     groups: dict[str, list[Examined]] = {}
     for item in sorted(items, key=lambda i: (not i.verdict.crisis, i.comment.date.timestamp() if i.comment else 0)):

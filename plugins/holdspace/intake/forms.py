@@ -86,8 +86,9 @@ class Intake:
         problems = self._problems(fields, slug, rules)
         if problems:
             return Outcome(400, [sentence for _, sentence in problems], post, fields=problems)
-        cid = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"  # unique: a second and 32 random bits
-        target = self._inside(self.queue, post.slug, cid)
+        target = self._inside(self.queue, post.slug, short_id())
+        while os.path.lexists(target):  # never overwrite: draw again
+            target = self._inside(self.queue, post.slug, short_id())
         data = format_comment(
             fields["author"].strip(),
             fields["email"].strip(),
@@ -191,3 +192,14 @@ def _safe_slug(slug: str) -> bool:
 def _sentence(what: str, todo: str) -> str:
     text = f"{what}; {todo}."
     return text[0].upper() + text[1:]
+
+
+ID_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/i/l: read aloud or typed without doubt
+
+
+def short_id() -> str:
+    """A new comment's id, short to type (``k7m2x-9qa4b``): 10 random characters of 31, about
+    50 bits, so ids do not collide in any archive and cannot be guessed from one another.
+    An id already waiting in the queue is drawn again, never overwritten."""
+    chars = "".join(secrets.choice(ID_LETTERS) for _ in range(10))
+    return f"{chars[:5]}-{chars[5:]}"
