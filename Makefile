@@ -121,17 +121,22 @@ override Q := $(value Q)
 override FILE := $(value FILE)
 export ID REASON Q FILE NOTE FORCE EMAIL DRY_RUN
 
+# A refusal is said once, by holdspace: make would add `*** [Makefile:NN: approve] Error 1`
+# under it, so on failure the recipe ends make with SIGPIPE, the one way make stops without
+# a line of its own (and no shell reports it). make's exit status is then 141, not 0.
+QUIETLY = || { kill -PIPE $$PPID; exit 1; }
+
 queue log outbox check-site: $(STAMP)
-	@$(HOLDSPACE) $@
+	@$(HOLDSPACE) $@ $(QUIETLY)
 
 show approve reject restore unpublish forget export-personal: $(STAMP)
-	@$(HOLDSPACE) $@ --from-environment
+	@$(HOLDSPACE) $@ --from-environment $(QUIETLY)
 
 search: $(STAMP)
-	@$(HOLDSPACE) search --from-environment
+	@$(HOLDSPACE) search --from-environment $(QUIETLY)
 
 secret: $(STAMP)
-	@$(HOLDSPACE) secret
+	@$(HOLDSPACE) secret $(QUIETLY)
 
 # Deployment, as Pelican's quickstart Makefile does it. The destination comes from
 # the environment or the command line (make rsync_upload SSH_HOST=example.org ...).
@@ -156,7 +161,7 @@ intake: $(STAMP)
 	@$(HOLDSPACE) intake -s $(or $(SETTINGS),pelicanconf.py) $(if $(INTAKE_HOST),--host $(INTAKE_HOST)) $(if $(INTAKE_PORT),--port $(INTAKE_PORT))
 
 import-wordpress: $(STAMP)
-	@$(HOLDSPACE) import-wordpress --from-environment
+	@$(HOLDSPACE) import-wordpress --from-environment $(QUIETLY)
 
 # Benchmarks (bench/README.md): minutes, not seconds; never part of make test.
 bench-search: $(STAMP)

@@ -111,3 +111,12 @@ def test_github_puts_the_published_site_on_gh_pages_and_pushes_it(deployable, tm
     files = subprocess.run([*git, "ls-tree", "-r", "--name-only", "gh-pages"], cwd=origin, capture_output=True,
                            text=True, check=True).stdout.split()  # fmt: skip
     assert "t/index.html" in files and "index.html" in files
+
+
+def test_a_refusal_is_said_once_without_make_s_noise_and_the_status_is_non_zero(project):
+    result = make(project, "approve", "ID=nope")
+    assert result.returncode == -13, result  # make stopped by SIGPIPE (a shell says 141): no line of its own
+    assert "no comment 'nope'" in result.stderr and "***" not in result.stderr + result.stdout
+    assert "Error" not in result.stderr
+    result = make(project, "queue")
+    assert result.returncode == 0 and "1 comment(s) wait" in result.stdout

@@ -200,3 +200,15 @@ def test_short_ids_are_distinct_and_easy_to_type():
     ids = {short_id() for _ in range(10000)}
     assert len(ids) == 10000 and all(len(i) == 11 and i[5] == "-" for i in ids)
     assert not set("01ilo") & set(ID_LETTERS) and set("".join(ids)) <= set(ID_LETTERS) | {"-"}
+
+
+def test_the_queue_flags_a_comment_dated_before_its_post(site, capsys, monkeypatch):
+    monkeypatch.chdir(site.root)
+    site.write_settings()
+    site.post("t", date="2025-03-15 09:00")
+    site.comment("t", "early", date="2025-03-01 10:00", folder="moderation/queue")
+    site.comment("t", "later", date="2025-03-16 10:00", folder="moderation/queue")
+    assert site.cli("queue") == 0
+    out = capsys.readouterr().out
+    assert "dated 1 March 2025, before its post (15 March 2025): check the Date line" in out
+    assert out.count("before its post") == 1  # the later one is not flagged

@@ -22,7 +22,18 @@ from ..archive.removed import place_aside
 from ..problems import HoldspaceError, Problem, closest, display_path
 from . import auditlog
 from .guidelines import Rules, load_rules
-from .verdicts import LIKELY_REJECT, Flag, Verdict, file_flags, flags, hard_problems, name_index, staff_set
+from .verdicts import (
+    LIKELY_REJECT,
+    Flag,
+    Verdict,
+    date_line,
+    dated_before_post,
+    file_flags,
+    flags,
+    hard_problems,
+    name_index,
+    staff_set,
+)
 
 
 class ModerationError(HoldspaceError):
@@ -120,6 +131,9 @@ def _examine_comment(desk: Desk, comment: Comment, post: PostInfo | None, known:
     """The checks of a comment that passed its own file's: the guidelines, the thread, its parent."""
     verdict.problems.extend(hard_problems(comment, desk.rules, desk.staff))
     verdict.flags.extend(flags(comment, desk.rules, desk.staff, known.names))
+    before = dated_before_post(comment, post)
+    if before:
+        verdict.flags.append(Flag("dated", date_line(comment.path), f"{before}: check the Date line"))
     days = desk.project.settings["COMMENTS_CLOSE_AFTER_DAYS"]
     if post is not None and post.closed:
         verdict.flags.append(Flag("closed", 1, "the post is closed to new comments"))

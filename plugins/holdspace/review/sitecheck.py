@@ -16,7 +16,7 @@ from ..archive.project import Project
 from ..archive.reader import comment_files, read_archive
 from ..problems import Problem
 from .guidelines import RulesError, load_rules
-from .verdicts import hard_problems, staff_set
+from .verdicts import date_line, dated_before_post, hard_problems, staff_set
 
 FUTURE = timedelta(days=1)  # a clock a little ahead is not a problem
 
@@ -48,29 +48,13 @@ def dates(comments: Iterable[Comment], posts: Mapping[str, PostInfo], now: datet
     now = now or datetime.now(UTC)
     found = []
     for c in comments:
-        post = posts.get(c.thread)
-        if post is not None and post.date is not None and c.date < _aware(post.date, c.date):
-            found.append(Problem(c.path, date_line(c.path), f"dated {c.date:%-d %B %Y}, before its post "
-                                 f"({post.date:%-d %B %Y})", "correct the Date line, or the post's Date"))  # fmt: skip
+        before = dated_before_post(c, posts.get(c.thread))
+        if before:
+            found.append(Problem(c.path, date_line(c.path), before, "correct the Date line, or the post's Date"))
         elif c.date > now + FUTURE:
             found.append(Problem(c.path, date_line(c.path), f"dated {c.date:%-d %B %Y}, in the future",
                                  "correct the Date line"))  # fmt: skip
     return found
-
-
-def _aware(moment: datetime, like: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=like.tzinfo)
-
-
-def date_line(path: str) -> int:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for number, line in enumerate(f, start=1):
-                if line.lower().startswith("date:"):
-                    return number
-    except OSError:
-        pass
-    return 1
 
 
 def settings_problems(settings: Mapping[str, Any], posts: Mapping[str, PostInfo], path: str) -> list[Problem]:

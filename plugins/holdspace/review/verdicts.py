@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from ..archive.commentfile import Comment, raw_body
+from ..archive.posts import PostInfo
 from ..archive.reader import comment_files
 from ..archive.values import EMAIL_RE, normalise_email
 from ..problems import Problem
@@ -35,7 +37,9 @@ LIKELY_REJECT = "disallowed-words"  # the flag of the guidelines' disallowed wor
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # crisis, links, moderation-words, disallowed-words, personal-data, full-name, impersonation, closed
+    kind: (
+        str  # crisis, links, moderation-words, disallowed-words, personal-data, full-name, impersonation, closed, dated
+    )
     line: int
     message: str
 
@@ -184,3 +188,29 @@ def queue_crisis(queue: str, rules: Rules) -> list[tuple[str, bool]]:
         for path, thread, problem in comment_files(queue)
         if problem is None and thread is not None
     ]
+
+
+def dated_before_post(comment: Comment, post: PostInfo | None) -> str:
+    """``dated 1 May 2025, before its post (18 July 2025)``, or "" when it is not."""
+    if post is None or post.date is None:
+        return ""
+    start = post.date if post.date.tzinfo is not None else post.date.replace(tzinfo=comment.date.tzinfo)
+    if comment.date >= start:
+        return ""
+    return f"dated {_day(comment.date)}, before its post ({_day(post.date)})"
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def date_line(path: str) -> int:
+    """The line of a comment file's Date (1 when it has none, or cannot be read)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for number, line in enumerate(f, start=1):
+                if line.lower().startswith("date:"):
+                    return number
+    except OSError:
+        pass
+    return 1
