@@ -13,7 +13,7 @@ HOLDSPACE := $(BIN)/holdspace
 export HOLDSPACE_VIA := make
 AXE := tests/js/node_modules/axe-core/axe.min.js
 
-.PHONY: check-site trust help html test serve devserver clean publish check lint venv queue show approve reject restore unpublish forget export-personal log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify bench-intake
+.PHONY: new-site demo check-site check-private trust help html test serve devserver clean publish check lint venv queue show approve reject restore unpublish forget export-personal log secret search bench-search bench import-wordpress rsync_upload github intake outbox notify bench-intake
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (creates .venv first)"
@@ -26,6 +26,7 @@ help:
 	@echo "make github     make publish, then put $(OUTPUT)/ on the gh-pages branch and push it"
 	@echo "make check      lint, type-check, tests, and a build that fails on any warning"
 	@echo "make check-site check your site's own archive and settings (what a build would hold back, dates, pages)"
+	@echo "make check-private  whether comment files hold addresses; PUBLIC_REPOSITORY=true: fail if any does (deploys run it)"
 	@echo "make lint       only the lint and type-check part of make check"
 	@echo "make venv       only create .venv and install the pinned dependencies and the holdspace command"
 	@echo "make search Q=\"words\"  search the archive's index (built by make html); author:<name> filters"
@@ -36,6 +37,8 @@ help:
 	@echo "make intake     the reply form's service on localhost: forms become files in moderation/queue/ (INTAKE_PORT=...)"
 	@echo "make outbox     the mails and alerts waiting to be sent, and why"
 	@echo "make notify     mail the writers who asked, of replies and comments now live (make publish runs it)"
+	@echo "make new-site   a site of your own in place of the demo (asks, or SITENAME=... REGIONS=\"GB IE\" ...)"
+	@echo "make demo       the demo archive, in .demo/ (made once), built and served at http://localhost:$(PORT)"
 	@echo "make clean      remove $(OUTPUT)/ and the caches (never content or moderation files)"
 	@echo "make help       this list"
 	@echo ""
@@ -120,6 +123,14 @@ override DRY_RUN := $(value DRY_RUN)
 override Q := $(value Q)
 override FILE := $(value FILE)
 export ID REASON Q FILE NOTE FORCE EMAIL DRY_RUN
+# new-site's answers (Pelican's names for them), as typed.
+override SITENAME := $(value SITENAME)
+override SITEURL := $(value SITEURL)
+override DEFAULT_LANG := $(value DEFAULT_LANG)
+override TIMEZONE := $(value TIMEZONE)
+override REGIONS := $(value REGIONS)
+override COMMENT_EMAIL := $(value COMMENT_EMAIL)
+export SITENAME SITEURL DEFAULT_LANG TIMEZONE REGIONS COMMENT_EMAIL
 
 # A refusal is said once, by holdspace: make would add `*** [Makefile:NN: approve] Error 1`
 # under it, so on failure the recipe ends make with SIGPIPE, the one way make stops without
@@ -135,8 +146,30 @@ show approve reject restore unpublish forget export-personal: $(STAMP)
 search: $(STAMP)
 	@$(HOLDSPACE) search --from-environment $(QUIETLY)
 
+# Comment files hold addresses: the deploy workflows (.github/workflows/pages.yml) run this
+# before building, with PUBLIC_REPOSITORY=true when the repository is public, which then fails.
+check-private: $(STAMP)
+	@case "$(PUBLIC_REPOSITORY)" in true|yes) public=--public;; false|no|"") public=;; \
+	  *) echo "make check-private: PUBLIC_REPOSITORY must be true or false"; exit 2;; esac; \
+	$(HOLDSPACE) check-private $$public $(QUIETLY)
+
 secret: $(STAMP)
 	@$(HOLDSPACE) secret $(QUIETLY)
+
+new-site: $(STAMP)
+	@$(HOLDSPACE) new-site --from-environment $(QUIETLY)
+
+# The demo archive (the tests' copy, tests/fixtures/demo/) in .demo/, which git ignores:
+# made once (rm -rf .demo starts it again), built and served; `cd .demo` and every
+# target works on it, the moderation commands too.
+DEMO_LINKS := theme plugins $(VENV) Makefile requirements.txt pyproject.toml
+demo: $(STAMP)
+	@if [ ! -d .demo ]; then \
+	  mkdir .demo && cp -R tests/fixtures/demo/. .demo/ \
+	  && for name in $(DEMO_LINKS); do ln -s ../$$name .demo/$$name; done \
+	  && echo "The demo archive is in .demo/: cd .demo, and make queue, make approve ... work on it."; \
+	fi
+	@cd .demo && ../$(HOLDSPACE) serve -s pelicanconf.py -o output --port $(PORT)
 
 # Deployment, as Pelican's quickstart Makefile does it. The destination comes from
 # the environment or the command line (make rsync_upload SSH_HOST=example.org ...).

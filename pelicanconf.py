@@ -1,7 +1,8 @@
 """Pelican settings for the Holdspace demo archive (development: relative URLs).
 
 Every Holdspace setting is listed in docs/settings.md; the ones here are shown at
-their defaults unless a comment says otherwise.
+their defaults unless a comment says otherwise. `make new-site` puts a site of your
+own in place of this demo; the tests keep their own copy in tests/fixtures/demo/.
 """
 
 AUTHOR = "Holdspace"

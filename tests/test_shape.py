@@ -13,7 +13,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "plugins" / "holdspace"
 # The stages in pipeline order: a stage imports only from the ones before it.
-STAGES = ["archive", "review", "publishing", "search", "mail", "control", "intake", "importers", "glue", "cli"]
+STAGES = ["archive", "review", "publishing", "search", "mail", "control", "intake", "importers", "newsite", "glue", "cli"]  # fmt: skip
 MAY_IMPORT = {
     "archive": set(),
     "review": {"archive"},
@@ -23,6 +23,7 @@ MAY_IMPORT = {
     "control": {"archive", "review", "publishing", "mail"},
     "intake": {"archive", "review", "mail", "control"},
     "importers": {"archive", "review"},
+    "newsite": {"archive", "review"},
     "glue": {"archive", "review", "publishing", "search", "mail"},
     "cli": set(STAGES) - {"cli"},
 }
@@ -110,7 +111,7 @@ def test_each_stage_imports_only_the_stages_before_it():
 
 def test_the_pure_stages_run_without_pelican():
     """Imported for real: not one of their modules pulls Pelican in, even indirectly."""
-    pure = [name for name in modules() if name.split(".")[1:2] and name.split(".")[1] in STAGES[:8]]
+    pure = [name for name in modules() if name.split(".")[1:2] and name.split(".")[1] in STAGES[: STAGES.index("glue")]]
     code = "import sys\n" + "".join(f"import {name}\n" for name in pure) + "print('pelican' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert len(pure) > 30 and result.stdout.strip() == "False"

@@ -9,6 +9,9 @@ serve        holdspace serve [--autoreload]: build, then serve, rebuilding on ch
 moderate     queue, show, approve, reject, restore, log
 control      holdspace unpublish: a moderator's undo; who decides
 checksite    holdspace check-site: the site's own archive and settings, before a build
+newsite      holdspace new-site: a new community's site in place of the demo
+checkprivate  holdspace check-private: no public repository with commenters' addresses
+gitcommit    decisions committed to git (MODERATION_GIT_COMMIT)
 search       holdspace search
 intake       holdspace intake
 importer     holdspace import-wordpress

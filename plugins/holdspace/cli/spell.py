@@ -31,6 +31,10 @@ SPELLING = {
     "serve-port": ("PORT={port}", "--port {port}"),
     "intake-port": ("make intake INTAKE_PORT={port}", "holdspace intake --port {port}"),
     "import": ("make import-wordpress FILE=export.xml", "holdspace import-wordpress export.xml"),
+    "new-site": ('make new-site SITENAME="..." REGIONS="GB IE"', 'holdspace new-site --name "..." --region "GB IE"'),
+    "demo": ("make demo", "make demo"),
+    "serve": ("make serve", "holdspace serve"),
+    "check-site": ("make check-site", "holdspace check-site"),
 }
 
 
