@@ -274,6 +274,7 @@ def build_demo(out: Path, **override: object) -> Demo:
 TRUST_ROWS = [
     ("XSS vectors tried", "vectors"),
     ("XSS vectors executed (script ran, navigated or made a request)", "executed"),
+    ("XSS vectors taken as a new site's name or address, checked inert", "new_site_vectors"),
     ("privacy: files scanned", "scanned"),
     ("privacy: leaks found (email, email hash, moderation text)", "leaks"),
     ("fuzz: hostile archives built", "fuzz"),

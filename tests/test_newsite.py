@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -272,3 +272,36 @@ def test_the_docs_table_lists_every_region_of_the_shipped_table():
         m.group(1): (m.group(2), m.group(3)) for m in re.finditer(r"^\| ([A-Z]{2}) \| ([^|]+) \| ([^|]+) \|", doc, re.M)
     }
     assert rows == {r.code: (r.name, r.emergency) for r in load().values()}
+
+
+@pytest.mark.shared_data
+@pytest.mark.trust
+def test_no_xss_payload_as_the_name_or_address_runs_or_breaks_out_of_the_settings(trust):
+    """Every payload of the three XSS corpora as the site's name and its address: refused, or
+    written into the settings as the very text given and rendered by the pages as inert text."""
+    import ast
+
+    import markdown
+    from test_xss import BAD_SCHEME, FORBIDDEN, URL_ATTRS, payloads
+
+    from holdspace.newsite.texts import about_page, crisis_page, guidelines_page, py, welcome_post
+    from htmltree import parse
+
+    accepted = 0
+    for payload in payloads():
+        for name, url in ((payload, ""), ("Us", f"https://example.org/{payload}")):
+            try:
+                a = answers(name, url, "en", "UTC", ["GB"])
+            except NewSiteError:
+                continue
+            accepted += 1
+            assert ast.literal_eval(py(a.name)) == a.name and ast.literal_eval(py(a.url)) == a.url
+            text = "".join(page.split("\n\n", 1)[1] for page in (about_page(a), guidelines_page(a), crisis_page(a),
+                                                                 welcome_post(a, datetime(2026, 1, 1))))  # fmt: skip
+            for element in parse(markdown.markdown(text, extensions=["extra"])).iter():
+                assert element.tag not in FORBIDDEN, (payload, element.tag)
+                for attr, value in element.attrs.items():
+                    assert not attr.lower().startswith("on"), (payload, attr)
+                    assert not (attr in URL_ATTRS and BAD_SCHEME.match(value or "")), (payload, attr, value)
+    trust["new_site_vectors"] += accepted
+    assert accepted > 100  # the check ran on names and addresses that were taken, not only on refusals
