@@ -49,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "COMMENT_INTAKE_RATE_WINDOW": 600,
     "COMMENT_INTAKE_FORWARDED_FOR": False,
     "COMMENT_INTAKE_SITEURL": "",
+    # Commit each comment the intake queues (and each withdrawal) to the project's git
+    # repository, as "Holdspace intake" (docs/moderating-with-git.md).
+    "COMMENT_INTAKE_GIT_COMMIT": False,
     # Close a post's thread this many days after its date (None: never; a post's
     # own "Comments: closed" closes it at any age).
     "COMMENTS_CLOSE_AFTER_DAYS": None,
@@ -89,6 +92,9 @@ DEFAULTS: dict[str, Any] = {
     # The moderation folder (queue/, rejected/); relative paths here and below
     # are taken from the project folder, the one holding PATH (content/).
     "MODERATION_PATH": "moderation",
+    # Commit each moderation decision (the files it moved and its line in the log, nothing
+    # else) to the project's git repository, with the decision as the message.
+    "MODERATION_GIT_COMMIT": False,
     # Cache of rendered comment bodies, outside output/ and ignored by git.
     "HOLDSPACE_CACHE_PATH": ".cache/holdspace",
     # Set by `holdspace build`, which builds into a new folder and then
@@ -178,6 +184,7 @@ OUR_PREFIXES = (
     "MAIL",
     "ALERT",
     "MODERATOR",
+    "MODERATION",
 )
 # What PRIVACY_STRICT allows of AVATARS: nothing drawn from an email, nothing from another host.
 STRICT_AVATARS = ("names", "none")

@@ -10,4 +10,5 @@ posts        posts and pages: slug, title, open or closed, draft, date
 project      a site's folders and settings
 moves        moves that never overwrite, atomic writes
 lock         one change to the archive at a time: builds, decisions, withdrawals, erasures
+gitrepo      the project's git repository: the one module that runs git
 """

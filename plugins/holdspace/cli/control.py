@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import subprocess
 
-from ..archive.lock import project_lock, sweep
+from ..archive import gitrepo
+from ..archive.lock import sweep
 from ..archive.project import Project
 from ..archive.values import EMAIL_RE
 from ..control import erasure, personal
@@ -24,6 +24,7 @@ from ..glue.project import load_project
 from ..problems import HoldspaceError, display_path
 from ..review.decisions import Desk, ModerationError, open_desk
 from ..review.removal import unpublish
+from . import gitcommit
 from .spell import spell
 
 SHOWN = 10  # commits listed
@@ -37,12 +38,7 @@ def moderator_name(given: str = "") -> str:
     """Who decides: --moderator, else $MODERATOR, else git's user.name."""
     name = given.strip() or os.environ.get("MODERATOR", "").strip()
     if not name:
-        try:
-            name = subprocess.run(
-                ["git", "config", "user.name"], capture_output=True, text=True, timeout=10, check=False
-            ).stdout.strip()
-        except OSError:
-            name = ""
+        name = gitrepo.config(os.curdir, "user.name")
     if not name:
         raise ModerationError(f"who is deciding? {spell('approve-as')}")
     return name
@@ -57,6 +53,7 @@ def cmd_unpublish(desk: Desk, cid: str, reason: str, moderator: str) -> int:
     print(f"Unpublished {cid} on {title}: moved to {display_path(decision.destination)}; "
           "replies to it keep their place under a note that a comment was removed.")  # fmt: skip
     print(f"Run {spell('html')} to take it off the site. {spell('restore', id=cid)} brings it back to the queue.")
+    gitcommit.decision(desk.project, decision)
     return 0
 
 
@@ -87,6 +84,8 @@ def cmd_forget(project: Project, email: str, dry_run: bool, who: str) -> int:
         print("(it takes these files out of every commit; then add the erased files again and commit).")
     if not dry_run and report.comments.get(PUBLISHED):
         print(f"Run {spell('html')}, then deploy, to take the words off the site.")
+    if not dry_run:
+        gitcommit.erasure(project, report.paths, sum(report.comments.values()), mode, who)
     return 0
 
 
@@ -130,18 +129,18 @@ def run(args: argparse.Namespace) -> int:
         if len(args.ids) != 1:
             raise ModerationError(f"say which one comment: {spell('unpublish')}")
         desk = open_desk(load_project(args.settings))
-        with project_lock(desk.project.cache, waiting=waiting_note):
+        with gitcommit.deciding(desk.project, waiting=waiting_note):
             return cmd_unpublish(desk, args.ids[0], args.reason, moderator_name(args.moderator))
     if args.from_environment:
         args.email = os.environ.get("EMAIL", "")
         args.dry_run = os.environ.get("DRY_RUN", "").strip().lower() in ("yes", "on", "1", "true")
     project = load_project(args.settings)
     if args.command == "forget" and not args.email.strip() and erasure.pending(project):
-        with project_lock(project.cache, waiting=waiting_note):  # finish what an interrupted erasure began
+        with gitcommit.deciding(project, waiting=waiting_note):  # finish what an interrupted erasure began
             return cmd_forget(project, "", False, moderator_name(args.moderator))
     if not EMAIL_RE.fullmatch(args.email.strip()):
         raise HoldspaceError(f"give the writer's email address: {spell(args.command)}")
     if args.command == "export-personal":
         return cmd_export(project, args.email)
-    with project_lock(project.cache, waiting=waiting_note):
+    with gitcommit.deciding(project, waiting=waiting_note):
         return cmd_forget(project, args.email.strip(), args.dry_run, moderator_name(args.moderator))

@@ -46,6 +46,11 @@ def run(args: argparse.Namespace) -> int:
         if not app.service.alerts.enabled:
             print("Note: MAIL_SMTP_URL and MODERATOR_EMAILS (or ALERT_WEBHOOK_URL) are not set, so moderators are "
                   "not alerted of new comments (docs/mail.md).")  # fmt: skip
+        problem = app.service.commits.problem()
+        if problem:
+            print(f"Note: COMMENT_INTAKE_GIT_COMMIT is True, but {problem}: nothing will be committed; "
+                  "make the project folder a (private) git repository, or set it False "
+                  "(docs/moderating-with-git.md).")  # fmt: skip
         intake_url = str(settings.get("COMMENT_INTAKE_URL") or "")
         if not intake_url:
             print("Note: COMMENT_INTAKE_URL is not set, so the site's pages do not post here yet (docs/intake.md).")

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ..archive.commentfile import raw_body
-from ..archive.lock import project_lock
 from ..archive.reader import comment_files
 from ..glue.project import load_project
 from ..problems import display_path
@@ -43,6 +42,7 @@ from ..review.decisions import (
     restore,
 )
 from ..review.verdicts import CRISIS, is_staff
+from . import gitcommit
 from .control import moderator_name
 from .spell import spell
 
@@ -154,6 +154,7 @@ def report(decision: Decision, desk: Desk, verb: str) -> None:
     post = desk.posts.get(decision.post)
     title = f"'{post.title}'" if post else decision.post
     print(f"{verb} {decision.id} on {title}: moved to {display_path(decision.destination)}")
+    gitcommit.decision(desk.project, decision)
 
 
 def cmd_approve(desk: Desk, ids: Sequence[str], moderator: str, crisis_note: bool = True, force: bool = False) -> int:
@@ -283,7 +284,7 @@ def run(args: argparse.Namespace) -> int:
         return cmd_log(desk, args.count)
     if args.command == "show":
         return cmd_show(desk, one_id(args))
-    with project_lock(desk.project.cache, waiting=lambda: print("Waiting for a build or another decision ...")):
+    with gitcommit.deciding(desk.project, waiting=lambda: print("Waiting for a build or another decision ...")):
         return _decide(args, desk)
 
 

@@ -25,11 +25,10 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import uuid
 from dataclasses import asdict, dataclass, field
 
-from ..archive import parsecache
+from ..archive import gitrepo, parsecache
 from ..archive.commentfile import read_comment
 from ..archive.moves import write_atomically
 from ..archive.project import Project
@@ -78,7 +77,7 @@ def forget(project: Project, email: str, mode: str, who: str, dry_run: bool = Fa
     subscriptions = Subscriptions(project.private)
     if dry_run:
         _describe(project, found, mode, report)
-        report.history = history(project, [h.path for h in found.comments])
+        report.history = gitrepo.history([h.path for h in found.comments])
         return report
     address = subscriptions.address_hash(email)
     outbox = outbox_of(project)
@@ -101,7 +100,7 @@ def forget(project: Project, email: str, mode: str, who: str, dry_run: bool = Fa
                                 for h in found.comments], bodies)  # fmt: skip
     plan_path = os.path.join(project.private, PLANS, f"{uuid.uuid4().hex}.json")
     write_atomically(plan_path, lambda f: json.dump(asdict(plan), f))
-    report.history = history(project, [h.path for h in found.comments])
+    report.history = gitrepo.history([h.path for h in found.comments])
     _finish(project, plan_path, who, report)
     return report
 
@@ -232,18 +231,3 @@ def _exports(project: Project, address: str) -> list[str]:
     with contextlib.suppress(FileNotFoundError):
         return sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.startswith(address[:16]))
     return []
-
-
-def history(project: Project, paths: list[str]) -> list[str]:
-    """The commits of the project's git repository (if any) that hold ``paths``: the
-    history keeps the words until its owner rewrites it."""
-    if not paths:
-        return []
-    folder = os.path.dirname(os.path.abspath(paths[0]))
-    command = ["git", "-C", folder, "log", "--all", "--format=%h %ad %s", "--date=short", "--"]
-    try:
-        found = subprocess.run([*command, *map(os.path.abspath, paths)], capture_output=True, text=True, timeout=60,
-                               check=False)  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return []
-    return found.stdout.splitlines() if found.returncode == 0 else []

@@ -84,12 +84,14 @@ def _writer(service: Service, method: str, purpose: str, cid: str, form: Mapping
         with project_lock(project.cache, wait=LOCK_WAIT):
             report = erasure.forget(project, comment.email, project.settings["ERASE_MODE"], withdrawal.WRITER_NAME)
         done = sum(report.comments.values())
+        service.commits.add([*report.paths, project.log], f"forget: {done} comment(s) erased at their writer's "
+                            f"request ({project.settings['ERASE_MODE']})")  # fmt: skip
         words = [f"{done} comment(s) erased, with every request for mails. "
                  "What was published leaves the site at its next update."]  # fmt: skip
         return HTTPStatus.OK, {"title": "Everything you wrote here is erased", "paragraphs": words}
     status = STATUS.get(found.held.status, found.held.status)
     if method != "POST":
-        words = [f"Your comment on “{found.title}”, of {comment.date:%d %B %Y}, is {status}.",
+        words = [f"Your comment on “{found.title}”, of {project.show_date(comment.date)}, is {status}.",
                  "Withdrawing it deletes its words; replies stay, under a note that it was withdrawn."]  # fmt: skip
         actions = [("withdraw", "Withdraw this comment"), ("forget", "Forget everything I wrote here")]
         return HTTPStatus.OK, {"title": "Your comment", "paragraphs": words, "quote": comment.body, "actions": actions}
@@ -102,6 +104,8 @@ def _writer(service: Service, method: str, purpose: str, cid: str, form: Mapping
     with project_lock(project.cache, wait=LOCK_WAIT):
         found = withdrawal.find(project, cid)  # again, under the lock: a decision may have moved it
         said = withdrawal.withdraw(project, found) if found is not None else "It was withdrawn already."
+        if found is not None:
+            service.commits.add([found.held.path, project.log], f"withdraw {cid} on {found.held.thread}: by its writer")
     return HTTPStatus.OK, {"title": "Your comment is withdrawn", "paragraphs": [said]}
 
 

@@ -113,5 +113,6 @@ class IntakeServer(BaseApplication):  # type: ignore[misc]
             self.stop.set()
             self.app.service.wake.set()
             self.sending.join(timeout=5)
+        self.app.service.commits.finish()
         self.stopped()  # in the worker, where the counts are
         sys.stdout.flush()

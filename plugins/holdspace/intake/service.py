@@ -4,6 +4,7 @@ sender that delivers them."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from ..archive.project import Project
 from ..mail.alerts import Alerts
 from ..mail.notices import Notices
 from ..mail.sender import Sender
+from .commits import Commits
 from .forms import Intake
 from .pages import Pages, thread_url
 from .ratelimit import RateLimit
@@ -44,6 +46,7 @@ class Service:
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.warned_proxy = False
+        self.commits = Commits(os.path.dirname(project.content), settings["COMMENT_INTAKE_GIT_COMMIT"])
 
     def count(self, what: str) -> None:
         with self.lock:

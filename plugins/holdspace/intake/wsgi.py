@@ -191,6 +191,8 @@ class IntakeApp:
         if outcome.status == 200:
             service.count("trapped" if outcome.trapped else "queued")
             logger.info("queued: %s", display_path(outcome.path) if outcome.path else "nowhere (honeypot filled)")
+            if outcome.path and outcome.post is not None:
+                service.commits.queued(outcome.path, outcome.post.slug)
             self._alert(outcome)
             asked = self._subscribe(outcome, form)
             return self._page(reply, HTTPStatus.OK, **answers.thanks(service, outcome, form, asked))

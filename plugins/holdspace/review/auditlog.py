@@ -127,12 +127,14 @@ def _parse(raw: bytes) -> Entry | None:
 
 
 def flagged_on_approval(path: StrPath, flag: str, unless: str = "") -> set[str]:
-    """The ids whose latest decision is an approval that recorded ``flag`` (e.g. "crisis"),
-    and not ``unless`` with it."""
+    """The ids whose latest approval recorded ``flag`` (e.g. "crisis"), and not ``unless``
+    with it. Latest by time: moderators sharing the log through git may have merged their
+    lines in any order, and a decision another moderator's overtook keeps its line."""
     latest: dict[str, Entry] = {}
-    for entry in read(path)[0]:
-        latest[entry.id] = entry
-    return {cid for cid, e in latest.items() if e.action == "approve" and flag in e.flags and unless not in e.flags}
+    for entry in sorted(read(path)[0], key=lambda e: e.time):  # stable: the file's order within a second
+        if entry.action == "approve":
+            latest[entry.id] = entry
+    return {cid for cid, e in latest.items() if flag in e.flags and unless not in e.flags}
 
 
 def now() -> str:

@@ -1,9 +1,8 @@
 """Moderation decisions on comment files: find, examine, approve, reject, restore.
 
-The library half of the moderation commands (``moderate`` is the command
-line): it raises ``ModerationError`` with plain-language reasons and never
-prints. Every decision is a move that never overwrites or deletes a file,
-followed by one line in the audit log.
+The library half of the moderation commands (``moderate`` is the command line): it raises
+``ModerationError`` with plain-language reasons and never prints. Every decision is a move
+that never overwrites or deletes a file, followed by one line in the audit log.
 """
 
 from __future__ import annotations
@@ -215,6 +214,7 @@ class Decision:
     source: str
     destination: str
     flags: tuple[Flag, ...]
+    entry: auditlog.Entry | None = None  # its line in the log
 
 
 class LikelyReject(ModerationError):
@@ -297,4 +297,4 @@ def _decide(
             f"{examined.id}: could not write {display_path(project.log)} ({e}); the comment was put back, "
             "nothing changed"
         ) from e
-    return Decision(examined.id, examined.thread, examined.path, destination, tuple(examined.verdict.flags))
+    return Decision(examined.id, examined.thread, examined.path, destination, tuple(examined.verdict.flags), entry)

@@ -52,4 +52,4 @@ def unpublish(desk: Desk, cid: str, reason: str, moderator: str) -> Decision:
             os.unlink(path)
         move_file(destination, path)
         raise ModerationError(f"{cid}: could not finish ({e}); the comment was put back, nothing changed") from e
-    return Decision(cid, thread, path, destination, ())
+    return Decision(cid, thread, path, destination, (), entry)
