@@ -1,7 +1,7 @@
 """Everything the site holds about one address: the comment files that carry it
 (published, waiting, rejected), the writer's requests for mails, and the mails to it
 waiting in the outbox. Found by reading each comment file's Email line, so a file
-broken in another way is found too."""
+broken in another way is found too. ``with_addresses``: the files that hold any address."""
 
 from __future__ import annotations
 
@@ -72,3 +72,10 @@ def email_line(path: str) -> str:
             if match and match.group(1).lower() == "email":
                 return match.group(2).strip()
     return ""
+
+
+def with_addresses(project: Project) -> list[str]:
+    """Every comment file, published, waiting or rejected, whose Email line holds anything: a
+    repository with one of them in it must never be public."""
+    return [path for _, folder in folders(project) for path, _, problem in comment_files(folder)
+            if problem is None and email_line(path)]  # fmt: skip
