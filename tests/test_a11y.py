@@ -58,12 +58,16 @@ def page_types(base: str) -> dict[str, str]:
         "search with results": f"{base}/search/?q=therapist",
         "reply form": f"{base}/{FORM_POST}/#respond",
         "post behind a content warning": f"{base}/asking-for-help-when-its-hard/",
+        "linked comment behind it": f"{base}/comment/crisis-004.html",  # the warning opened, the comment marked
     }
 
 
 def open_page(context, url: str):
     page = context.new_page()
     page.goto(url)
+    if "/comment/" in url:  # a redirect page: on to the comment
+        page.wait_for_url(lambda landed: "/comment/" not in landed)
+        page.wait_for_load_state()
     if "/search/" in url:
         page.locator(".search-results li a").first.wait_for(timeout=15_000)
     return page

@@ -1,6 +1,7 @@
 """The search index as static files for search.js: how terms and pseudonyms are cut into
 files, each term's entry, a whole export, and an export updated with the changes alone."""
 
+import dataclasses
 import json
 import random
 
@@ -55,7 +56,8 @@ def test_a_term_s_entry_holds_its_df_docnum_gaps_weights_and_lengths():
 
 def test_a_whole_export_of_two_comments(tmp_path):
     folder, out = str(tmp_path / "ix"), tmp_path / "data"
-    update_index(folder, [doc(1, "Tea in the garden"), doc(2, "Rain and tea", author="Jo")])
+    first = dataclasses.replace(doc(1, "Tea in the garden"), shown_date="1 January 2025")
+    update_index(folder, [first, doc(2, "Rain and tea", author="Jo")])
     counts, _ = write_export(export(folder), str(out), "fp")
     assert (counts["documents"], counts["terms"], counts["buckets"]) == (
         2,
@@ -68,12 +70,12 @@ def test_a_whole_export_of_two_comments(tmp_path):
     ]  # fmt: skip
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {k: manifest[k] for k in ("format", "n", "N", "B", "K1", "buckets", "maxPrefix", "authorFiles")} == {
-        "format": 3, "n": 2, "N": 2, "B": 0.75, "K1": 1.2, "buckets": ["ga", "ra", "te"], "maxPrefix": 6,
+        "format": 4, "n": 2, "N": 2, "B": 0.75, "K1": 1.2, "buckets": ["ga", "ra", "te"], "maxPrefix": 6,
         "authorFiles": 64,
     }  # fmt: skip
     assert json.loads((out / "d" / "0.json").read_text(encoding="utf-8")) == {
         "id": "c1", "k": "comment", "t": "A Post", "a": "Mira", "d": "2025-01-01T00:00:00+00:00",
-        "u": "t/#comment-c1", "x": "Tea in the garden",
+        "s": "1 January 2025", "u": "t/#comment-c1", "x": "Tea in the garden",
     }  # fmt: skip
     assert json.loads((out / "s" / "2.json").read_text(encoding="utf-8")) == {"t": {"tea": [2, [0, 1], [1, 1], [2, 2]]}}
     assert json.loads((out / "a" / f"{author_bucket('jo')}.json").read_text(encoding="utf-8")) == {"jo": [1]}
@@ -169,3 +171,36 @@ def test_after_max_segments_the_index_is_merged_and_exported_whole(tmp_path, mon
     assert renumbered == [False, False, True, False]
     assert len(segments(folder)) == 2
     assert not can_update(state, str(tmp_path / "v0"), segments(folder))
+
+
+@pytest.mark.parametrize(
+    ("settings", "post_date", "comment_date"),
+    [
+        ({}, "1 January 2025", "2 January 2025"),  # the tests' demo settings: "%-d %B %Y"
+        ({"DEFAULT_DATE_FORMAT": "%d.%m.%Y"}, "01.01.2025", "02.01.2025"),
+        ({"DATE_FORMATS": {"en": "%Y-%m-%d"}}, "2025-01-01", "2025-01-02"),
+    ],
+)
+def test_results_write_dates_as_the_pages_do(site, settings, post_date, comment_date, capsys):
+    """The export carries each date as the site's pages write it (Pelican's date format), and
+    the ISO date beside it; search.js shows the first and puts the second in <time datetime>."""
+    from holdspace.cli.main import main as holdspace
+    from htmltree import parse
+
+    site.post("t", "Winter Breaks")
+    site.comment("t", "c1", "Marigold tea.", author="Mira")
+    built = site.build(**settings)
+    page = parse(built.html("t/index.html"))
+    [post_time] = page.find_all("p", class_="meta")[0].find_all("time")
+    [comment_time] = page.by_id("comment-c1").find_all("time")
+    assert (post_time.text(), comment_time.text()) == (post_date, f"{comment_date}, 10:00")
+    shown = {}
+    for path in (built.output / "search" / "data" / "d").glob("*.json"):
+        d = json.loads(path.read_text(encoding="utf-8"))
+        shown[d["id"]] = (d["s"], d["d"])
+    assert shown == {
+        "post:t": (post_date, "2025-01-01T09:00:00+00:00"),
+        "c1": (comment_date, "2025-01-02T10:00:00+00:00"),
+    }
+    holdspace(["search", "--index", str(site.root / ".cache" / "holdspace" / "search"), "marigold"])
+    assert f"Winter Breaks (comment by Mira, {comment_date}), score" in capsys.readouterr().out

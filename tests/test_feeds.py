@@ -48,6 +48,23 @@ def test_site_and_post_feeds_hold_the_newest_comments(site):
     assert 'href="https://holdspace.example/feeds/comments.atom.xml"' in page
 
 
+def test_comments_behind_a_content_warning_are_behind_it_in_the_feeds(site):
+    site.post("t", title="Hard Night", content_warning="self-harm")
+    site.post("u")
+    site.comment("t", "c1", "Words behind it.", author="Mira", date="2025-01-02 10:00")
+    site.comment("u", "c2", "Words in the open.", author="Jo", date="2025-01-03 10:00")
+    built = site.build(SITEURL="https://holdspace.example", RELATIVE_URLS=False, COMMENTS_FEED_ATOM="feeds/comments.atom.xml",
+                       COMMENTS_POST_FEED_ATOM="comments.atom.xml")  # fmt: skip
+    summaries = [e.findtext(f"{ATOM}summary") for e in feed(built, "feeds/comments.atom.xml").findall(f"{ATOM}entry")]
+    warned = ('<p>Content warning: self-harm.</p><p><a href="https://holdspace.example/t/#comment-c1">Read the comment '
+              "on the site</a>, where it opens behind this warning.</p>")  # fmt: skip
+    assert summaries == ["<p>Words in the open.</p>", warned]
+    assert [e.findtext(f"{ATOM}summary") for e in feed(built, "t/comments.atom.xml").findall(f"{ATOM}entry")] == [
+        warned
+    ]
+    assert "Words behind it" not in built.html("feeds/comments.atom.xml") + built.html("t/comments.atom.xml")
+
+
 def test_no_feeds_unless_set(site):
     site.post("t")
     site.comment("t", "c1")

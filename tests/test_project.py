@@ -1,9 +1,11 @@
 """The one project loader: a settings file read with Pelican's rules (its defaults, paths
 from the file's folder), the folders every command works in, and clear errors."""
 
+from datetime import UTC, datetime
+
 import pytest
 
-from holdspace.glue.project import load_project, slugifier
+from holdspace.glue.project import date_writer, load_project, slugifier
 from holdspace.settings import SettingsError
 
 
@@ -82,3 +84,22 @@ def test_a_title_is_slugged_as_pelican_slugs_it(title, slug):
 def test_the_site_s_own_slug_rules_apply():
     subs = [(r"\+", "plus"), (r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")]
     assert slugifier({"SLUG_REGEX_SUBSTITUTIONS": subs})("C++ & Rust") == "cplusplus-rust"
+
+
+@pytest.mark.parametrize(
+    ("settings", "written"),
+    [
+        ({}, "Fri 08 August 2025"),  # Pelican's own default, "%a %d %B %Y"
+        ({"DEFAULT_DATE_FORMAT": "%-d %B %Y"}, "8 August 2025"),  # the demo's
+        ({"DEFAULT_DATE_FORMAT": "%-d %B %Y", "DATE_FORMATS": {"en": "%Y-%m-%d"}}, "2025-08-08"),
+        ({"DEFAULT_LANG": "de", "DATE_FORMATS": {"de": ("C", "%d.%m.%Y")}}, "08.08.2025"),
+    ],
+)
+def test_a_date_is_written_as_the_site_s_pages_write_a_post_s(settings, written):
+    """What the intake's pages write (a writer's comment "of 8 August 2025"): Pelican's format."""
+    assert date_writer(settings)(datetime(2025, 8, 8, 9, 30, tzinfo=UTC)) == written
+
+
+def test_the_project_writes_dates_with_the_site_s_format(site):
+    site.write_settings(DEFAULT_DATE_FORMAT="%-d %b %Y")
+    assert site.project().show_date(datetime(2025, 8, 8, tzinfo=UTC)) == "8 Aug 2025"

@@ -64,26 +64,67 @@ def test_a_comment_approved_with_a_crisis_flag_gets_a_gentle_note(site, monkeypa
     assert "you don't have to wait for a reply here" in notes["flagged"][0].text()
 
 
-def test_a_content_warning_comes_before_the_body_which_needs_no_script(site, capsys):
-    site.post("cw", "Hard Night", content_warning="self-harm")
+def summary_words(details):
+    """What a content warning's summary says while closed, and once open (the style sheet shows one)."""
+    summary = details.find_all("summary")[0]
+    [show] = summary.find_all("span", class_="cw-action cw-show")
+    [hide] = summary.find_all("span", class_="cw-action cw-hide")
+    label = " ".join("".join(x for x in summary.content if isinstance(x, str)).split())
+    return f"{summary.find_all('span', class_='cw-label')[0].text()} {label} {show.text()}", hide.text()
+
+
+def test_a_content_warning_covers_the_post_and_its_comments_and_needs_no_script(site, capsys):
+    site.post("cw", "Hard Night", content_warning="self-harm", tags="nights")
+    site.post("quiet", "Quiet Night", content_warning="grief")
     site.post("plain", "Plain")
-    built = site.build()
+    for i in range(3):
+        site.comment("cw", f"c{i}", f"Words of comment {i}.", date=f"2025-01-02 10:0{i}")
+    built = site.build(CRISIS_RESOURCES=RESOURCES, COMMENTS_PER_PAGE=2, COMMENT_INTAKE_URL="https://intake.example/")
     doc = parse(built.html("cw/index.html"))
     [details] = doc.find_all("details", class_="content-warning")
-    summary = details.find_all("summary")[0]
-    assert " ".join(summary.text().split()) == "Content warning: self-harm. Show the post"
-    assert details.content.index(summary) < details.content.index(details.find_all("div", class_="post-body")[0])
-    assert "The body of cw." in details.text()  # in the page, behind a <details>: no JavaScript needed
-    assert "open" not in details.attrs
+    assert summary_words(details) == ("Content warning: self-harm. Show the post and its comments",
+                                      "Hide the post and its comments")  # fmt: skip
+    assert "open" not in details.attrs and details.attrs["id"] == "content-warning"
+    inside = [e.attrs.get("id") or e.attrs.get("class") for e in details.children]
+    assert inside == [None, "post-body", "tags", "comments"]  # the summary, then the post and its thread
+    assert "The body of cw." in details.text() and "Words of comment 1." in details.by_id("comment-c1").text()
+    # Help and the reply form stay outside: the article, then the crisis box, then the form.
+    assert [e.attrs.get("id") for e in doc.by_id("main").children] == [None, "crisis", "respond"]
+    assert doc.find_all("a", href="#content-warning")[0].text() == "3 comments"  # the count leads to the warning
+    page2 = parse(built.html("cw/comment-page-2/index.html"))
+    [details] = page2.find_all("details", class_="content-warning")
+    assert summary_words(details) == ("Content warning: self-harm. Show the comments", "Hide the comments")
+    assert details.by_id("comment-c2") is not None and not details.find_all("div", class_="post-body")
+    assert [e.attrs.get("id") for e in page2.by_id("main").children] == [None, "crisis", "respond"]
+    [details] = parse(built.html("quiet/index.html")).find_all("details", class_="content-warning")
+    assert summary_words(details) == ("Content warning: grief. Show the post", "Hide the post")
+    assert details.by_id("comments") is not None  # the form's "Join the conversation" is outside
     from holdspace.cli.main import main as holdspace
 
     holdspace(["search", "--index", str(site.root / ".cache" / "holdspace" / "search"), "body"])
     out = capsys.readouterr().out  # a search result shows the warning, not the words behind it
     assert "Content warning: self-harm." in out and "The body of cw." not in out and "The body of plain." in out
+    holdspace(["search", "--index", str(site.root / ".cache" / "holdspace" / "search"), "words"])
+    out = capsys.readouterr().out  # and so do the comments behind it
+    assert out.count("Content warning: self-harm.") == 3 and "Words of comment" not in out
     index = parse(built.html("index.html"))
     assert "The body of cw." not in index.text() and "Content warning: self-harm." in index.text()
     assert "The body of plain." in index.text()
-    assert not parse(built.html("plain/index.html")).find_all("details")
+    assert index.find_all("a", href="./cw/#content-warning")[0].text() == "3 comments"
+    plain = parse(built.html("plain/index.html"))
+    assert not plain.find_all("details") and plain.find_all("a", href="#comments")[0].text() == "0 comments"
+
+
+def test_a_page_s_content_warning_covers_its_comments_too(site):
+    site.page("hard", "Hard Things", comments="open", **{"content-warning": "loss"})
+    site.comment("hard", "p1", "A word on the page.")
+    built = site.build(CRISIS_RESOURCES=RESOURCES)
+    doc = parse(built.html("pages/hard/index.html"))
+    [details] = doc.find_all("details", class_="content-warning")
+    assert summary_words(details) == ("Content warning: loss. Show the page and its comments",
+                                      "Hide the page and its comments")  # fmt: skip
+    assert "A word on the page." in details.by_id("comment-p1").text()
+    assert [e.attrs.get("id") for e in doc.by_id("main").children] == [None, "crisis", "respond"]
 
 
 def test_strict_privacy_turns_everything_on(site):

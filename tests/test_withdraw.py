@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import datetime
 
 import pytest
 from test_intake import form, post, running
@@ -30,7 +31,8 @@ def writers(site, smtp, monkeypatch):
     monkeypatch.setenv("MODERATOR", "Ana")
     port = free_port()
     settings = {"SITEURL": "https://example.org", "MAIL_SMTP_URL": smtp.url, "MAIL_FROM": "site@example.org",
-                "COMMENT_INTAKE_URL": f"http://127.0.0.1:{port}/comment", "COMMENT_INTAKE_RATE_LIMIT": 100}  # fmt: skip
+                "COMMENT_INTAKE_URL": f"http://127.0.0.1:{port}/comment", "COMMENT_INTAKE_RATE_LIMIT": 100,
+                "DEFAULT_DATE_FORMAT": "%A %-d %B %Y"}  # fmt: skip
     site.write_settings(**settings)
     site.settings = settings
     site.use_project_rules()
@@ -65,6 +67,10 @@ def test_a_waiting_comment_leaves_the_queue_at_once_from_the_thank_you_page_s_li
     url = withdraw_link(page)
     status, shown = fetch(url)  # opening it changes nothing
     assert status == 200 and "is waiting for a moderator" in shown and CANARY in shown and queued(site) == [cid]
+    [sent] = (site.root / "moderation" / "queue").rglob("*.md")
+    day = datetime.fromisoformat(re.search(r"^Date: (.+)$", sent.read_text("utf-8"), re.M).group(1))
+    # The date as the site's pages write it (DEFAULT_DATE_FORMAT above: "Tuesday 8 July 2025").
+    assert f"Your comment on “Tea and Sympathy”, of {day:%A} {day.day} {day:%B %Y}, is waiting" in shown
     status, done = fetch(url, {"do": "withdraw"})
     assert status == 200 and "Your comment is withdrawn" in done and "no moderator will read it" in done
     assert queued(site) == []

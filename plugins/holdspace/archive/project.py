@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,11 +30,13 @@ LOG_FILE = "decisions.log"
 @dataclass
 class Project:
     """``settings``: Pelican's and Holdspace's, checked (``holdspace_settings`` merged in);
-    ``content``: PATH, absolute; ``slugify``: a title's slug, as Pelican makes it."""
+    ``content``: PATH, absolute; ``slugify``: a title's slug, as Pelican makes it;
+    ``show_date``: a date as the site's pages write it (the default language's format)."""
 
     settings: Mapping[str, Any]
     content: str
     slugify: Callable[[str], str] = field(repr=False)
+    show_date: Callable[[datetime], str] = field(repr=False)
 
     @property
     def comments(self) -> str:

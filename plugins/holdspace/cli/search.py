@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'The best ' if more else ''}{len(hits)} result(s) for {query!r}{', of more' if more else ''}, best first:")
     for number, hit in enumerate(hits, start=1):
         kind = "comment by" if hit.kind == "comment" else "post by"
-        print(f"\n{number:2}. {printable(hit.title)} ({kind} {printable(hit.author)}, {hit.date:%Y-%m-%d}), "
+        day = hit.shown_date or hit.date.date().isoformat()  # as the site's pages write it, when the build said
+        print(f"\n{number:2}. {printable(hit.title)} ({kind} {printable(hit.author)}, {day}), "
               f"score {hit.score:.2f}")  # fmt: skip
         print(f"    {site}/{hit.url}")
         words = f"Content warning: {hit.warning}." if hit.warning else hit.text  # not the words behind one

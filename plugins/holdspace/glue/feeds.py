@@ -23,6 +23,7 @@ def write(settings: Mapping[str, Any], posts: list[Any], output: str) -> None:
     for post in posts:
         thread = post.comment_thread
         title = as_text(post.title)
+        warning = str(post.metadata.get("content-warning", "") or "")
         entries = []
         for node in thread.by_id.values():
             c = node.item
@@ -30,7 +31,7 @@ def write(settings: Mapping[str, Any], posts: list[Any], output: str) -> None:
                 continue  # the place of a removed comment: nothing to feed
             parent = thread.by_id.get(c.reply_to) if c.reply_to else None
             link = f"{base}/{thread.permalink(c.id)}"
-            entries.append(FeedEntry(c, title, link, (parent.item.author or REMOVED) if parent else None))
+            entries.append(FeedEntry(c, title, link, (parent.item.author or REMOVED) if parent else None, warning))
         everything.extend(entries)
         if settings["COMMENTS_POST_FEED_ATOM"] and entries:
             url, save_as = post_feed_location(settings, post.url, post.save_as)

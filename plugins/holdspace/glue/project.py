@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from pelican.settings import DEFAULT_CONFIG, read_settings
-from pelican.utils import slugify
+from pelican.utils import slugify, strftime
 
 from ..archive.project import Project
 from ..settings import SettingsError, holdspace_settings
@@ -38,7 +39,7 @@ def load_project(settings_file: str) -> Project:
 
 def project_of(settings: Mapping[str, Any]) -> Project:
     """The project of settings already checked (by ``load_project``, or in a build by ``rewrite.initialized``)."""
-    return Project(settings, os.path.abspath(settings["PATH"]), slugifier(settings))
+    return Project(settings, os.path.abspath(settings["PATH"]), slugifier(settings), date_writer(settings))
 
 
 def slugifier(settings: Mapping[str, Any]) -> Callable[[str], str]:
@@ -49,3 +50,19 @@ def slugifier(settings: Mapping[str, Any]) -> Callable[[str], str]:
         return str(slugify(title, regex_subs=subs))
 
     return slug
+
+
+def date_writer(settings: Mapping[str, Any]) -> Callable[[datetime], str]:
+    """A date as the site's pages write a post's in the default language: Pelican's strftime
+    with its DATE_FORMATS for DEFAULT_LANG, or DEFAULT_DATE_FORMAT (a (locale, format) pair
+    gives its format)."""
+    lang = settings.get("DEFAULT_LANG", DEFAULT_CONFIG["DEFAULT_LANG"])
+    default = settings.get("DEFAULT_DATE_FORMAT", DEFAULT_CONFIG["DEFAULT_DATE_FORMAT"])
+    date_format = (settings.get("DATE_FORMATS") or {}).get(lang, default)
+    if isinstance(date_format, tuple):
+        date_format = date_format[1]
+
+    def show(date: datetime) -> str:
+        return str(strftime(date, date_format))
+
+    return show

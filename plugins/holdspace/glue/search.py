@@ -23,6 +23,7 @@ import traceback
 from typing import Any
 
 from pelican.generators import Generator
+from pelican.utils import strftime
 
 from ..search.documents import documents
 from ..search.export import can_update, entry, is_current, load_state, save_state, update_export, write_export
@@ -72,7 +73,8 @@ class SearchGenerator(Generator):
         cache = project_of(self.settings).search_index
         posts = list(self.context.get("articles", []))  # hidden posts stay out of search
         pages = self.context.get("pages", [])  # comments on hidden pages stay out too
-        stats = update_index(cache, documents(posts, pages=pages))
+        # Dates as the pages write them: Pelican's strftime, each with its post's date_format.
+        stats = update_index(cache, documents(posts, pages=pages, show_date=strftime))
         target = os.path.join(self.output_path, "search", "data")
         # The export being replaced: the one in the previous output (a build into a new
         # folder, by holdspace build) or the one already in this output (plain pelican).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 
 from feedgenerator import Atom1Feed
 
@@ -22,6 +23,7 @@ class FeedEntry:
     post_title: str
     link: str  # absolute URL of the comment on its page
     parent_author: str | None  # the author of the comment it replies to, when published
+    warning: str = ""  # its post's Content-Warning: the entry holds the warning and a link, not the words
 
 
 def entry_title(entry: FeedEntry) -> str:
@@ -29,6 +31,17 @@ def entry_title(entry: FeedEntry) -> str:
     if entry.parent_author:
         return f"{c.author}, in reply to {entry.parent_author}, on “{entry.post_title}”"
     return f"{c.author} on “{entry.post_title}”"
+
+
+def _words(entry: FeedEntry) -> str:
+    """A comment's words, or, behind its post's content warning, the warning and a link
+    (a feed reader would show the words at once)."""
+    if not entry.warning:
+        return entry.comment.body
+    return (
+        f"<p>Content warning: {escape(entry.warning)}.</p>"
+        f'<p><a href="{escape(entry.link)}">Read the comment on the site</a>, where it opens behind this warning.</p>'
+    )
 
 
 def newest(entries: Iterable[FeedEntry], limit: int) -> list[FeedEntry]:
@@ -42,7 +55,7 @@ def write_feed(path: str, title: str, site_link: str, feed_url: str, entries: li
         feed.add_item(
             title=entry_title(e),
             link=e.link,
-            description=c.body,
+            description=_words(e),
             author_name=c.author,
             pubdate=c.date,
             updateddate=c.date,

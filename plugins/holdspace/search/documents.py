@@ -27,7 +27,8 @@ class Doc:
     thread: str
     tags: str  # comma-separated
     url: str  # the comment's permalink on its page, relative to the site
-    warning: str = ""  # a post's Content-Warning
+    warning: str = ""  # the Content-Warning of the post (of a comment: of its post or page)
+    shown_date: str = ""  # the date as the site's pages write it ("18 July 2025")
     # Turns ``source`` into plain text when the document has to be indexed: an
     # unchanged document (the same digest) is never converted.
     to_text: Callable[[str], str] | None = field(default=None, compare=False)
@@ -38,7 +39,8 @@ class Doc:
 
     def digest(self) -> str:
         parts = (self.id, self.kind, self.title, self.author, self.source, self.date.isoformat(), self.thread,
-                 self.tags, self.url, "html" if self.to_text is not None else "text", self.warning)  # fmt: skip
+                 self.tags, self.url, "html" if self.to_text is not None else "text", self.warning,
+                 self.shown_date)  # fmt: skip
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -66,32 +68,51 @@ def content_of(kind: str, title: str, text: str) -> str:
     return f"{title}\n{text}" if kind == "post" else text
 
 
-def documents(posts: Sequence[Any], default_author: str = "", pages: Sequence[Any] = ()) -> Iterator[Doc]:
+DateWriter = Callable[[datetime, str], str]  # (date, a post's date_format) -> the date as written
+
+
+def documents(
+    posts: Sequence[Any], default_author: str = "", pages: Sequence[Any] = (), show_date: DateWriter | None = None
+) -> Iterator[Doc]:
     """One document per published post and per published comment on it or on a page
-    (the pages themselves, the site's furniture, are not searched)."""
+    (the pages themselves, the site's furniture, are not searched). A comment carries its
+    post's content warning, as its page does. ``show_date`` writes each date with its post's
+    ``date_format`` (the build gives Pelican's own strftime, so results write dates as the
+    pages do); without it, documents have no ``shown_date``."""
     for post in posts:
         tags = ", ".join(str(t) for t in getattr(post, "tags", []) or [])
         category = str(getattr(post, "category", "") or "")
         tags = ", ".join(x for x in (category, tags) if x)
         title = as_text(post.title)
-        warning = str(post.metadata.get("content-warning", "") or "")
+        warning = _warning(post)
         yield Doc(f"post:{post.slug}", "post", title, str(getattr(post, "author", default_author)),
-                  _html(post), post.date, post.slug, tags, post.url, warning, to_text=as_text)  # fmt: skip
-        yield from _comment_docs(post, title, tags)
+                  _html(post), post.date, post.slug, tags, post.url, warning, _shown(post, post.date, show_date),
+                  to_text=as_text)  # fmt: skip
+        yield from _comment_docs(post, title, tags, show_date)
     for page in pages:
-        yield from _comment_docs(page, as_text(page.title), "")
+        yield from _comment_docs(page, as_text(page.title), "", show_date)
 
 
-def _comment_docs(post, title: str, tags: str) -> Iterator[Doc]:
+def _comment_docs(post, title: str, tags: str, show_date: DateWriter | None) -> Iterator[Doc]:
     thread = getattr(post, "comment_thread", None)
     if thread is None:
         return
+    warning = _warning(post)
     for cid, node in thread.by_id.items():
         c = node.item
         if getattr(c, "removed", ""):
             continue  # the place of a removed comment holds no words
         url = thread.permalink(cid)
-        yield Doc(cid, "comment", title, c.author, c.body, c.date, post.slug, tags, url, to_text=as_text)
+        yield Doc(cid, "comment", title, c.author, c.body, c.date, post.slug, tags, url, warning,
+                  _shown(post, c.date, show_date), to_text=as_text)  # fmt: skip
+
+
+def _warning(post) -> str:
+    return str(post.metadata.get("content-warning", "") or "")
+
+
+def _shown(post, date: datetime, show_date: DateWriter | None) -> str:
+    return show_date(date, post.date_format) if show_date is not None else ""
 
 
 def _html(post) -> str:

@@ -2,7 +2,8 @@
 
     search/data/manifest.json     doc counts, average length, BM25F's B and K1, the buckets
     search/data/s/<n>.json        one bucket of terms: term -> [df, docnum gaps, weights, lengths]
-    search/data/d/<docnum>.json   what a result shows: title, pseudonym, date, URL, text
+    search/data/d/<docnum>.json   what a result shows: title, pseudonym, date (ISO, and as the
+                                  pages write it), URL, text, content warning
     search/data/a/<n>.json        pseudonym -> docnums, for author: filters (by a hash of the name)
 
 Terms are bucketed by prefix, a bucket split further while it is large, so a
@@ -34,7 +35,7 @@ from ..archive.moves import write_atomically
 from .buckets import AUTHOR_FILES, BUCKET_BYTES, MAX_PREFIX, author_bucket, bucket_of, bucket_prefixes
 from .query import K1, B, Hit
 
-FORMAT = 3
+FORMAT = 4  # 4: "s", the date as the pages write it
 
 
 @dataclass(frozen=True)
@@ -237,8 +238,9 @@ def _write_all(
     for i, bucket in enumerate(buckets):
         put(f"s/{i}.json", '{"t":{' + ",".join(bucket) + "}}")
     for docnum, hit in docs.items():
-        doc = {"id": hit.id, "k": hit.kind, "t": hit.title, "a": hit.author, "d": hit.date.isoformat(), "u": hit.url,
-               "x": hit.text, **({"w": hit.warning} if hit.warning else {})}  # fmt: skip
+        doc = {"id": hit.id, "k": hit.kind, "t": hit.title, "a": hit.author, "d": hit.date.isoformat(),
+               "s": hit.shown_date, "u": hit.url, "x": hit.text,
+               **({"w": hit.warning} if hit.warning else {})}  # fmt: skip
         counts["bytes"] += _write(os.path.join(folder, "d", f"{docnum}.json"), doc)
         counts["written"] += 1
     for docnum in keep:

@@ -32,7 +32,7 @@ from .query import K1, B, Hit, author_key, parse_query
 
 VERSION_FILE = "holdspace-index.json"
 # Changes of these rebuild the index.
-SCHEMA_VERSION = 3  # 3: the content warning of a post
+SCHEMA_VERSION = 4  # 3: the content warning of a post; 4: the date as the pages write it
 # Memory for the writer's posting pool: below it, postings are sorted in memory
 # instead of in runs pickled to disk. 20,000 comments fit in it; 100,000 spill
 # to disk, which keeps the build under 1 GB (bench/README.md).
@@ -62,7 +62,8 @@ def schema() -> Schema:
         thread=STORED,
         tags=STORED,  # comma-separated
         url=STORED,
-        warning=STORED,  # a post's Content-Warning: results show it instead of the post's words
+        warning=STORED,  # a post's Content-Warning: results show it instead of the words behind it
+        shown_date=STORED,  # the date as the site's pages write it, for results
         digest=STORED,
     )
 
@@ -183,7 +184,7 @@ def _write(
         writer.add_document(
             id=doc.id, kind=doc.kind, title=doc.title, author=doc.author, author_key=author_key(doc.author),
             content=content, text=text, date=doc.date, thread=doc.thread, tags=doc.tags, url=doc.url,
-            warning=doc.warning, digest=digest,
+            warning=doc.warning, shown_date=doc.shown_date, digest=digest,
         )  # fmt: skip
     for doc_id, fields in old.items():
         stats.gone_ids.add(doc_id)
@@ -224,7 +225,7 @@ def search(folder: str, query: str, limit: int = 10) -> list[Hit]:
 def _hit(searcher: Searcher, docnum: int, score: float) -> Hit:
     f = searcher.reader().stored_fields(docnum)
     return Hit(docnum, score, f["id"], f["kind"], f["title"], f["author"], f["date"], f["url"], f["text"],
-               f.get("warning", ""))  # fmt: skip
+               f.get("warning", ""), f.get("shown_date", ""))  # fmt: skip
 
 
 def export(

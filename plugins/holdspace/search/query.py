@@ -24,6 +24,7 @@ class Hit:
     url: str
     text: str
     warning: str = ""
+    shown_date: str = ""  # the date as the site's pages write it
 
 
 AUTHOR_RE = re.compile(r'(?:^|\s)author:(?:"([^"]*)"|(\S+))', re.IGNORECASE)

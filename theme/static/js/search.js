@@ -278,10 +278,11 @@
         var a = el("a", { href: form.getAttribute("data-site") + d.u }, d.t);
         h.appendChild(a);
         li.appendChild(h);
-        var meta = el("p", { "class": "meta" },
-          (d.k === "comment" ? "Comment by " + d.a : "Post by " + d.a) + " · " + d.d.slice(0, 10));
+        // The date as the site's pages write it, from the build (d.s); d.d, ISO, for machines.
+        var meta = el("p", { "class": "meta" }, (d.k === "comment" ? "Comment by " : "Post by ") + d.a + " · ");
+        meta.appendChild(el("time", { datetime: d.d }, d.s));
         li.appendChild(meta);
-        if (d.w) {  // a post behind a content warning: the warning, not its words
+        if (d.w) {  // a post, or a comment on one, behind a content warning: the warning, not the words
           li.appendChild(el("p", { "class": "snippet content-warning-note" }, "Content warning: " + d.w + "."));
         } else {
           li.appendChild(snippet(d.x, await searcher.matches(d.x, terms)));
