@@ -23,7 +23,7 @@ from holdspace.review.guidelines import RulesError
 from holdspace.settings import SettingsError
 
 SUBCOMMANDS = ["build", "serve", "queue", "show", "approve", "reject", "restore", "unpublish", "forget",
-               "export-personal", "log", "check-site", "search", "intake", "import-wordpress", "outbox", "notify", "secret"]  # fmt: skip
+               "export-personal", "log", "new-site", "check-site", "check-private", "search", "intake", "import-wordpress", "outbox", "notify", "secret"]  # fmt: skip
 
 
 def test_the_subcommands_are_the_ones_documented():

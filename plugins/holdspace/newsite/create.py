@@ -1,6 +1,6 @@
 """``new-site``: the answers checked, then what is there first: the demo's files are removed
-(``make demo`` brings the demo back, in a folder of its own), the owner's own are never
-touched (new-site stops and lists them), and the new site is written."""
+(the demo stays available, in a folder of its own), the owner's own are never touched
+(new-site stops and lists them), and the new site is written."""
 
 from __future__ import annotations
 

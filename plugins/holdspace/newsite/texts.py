@@ -143,7 +143,7 @@ AVATARS = "names"
 
 def publish_file(a: Answers) -> str:
     url = a.url or "https://holdspace.example"
-    return f'''"""Settings for publishing: absolute URLs and feeds. Used by `make publish`."""
+    return f'''"""Settings for publishing: absolute URLs and feeds (holdspace build -s publishconf.py)."""
 
 import os
 import sys

@@ -279,7 +279,9 @@
         h.appendChild(a);
         li.appendChild(h);
         // The date as the site's pages write it, from the build (d.s); d.d, ISO, for machines.
-        var meta = el("p", { "class": "meta" }, (d.k === "comment" ? "Comment by " : "Post by ") + d.a + " · ");
+        var meta = el("p", { "class": "meta" }, d.k === "comment" ? "Comment by " : "Post by ");
+        meta.appendChild(el("bdi", {}, d.a));  // a right-to-left name keeps to itself: the date stays after it
+        meta.appendChild(document.createTextNode(" · "));
         meta.appendChild(el("time", { datetime: d.d }, d.s));
         li.appendChild(meta);
         if (d.w) {  // a post, or a comment on one, behind a content warning: the warning, not the words
