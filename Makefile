@@ -123,7 +123,9 @@ override DRY_RUN := $(value DRY_RUN)
 override Q := $(value Q)
 override FILE := $(value FILE)
 export ID REASON Q FILE NOTE FORCE EMAIL DRY_RUN
-# new-site's answers (Pelican's names for them), as typed.
+# new-site's answers (Pelican's names for them), as typed; for new-site alone (make publish
+# takes SITEURL from the environment, or publishconf.py's own when it is not set).
+ifneq ($(filter new-site,$(MAKECMDGOALS)),)
 override SITENAME := $(value SITENAME)
 override SITEURL := $(value SITEURL)
 override DEFAULT_LANG := $(value DEFAULT_LANG)
@@ -131,11 +133,15 @@ override TIMEZONE := $(value TIMEZONE)
 override REGIONS := $(value REGIONS)
 override COMMENT_EMAIL := $(value COMMENT_EMAIL)
 export SITENAME SITEURL DEFAULT_LANG TIMEZONE REGIONS COMMENT_EMAIL
+endif
 
 # A refusal is said once, by holdspace: make would add `*** [Makefile:NN: approve] Error 1`
 # under it, so on failure the recipe ends make with SIGPIPE, the one way make stops without
-# a line of its own (and no shell reports it). make's exit status is then 141, not 0.
-QUIETLY = || { kill -PIPE $$PPID; exit 1; }
+# a line of its own (and no shell reports it). make's exit status is then 141, not 0. Not
+# when make runs several targets at once or keeps going (-j, -k, -O), or inside another
+# make: there make's own line stays, and the other targets are left to finish.
+QUIETLY = || { case "$${MAKEFLAGS%% -- *}" in *j*|*k*|*O*) exit 1;; esac; \
+  [ "$${MAKELEVEL:-1}" -le 1 ] || exit 1; kill -PIPE $$PPID; exit 1; }
 
 queue log outbox check-site: $(STAMP)
 	@$(HOLDSPACE) $@ $(QUIETLY)

@@ -21,11 +21,12 @@ def archive(site, monkeypatch, capsys):
     monkeypatch.chdir(site.root)
     site.write_settings()
     site.post("t")
-    site.comment("t", "p1", "Published.")
-    site.comment("t", "q1", "Waiting.", folder="moderation/queue")
-    site.comment("t", "r1", "Rejected.", folder="moderation/rejected")
+    site.comment("t", "p1", "Published.", email="p1@mailbox.org")
+    site.comment("t", "q1", "Waiting.", folder="moderation/queue", email="q1@mailbox.org")
+    site.comment("t", "r1", "Rejected.", folder="moderation/rejected", email="r1@mailbox.org")
+    site.comment("t", "demo", "An example's.", email="demo@example.org")  # a reserved domain: no one's
     site.raw_comment("t", "gone.md", b"Removed: erased\nDate: 2025-01-02 10:00\n")  # a removed comment's record
-    site.raw_comment("t", "broken.md", b"Author: Jo\nEmail: jo@example.org\nWho: me\n\nBroken, still theirs.\n",
+    site.raw_comment("t", "broken.md", b"Author: Jo\nEmail: jo@mailbox.org\nWho: me\n\nBroken, still theirs.\n",
                      folder="moderation/queue")  # fmt: skip
 
     def run(*args):
@@ -56,6 +57,14 @@ def test_a_public_repository_is_refused_while_any_file_holds_an_address(archive)
     )
 
 
+def test_a_copy_under_any_name_is_found_too(archive):
+    site, run = archive
+    published = site.root / "content/comments/t/p1.md"
+    (published.parent / "p1.md.orig").write_bytes(published.read_bytes())  # a merge tool's copy
+    (published.parent / "P1.MD").write_bytes(published.read_bytes())
+    assert run()[1].startswith("6 comment file(s) in ")
+
+
 def test_a_public_repository_without_an_address_may_be_built(archive):
     site, run = archive
     for path in [*site.root.glob("moderation/*/t/*.md"), site.root / "content/comments/t/p1.md"]:
@@ -66,6 +75,8 @@ def test_a_public_repository_without_an_address_may_be_built(archive):
 
 
 def test_make_check_private_takes_true_or_false(project):  # noqa: F811
+    project.comment("t", "real", "Hello.", folder="moderation/queue", email="ana@mailbox.org")
+    project.comment("t", "sample", "Hello.", folder="moderation/queue", email="ana@example.com")  # no one's
     public = make(project, "check-private", "PUBLIC_REPOSITORY=true")
     assert public.returncode != 0 and public.stderr.startswith("Refusing to build: this repository is public, and 1 ")
     assert "make forget EMAIL=name@example.org [DRY_RUN=yes] for each writer" in public.stderr
@@ -83,7 +94,10 @@ def commands(runs):
 def test_the_github_workflow_refuses_a_public_repository_before_it_builds_and_deploys():
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
-    assert triggers["push"] == {"branches": ["main"]} and "workflow_dispatch" in triggers
+    assert (
+        triggers["push"] == {"branches": ["main"], "paths-ignore": ["moderation/**"]}
+        and "workflow_dispatch" in triggers
+    )
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     build, deploy = workflow["jobs"]["build"]["steps"], workflow["jobs"]["deploy"]
     runs = [step["run"] for step in build if "run" in step]
@@ -105,6 +119,7 @@ def test_the_github_workflow_refuses_a_public_repository_before_it_builds_and_de
 
 def test_the_workflow_s_refusal_refuses_as_github_runs_it(project):  # noqa: F811
     """Its first make line, with the expression as GitHub fills it in for a public and a private repository."""
+    project.comment("t", "real", "Hello.", folder="moderation/queue", email="ana@mailbox.org")
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     line = next(step["run"] for step in workflow["jobs"]["build"]["steps"] if "check-private" in step.get("run", ""))
     for public, refused in (("true", True), ("false", False)):

@@ -70,3 +70,15 @@ def test_without_a_repository_the_writer_is_answered_and_the_file_stays_queued(s
     assert (f"not committed to git (queue {path.stem} on t): {site.root} is not in a git repository; the files are "
             "as they were written") in intake.output  # fmt: skip
     assert ADDRESS not in intake.output and queued(site) == [path]
+
+
+def test_what_waits_uncommitted_in_the_queue_is_committed_at_the_next_start(served):
+    site, port = served
+    new_repository(site.root)
+    site.comment("t", "left1", folder="moderation/queue")  # queued while git could not commit
+    (site.root / "moderation" / "queue" / "t" / ".cut.md.incoming").write_text("half", encoding="utf-8")
+    with running(site, "--port", str(port)) as intake:
+        assert wait_for(site.root, 2)[0] == "queue: 1 file(s) the intake had not committed"
+    assert shown(site.root)[3] == ["A\tmoderation/queue/t/left1.md"]
+    assert status(site.root) == ["?? moderation/queue/t/.cut.md.incoming"]  # a write cut short: never committed
+    assert "Note: COMMENT_INTAKE_GIT_COMMIT" not in intake.output

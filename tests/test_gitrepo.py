@@ -143,6 +143,9 @@ def test_a_clone_is_set_up_for_sharing_once_and_a_setting_of_its_own_is_kept(tmp
     assert gitrepo.prepare(str(root)) == ["merge.directoryRenames false"]
     assert gitrepo.prepare(str(root)) == []
     assert git(root, "config", "pull.rebase").stdout.strip() == "false"
+    git(root, "config", "merge.directoryRenames", "true")  # never kept: it would publish unapproved comments
+    assert gitrepo.prepare(str(root)) == ["merge.directoryRenames false"]
+    assert git(root, "config", "merge.directoryRenames").stdout.strip() == "false"
 
 
 # Two clones of one repository, as two volunteers have them: the site, a post "t" and three

@@ -87,10 +87,15 @@ def test_rsync_upload_publishes_then_sends_output_to_the_host(deployable, tmp_pa
     env_path = f"{bin_dir}:{os.environ['PATH']}"
     result = subprocess.run(
         ["make", "-s", "rsync_upload", "SSH_HOST=example.org", "SSH_USER=ana", "SSH_TARGET_DIR=/var/www/site"],
-        cwd=deployable.root, env={**os.environ, "PATH": env_path, "MAKEFLAGS": ""},
+        cwd=deployable.root, env={**{k: v for k, v in os.environ.items() if k != "SITEURL"}, "PATH": env_path,
+                                  "MAKEFLAGS": ""},
         capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    # No SITEURL given: publishconf.py's own, absolute, in the feeds (no empty one from make).
+    assert "<id>https://holdspace.example/" in (deployable.root / "output" / "feeds" / "all.atom.xml").read_text(
+        "utf-8"
+    )
     args = calls.read_text(encoding="utf-8").splitlines()
     assert args[-2:] == ["output/", "ana@example.org:/var/www/site"] and "--delete" in args
     assert "ssh -p 22" in args
@@ -120,3 +125,5 @@ def test_a_refusal_is_said_once_without_make_s_noise_and_the_status_is_non_zero(
     assert "Error" not in result.stderr
     result = make(project, "queue")
     assert result.returncode == 0 and "1 comment(s) wait" in result.stdout
+    result = make(project, "-k", "show", "ID=nope", "log")  # keep going: make's own line, and log still runs
+    assert result.returncode == 2 and "Error 1" in result.stderr and "decisions" in result.stdout + result.stderr

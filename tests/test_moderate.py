@@ -212,3 +212,15 @@ def test_the_queue_flags_a_comment_dated_before_its_post(site, capsys, monkeypat
     out = capsys.readouterr().out
     assert "dated 1 March 2025, before its post (15 March 2025): check the Date line" in out
     assert out.count("before its post") == 1  # the later one is not flagged
+
+
+def test_a_post_s_date_is_read_in_the_site_s_time_zone_as_its_comments_are(site, capsys, monkeypatch):
+    monkeypatch.chdir(site.root)
+    site.write_settings(TIMEZONE="Europe/Berlin")
+    site.post("t", date="2025-03-15 10:00")
+    site.comment("t", "soon", date="2025-03-15 10:30", folder="moderation/queue")  # 30 minutes after, in Berlin
+    site.comment("t", "early", date="2025-03-15 09:30", folder="moderation/queue")
+    assert site.cli("queue") == 0
+    out = capsys.readouterr().out
+    assert out.count("before its post") == 1
+    assert "dated 15 March 2025, 09:30, before its post (15 March 2025, 10:00): check the Date line" in out

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -89,7 +89,9 @@ def test_new_site_replaces_the_demo_with_an_empty_archive_and_its_own_pages(made
     assert settings["CRISIS_RESOURCES"] == crisis_resources(choose(["GB", "IE"]))
     assert settings["CRISIS_RESOURCES"][0] == {"name": "Emergency services", "contact": "call 999",
                                                "region": "United Kingdom", "url": "tel:999"}  # fmt: skip
-    assert 'os.environ.get("SITEURL", "https://tea.example")' in (root / "publishconf.py").read_text("utf-8")
+    assert 'SITEURL = os.environ.get("SITEURL") or "https://tea.example"' in (root / "publishconf.py").read_text(
+        "utf-8"
+    )
     crisis = (root / "content/pages/crisis-resources.md").read_text("utf-8")
     assert "- **999** (United Kingdom)" in crisis and "- **Pieta** (Ireland): call 1800 247 247" in crisis
 
@@ -150,7 +152,11 @@ def test_a_demo_tried_out_with_the_moderation_commands_is_still_the_demo(tmp_pat
     assert (root / "moderation/decisions.log").is_file()
     result = new_site(root, *ANSWERS)
     assert result.returncode == 0, result.stderr
-    assert not (root / "moderation/decisions.log").exists() and not (root / "content/comments/peer-group").exists()
+    assert (root / "content/comments/finding-a-peer-group/peer-q01.md").exists() is False  # moved there, and gone
+    assert (
+        not (root / "moderation/decisions.log").exists()
+        and not (root / "content/comments/finding-a-peer-group").exists()
+    )
 
 
 def test_answers_are_checked_all_at_once():
@@ -305,3 +311,32 @@ def test_no_xss_payload_as_the_name_or_address_runs_or_breaks_out_of_the_setting
                     assert not (attr in URL_ATTRS and BAD_SCHEME.match(value or "")), (payload, attr, value)
     trust["new_site_vectors"] += accepted
     assert accepted > 100  # the check ran on names and addresses that were taken, not only on refusals
+
+
+def test_a_file_that_cannot_be_written_leaves_the_demo_whole(tmp_path):
+    root = demo_project(tmp_path / "site")
+    (root / "content/posts/.welcome.md.new").mkdir()  # where new-site writes the welcome post first
+    before = tree(root)
+    result = new_site(root, *ANSWERS)
+    assert result.returncode == 2 and "could not be written" in result.stderr and "nothing was changed" in result.stderr
+    assert tree(root) == before and "Traceback" not in result.stderr
+    assert sorted(root.rglob(".*.new")) == [root / "content/posts/.welcome.md.new"]  # only the one put there
+
+
+def test_outside_the_project_folder_it_writes_nothing(tmp_path):
+    root = demo_project(tmp_path / "site")
+    before = tree(root)
+    result = subprocess.run([sys.executable, "-m", "holdspace", "new-site", *ANSWERS], cwd=root / "moderation",
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})  # fmt: skip
+    assert result.returncode == 2 and "not a Holdspace project folder" in result.stderr
+    assert tree(root) == before
+
+
+def test_unreadable_answers_are_refused_and_the_welcome_post_is_dated_in_the_site_s_time():
+    from holdspace.newsite.texts import welcome_post
+
+    with pytest.raises(NewSiteError, match="printable text"):
+        answers("Caf\udcff", "", "en", "UTC", ["GB"])
+    a = answers("Us", "", "en", "America/Los_Angeles", ["US"])
+    assert "Date: 2026-11-29 15:39\n" in welcome_post(a, datetime(2026, 11, 29, 23, 39, tzinfo=UTC))

@@ -70,10 +70,13 @@ def config(folder: str, key: str) -> str:
 
 
 def prepare(folder: str) -> list[str]:
-    """Set ``SHARED_CONFIG`` in this clone where nothing is set yet; what was set ("key value")."""
+    """Set ``SHARED_CONFIG`` in this clone where nothing is set yet, and merge.directoryRenames
+    false whatever is set (anywhere): with it on, a pull can move a new comment out of the
+    queue into content/comments/, published unapproved. What was set ("key value")."""
     done = []
     for key, value in SHARED_CONFIG.items():
-        if not config(folder, key):
+        now = config(folder, key)
+        if not now or (key == "merge.directoryRenames" and now.lower() != value):
             result = _git(folder, "config", "--local", key, value)
             if result.returncode == 0:
                 done.append(f"{key} {value}")
@@ -173,3 +176,11 @@ def history(paths: list[str]) -> list[str]:
     except GitError:
         return []
     return found.stdout.splitlines() if found.returncode == 0 else []
+
+
+def uncommitted(folder: str, under: str) -> list[str]:
+    """The files below ``under`` that differ from the last commit: new, changed or gone."""
+    root = top(folder)
+    (name,) = relative(root, [under])
+    found = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--modified", "--deleted", "--", name)
+    return sorted({os.path.join(root, n) for n in found.stdout.split("\0") if n})

@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from ..problems import Problem
 from . import header
@@ -35,18 +35,21 @@ class PostInfo:
 
 
 def read_threads(
-    post_folders: Iterable[str], page_folders: Iterable[str], slugify: Callable[[str], str]
+    post_folders: Iterable[str], page_folders: Iterable[str], slugify: Callable[[str], str], tz: tzinfo = UTC
 ) -> dict[str, PostInfo]:
-    """Everything a comments folder may name: posts, then pages (a post wins a slug both use)."""
-    pages = read_posts(page_folders, slugify, page=True)
+    """Everything a comments folder may name: posts, then pages (a post wins a slug both use).
+    A Date without a zone is in ``tz``, the site's TIMEZONE, as Pelican reads it."""
+    pages = read_posts(page_folders, slugify, page=True, tz=tz)
     in_pages = {info.path for info in pages.values()}  # Pelican's default ARTICLE_PATHS [""] holds pages/
-    found = {slug: info for slug, info in read_posts(post_folders, slugify).items() if info.path not in in_pages}
+    found = {slug: info for slug, info in read_posts(post_folders, slugify, tz=tz).items() if info.path not in in_pages}
     for slug, info in pages.items():
         found.setdefault(slug, info)
     return found
 
 
-def read_posts(folders: Iterable[str], slugify: Callable[[str], str], page: bool = False) -> dict[str, PostInfo]:
+def read_posts(
+    folders: Iterable[str], slugify: Callable[[str], str], page: bool = False, tz: tzinfo = UTC
+) -> dict[str, PostInfo]:
     """Every ``.md`` post (or ``page``) below ``folders``, by slug (``Slug:``, else the slugified title)."""
     posts: dict[str, PostInfo] = {}
     for folder in folders:
@@ -54,13 +57,13 @@ def read_posts(folders: Iterable[str], slugify: Callable[[str], str], page: bool
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.endswith(".md") and not name.startswith("."):
-                    info = _read_header(os.path.join(dirpath, name), slugify, page)
+                    info = _read_header(os.path.join(dirpath, name), slugify, page, tz)
                     if info is not None:
                         posts.setdefault(info.slug, info)
     return posts
 
 
-def _read_header(path: str, slugify: Callable[[str], str], page: bool) -> PostInfo | None:
+def _read_header(path: str, slugify: Callable[[str], str], page: bool, tz: tzinfo = UTC) -> PostInfo | None:
     try:
         with open(path, encoding="utf-8-sig") as f:
             part = header.split(f.read())
@@ -80,14 +83,14 @@ def _read_header(path: str, slugify: Callable[[str], str], page: bool) -> PostIn
         draft=meta.get("status", "published").lower() == "draft",
         hidden=meta.get("status", "published").lower() == "hidden",
         path=path,
-        date=_date(meta.get("date", "")),
+        date=_date(meta.get("date", ""), tz),
         page=page,
     )
 
 
-def _date(text: str) -> datetime | None:
-    """A post's Date: as the comment format reads dates (UTC when it names no zone); a date alone is midnight."""
-    return parse_date(text, UTC) or parse_date(f"{text.strip()} 00:00", UTC)
+def _date(text: str, tz: tzinfo = UTC) -> datetime | None:
+    """A post's Date: as the comment format reads dates (in ``tz`` when it names no zone); a date alone is midnight."""
+    return parse_date(text, tz) or parse_date(f"{text.strip()} 00:00", tz)
 
 
 def default_comments(page: bool) -> str:

@@ -93,4 +93,4 @@ class Project:
 
     def threads(self) -> dict[str, PostInfo]:
         """The posts and pages a comments folder may name, read from their files now."""
-        return read_threads(*self.thread_folders(), self.slugify)
+        return read_threads(*self.thread_folders(), self.slugify, self.tz)

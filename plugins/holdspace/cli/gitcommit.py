@@ -1,8 +1,9 @@
 """Moderators' decisions committed to git, with MODERATION_GIT_COMMIT = True: each decision
 alone (the files it moved or changed and its line in the log, nothing else), its words as
-the message, its moderator as the author; an erasure without the address. A decision waits
-until a pull that stopped half way is finished. When git cannot commit, one line says why
-and what to do, and the decision stands (docs/moderating-with-git.md)."""
+the message, its moderator as the author; an erasure without the address. No decision is
+made while a pull that stopped half way is unfinished (the command says how to finish it).
+When git cannot commit, one line says why and what to do, and the decision stands
+(docs/moderating-with-git.md)."""
 
 from __future__ import annotations
 

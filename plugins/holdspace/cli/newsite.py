@@ -40,6 +40,11 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    root = Path(os.path.dirname(os.path.abspath(args.settings)))
+    if not (root / "theme").is_dir() or not (root / "plugins").is_dir():
+        print(f"{root}: not a Holdspace project folder (it has no theme/ and plugins/); run new-site in the "
+              "project folder, the one with the Makefile", file=sys.stderr)  # fmt: skip
+        return 2
     given = {flag: (os.environ.get(var, "") if args.from_environment else getattr(args, flag) or "").strip()
              for flag, var, _, _ in QUESTIONS}  # fmt: skip
     asking = sys.stdin.isatty()
@@ -48,7 +53,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"Regions in the table: {' '.join(sorted(load()))}")
     for flag, _, question, default in QUESTIONS:
         if not given[flag] and asking:
-            given[flag] = input(f"{question}{f' [{default}]' if default else ''}: ").strip()
+            try:
+                given[flag] = input(f"{question}{f' [{default}]' if default else ''}: ").strip()
+            except EOFError:  # Ctrl-D: nothing was written
+                print("\nStopped; nothing was changed.", file=sys.stderr)
+                return 2
         given[flag] = given[flag] or default
     if not given["name"] or not given["region"]:
         missing = [var for flag, var, _, _ in QUESTIONS if flag in ("name", "region") and not given[flag]]
@@ -56,7 +65,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     chosen = answers(given["name"], given["url"], given["language"], given["timezone"],
                      given["region"].replace(",", " ").split(), given["comment_email"])  # fmt: skip
-    root = Path(os.path.dirname(os.path.abspath(args.settings)))
     demo = root / DEMO if (root / DEMO).is_dir() else None
     todo = plan(root, chosen, demo, datetime.now(UTC))
     carry_out(todo)

@@ -6,6 +6,7 @@ broken in another way is found too. ``with_addresses``: the files that hold any 
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,20 @@ def email_line(path: str) -> str:
 
 
 def with_addresses(project: Project) -> list[str]:
-    """Every comment file, published, waiting or rejected, whose Email line holds anything: a
-    repository with one of them in it must never be public."""
-    return [path for _, folder in folders(project) for path, _, problem in comment_files(folder)
-            if problem is None and email_line(path)]  # fmt: skip
+    """Every file, published, waiting or rejected, whatever its name (an editor's backup, a
+    copy), whose Email line holds an address: a repository with one of them in it must never
+    be public. An address at a domain reserved for examples (RFC 2606, RFC 6761) is no one's."""
+    found = []
+    for _, folder in folders(project):
+        for dirpath, _, names in os.walk(folder):
+            found += [path for name in sorted(names) if not _reserved(email_line(path := os.path.join(dirpath, name)))]
+    return sorted(found)
+
+
+RESERVED = ("example.com", "example.net", "example.org", ".example", ".test", ".invalid", ".localhost")
+
+
+def _reserved(address: str) -> bool:
+    """True for no address, or one at a domain reserved for examples."""
+    domain = address.rpartition("@")[2].strip().lower().rstrip(".")
+    return not address or any(domain == r or domain.endswith(r if r.startswith(".") else f".{r}") for r in RESERVED)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import re
 import threading
 from collections.abc import Iterable
 
@@ -20,13 +21,14 @@ from ..archive import gitrepo
 logger = logging.getLogger("holdspace.intake")
 
 AUTHOR = "Holdspace intake"
+ADDRESS = re.compile(r"[^\s@<>()]+@[^\s@<>()]+")  # in git's or a hook's words: never logged
 
 
 class Commits:
     """``add(paths, message)`` commits those paths soon, when ``enabled``."""
 
-    def __init__(self, folder: str, enabled: bool) -> None:
-        self.folder, self.enabled = folder, enabled
+    def __init__(self, folder: str, enabled: bool, queue_folder: str = "") -> None:
+        self.folder, self.enabled, self.queue_folder = folder, enabled, queue_folder
         self.waiting: queue.Queue[tuple[list[str], str] | None] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.starting = threading.Lock()
@@ -38,8 +40,16 @@ class Commits:
             return ""
         try:
             gitrepo.prepare(gitrepo.top(self.folder))
+            left = [
+                path
+                for path in (gitrepo.uncommitted(self.folder, self.queue_folder) if self.queue_folder else [])
+                if not os.path.basename(path).startswith(".")
+            ]  # a name with a dot first: a write cut short
+            if left:  # queued while git could not commit, or when the last stop came too soon
+                gitrepo.commit(self.folder, left, f"queue: {len(left)} file(s) the intake had not committed",
+                               name=AUTHOR, email="")  # fmt: skip
         except gitrepo.GitError as e:
-            return str(e)
+            return ADDRESS.sub("<an address>", str(e))
         return ""
 
     def add(self, paths: Iterable[str], message: str) -> None:
@@ -56,6 +66,9 @@ class Commits:
         if self.thread is not None and self.thread.is_alive():
             self.waiting.put(None)
             self.thread.join(timeout)
+            if self.thread.is_alive():
+                logger.warning("%d commit(s) still waiting at the stop; the next start commits them",
+                               self.waiting.qsize())  # fmt: skip
 
     def queued(self, path: str, slug: str) -> None:
         """A comment the intake wrote into the queue."""
@@ -67,4 +80,5 @@ class Commits:
             try:
                 gitrepo.commit(self.folder, paths, message, name=AUTHOR, email="")
             except gitrepo.GitError as e:
-                logger.error("not committed to git (%s): %s; the files are as they were written", message, e)
+                said = ADDRESS.sub("<an address>", str(e))
+                logger.error("not committed to git (%s): %s; the files are as they were written", message, said)

@@ -46,7 +46,7 @@ class Service:
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.warned_proxy = False
-        self.commits = Commits(os.path.dirname(project.content), settings["COMMENT_INTAKE_GIT_COMMIT"])
+        self.commits = Commits(os.path.dirname(project.content), settings["COMMENT_INTAKE_GIT_COMMIT"], project.queue)
 
     def count(self, what: str) -> None:
         with self.lock:

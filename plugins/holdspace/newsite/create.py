@@ -42,6 +42,9 @@ class Plan:
 def answers(name: str, url: str, language: str, timezone: str, regions: list[str], comment_email: str = "") -> Answers:
     """The answers, checked: every problem at once, as one error."""
     name, url, language, timezone, comment_email = (v.strip() for v in (name, url, language, timezone, comment_email))
+    given = [name, url, language, timezone, comment_email, *regions]
+    if not all(value.isprintable() and _text(value) for value in given):
+        raise NewSiteError("the answers must be printable text (a character could not be read); type them again")
     problems = []
     if not name or len(name) > 80 or not is_one_line(name) or NOT_IN_NAME & set(name):
         problems.append("the site's name must be one line of plain words, up to 80 characters, without <>[]*_`\\#")
@@ -125,16 +128,34 @@ def carry_out(p: Plan) -> None:
             f"{len(p.own)} file(s) here are not the demo's, and new-site never replaces what you wrote: "
             + ", ".join(str(path.relative_to(p.root)) for path in p.own[:5])
             + (" ..." if len(p.own) > 5 else "")
-            + "; move them out of the project folder first (they may hold commenters' addresses), then run it again"
+            + "; move them out of the project folder first (comment files hold commenters' addresses: keep them "
+            "private), then run it again"
         )
+    written: list[tuple[Path, Path]] = []
+    try:  # every new file written beside its place first: a failure leaves the demo whole
+        for path, text in p.write.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.new")
+            temporary.write_text(text, encoding="utf-8")
+            written.append((temporary, path))
+    except OSError as e:
+        for made in [*(t for t, _ in written), path.with_name(f".{path.name}.new")]:  # the last one, half written
+            if made.is_file():
+                made.unlink()
+        raise NewSiteError(f"{e.filename or p.root}: could not be written ({e.strerror}); nothing was changed") from e
     for path in p.demo:
         path.unlink()
     for part in REPLACED:  # the demo's folders, left empty
         for folder in sorted((f for f in (p.root / part).rglob("*") if f.is_dir()), reverse=True):
             if not any(folder.iterdir()):
                 folder.rmdir()
-    for path, text in p.write.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.new")
-        temporary.write_text(text, encoding="utf-8")
+    for temporary, path in written:
         os.replace(temporary, path)
+
+
+def _text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: a byte the terminal could not decode
+        return False
+    return True

@@ -9,6 +9,7 @@ import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .regions import Region, crisis_resources
 
@@ -151,7 +152,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # its pelicanconf.py, wherever run from
 from pelicanconf import *  # noqa: F403
 
-SITEURL = os.environ.get("SITEURL", {py(url)})
+SITEURL = os.environ.get("SITEURL") or {py(url)}
 RELATIVE_URLS = False
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{{slug}}.atom.xml"
@@ -192,4 +193,5 @@ def guidelines_page(a: Answers) -> str:
 
 
 def welcome_post(a: Answers, now: datetime) -> str:
-    return _page("welcome.md", name=a.name, date=f"{now:%Y-%m-%d %H:%M}")
+    local = now.astimezone(ZoneInfo(a.timezone))  # a post's Date is read in the site's time zone
+    return _page("welcome.md", name=a.name, date=f"{local:%Y-%m-%d %H:%M}")

@@ -197,11 +197,13 @@ def dated_before_post(comment: Comment, post: PostInfo | None) -> str:
     start = post.date if post.date.tzinfo is not None else post.date.replace(tzinfo=comment.date.tzinfo)
     if comment.date >= start:
         return ""
-    return f"dated {_day(comment.date)}, before its post ({_day(post.date)})"
+    when = start.astimezone(comment.date.tzinfo)
+    same_day = when.date() == comment.date.date()  # then the times tell them apart
+    return f"dated {_day(comment.date, same_day)}, before its post ({_day(when, same_day)})"
 
 
-def _day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}"
+def _day(moment: datetime, time: bool = False) -> str:
+    return f"{moment.day} {moment:%B %Y}" + (f", {moment:%H:%M}" if time else "")
 
 
 def date_line(path: str) -> int:
