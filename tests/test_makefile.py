@@ -40,7 +40,8 @@ def project(site):
 
 def make(site, *args):
     env = {**os.environ, "MODERATOR": "Ana"}
-    env.pop("MAKEFLAGS", None)
+    for name in ("MAKEFLAGS", "MAKELEVEL"):  # as typed in a terminal, even under make test
+        env.pop(name, None)
     return subprocess.run(["make", "-s", *args], cwd=site.root, env=env, capture_output=True, text=True, timeout=120)
 
 
