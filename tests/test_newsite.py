@@ -208,7 +208,11 @@ def test_make_new_site_takes_the_answers_as_typed_and_make_demo_serves_the_demo(
     for name in ("Makefile", "requirements.txt"):
         shutil.copyfile(ROOT / name, root / name)
     borrowed_venv(root)
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "SITEURL", "TIMEZONE", "DEFAULT_LANG")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MAKEFLAGS", "MAKELEVEL", "SITEURL", "TIMEZONE", "DEFAULT_LANG")
+    }
     result = subprocess.run(["make", "-s", "new-site", "SITENAME=Our $HOME & co", "REGIONS=nl de", "TIMEZONE=Europe/Amsterdam"],
                             cwd=root, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)  # fmt: skip
     assert result.returncode == 0, result.stderr
