@@ -19,6 +19,7 @@ from holdspace.publishing.plaintext import as_text
         ("<blockquote><blockquote><p>deep</p></blockquote></blockquote>", "> > deep"),
         ("<p><code>x &lt; y</code> &amp; <em>z</em></p>", "x < y & z"),
         ('<p><a href="https://e.example/">e</a> and <a>no href</a></p>', "e <https://e.example/> and no href"),
+        ('<p>the <a href="{filename}/pages/g.md">guidelines</a>, <a href="/about/">about</a></p>', "the guidelines, about"),
         ("<pre><code>a\n  b\n</code></pre>", "a\n  b"),
         ('<p>Hi <a href="https://example.org" rel="x">there</a><br>\nnext</p>\n<pre><code>a\n  b\n</code></pre>',
          "Hi there <https://example.org>\nnext\n\na\n  b"),

@@ -1,11 +1,13 @@
 """Sanitized comment HTML as plain text: for terminals (the ``show`` command) and
 for the search index. Paragraphs and line breaks become new lines, list items "- ",
-quotes "> ", and a link keeps its address after its text."""
+quotes "> ", and a link elsewhere keeps its address after its text."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 class _Text(HTMLParser):
@@ -42,8 +44,8 @@ class _Text(HTMLParser):
             self.in_pre -= 1
         if tag == "a" and self.href:
             href = self.href.pop()
-            if href:
-                self.parts.append(f" <{href}>")
+            if href and SCHEME.match(href):  # an address elsewhere; not a link within the site, nor
+                self.parts.append(f" <{href}>")  # one Pelican fills in later ({filename}/...)
         elif tag in ("p", "pre", "blockquote"):
             self.newline()
 
