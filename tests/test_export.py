@@ -181,9 +181,10 @@ def test_after_max_segments_the_index_is_merged_and_exported_whole(tmp_path, mon
         ({"DATE_FORMATS": {"en": "%Y-%m-%d"}}, "2025-01-01", "2025-01-02"),
     ],
 )
-def test_results_write_dates_as_the_pages_do(site, settings, post_date, comment_date, capsys):
+def test_results_write_dates_as_the_pages_do(site, settings, post_date, comment_date, capsys, monkeypatch):
     """The export carries each date as the site's pages write it (Pelican's date format), and
     the ISO date beside it; search.js shows the first and puts the second in <time datetime>."""
+    monkeypatch.chdir(site.root)  # no pelicanconf.py here: the project's own is never read
     from holdspace.cli.main import main as holdspace
     from htmltree import parse
 

@@ -378,7 +378,8 @@ def test_comments_close_after_the_set_number_of_days(site):
     assert "Comments are closed on this post." not in never.html("old/index.html")
 
 
-def test_a_page_shows_no_thread_unless_it_has_comments_or_says_open(site, capsys):
+def test_a_page_shows_no_thread_unless_it_has_comments_or_says_open(site, capsys, monkeypatch):
+    monkeypatch.chdir(site.root)  # no pelicanconf.py here: the project's own is never read
     site.page("about", "About Us")
     site.page("ask", "Ask the Moderators", comments="open")
     site.page("history", "Our History")

@@ -73,7 +73,8 @@ def summary_words(details):
     return f"{summary.find_all('span', class_='cw-label')[0].text()} {label} {show.text()}", hide.text()
 
 
-def test_a_content_warning_covers_the_post_and_its_comments_and_needs_no_script(site, capsys):
+def test_a_content_warning_covers_the_post_and_its_comments_and_needs_no_script(site, capsys, monkeypatch):
+    monkeypatch.chdir(site.root)  # no pelicanconf.py here: the project's own is never read
     site.post("cw", "Hard Night", content_warning="self-harm", tags="nights")
     site.post("quiet", "Quiet Night", content_warning="grief")
     site.post("plain", "Plain")

@@ -1,5 +1,13 @@
+import pytest
+
 from holdspace.cli.main import main as holdspace
 from holdspace.search.index import export, query_terms
+
+
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path, monkeypatch):
+    """Run where no pelicanconf.py is: the project's own is its owner's, never read here."""
+    monkeypatch.chdir(tmp_path)
 
 
 def test_make_search_prints_ranked_results_with_urls(demo, capsys):

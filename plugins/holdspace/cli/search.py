@@ -7,11 +7,13 @@ the ranked results with their URLs (relative to the site, or under SITEURL).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
 from ..glue.project import load_project
 from ..search.index import index_exists, search
+from . import errors
 from .spell import spell
 from .terminal import printable
 
@@ -30,10 +32,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"say what to find: {spell('search')} (author:<name> filters)", file=sys.stderr)
         return 2
     folder, site = args.index, ""
-    if not args.index or os.path.isfile(args.settings):  # an index named alone needs no settings
+    if not args.index:
         project = load_project(args.settings)
-        folder = folder or os.path.join(project.cache, "search")
-        site = str(project.settings.get("SITEURL") or "").rstrip("/")
+        folder, site = os.path.join(project.cache, "search"), str(project.settings.get("SITEURL") or "").rstrip("/")
+    elif os.path.isfile(args.settings):  # an index named alone needs no settings: they only give SITEURL
+        with contextlib.suppress(*errors.HANDLED):
+            site = str(load_project(args.settings).settings.get("SITEURL") or "").rstrip("/")
     if not index_exists(folder):
         print(f"no search index in {folder}; build the site first: {spell('html')}", file=sys.stderr)
         return 2
