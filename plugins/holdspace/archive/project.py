@@ -94,3 +94,9 @@ class Project:
     def threads(self) -> dict[str, PostInfo]:
         """The posts and pages a comments folder may name, read from their files now."""
         return read_threads(*self.thread_folders(), self.slugify, self.tz)
+
+
+def owned_folders(project: Project) -> list[str]:
+    """The folders Holdspace keeps and Pelican must never read as content: the comments, the
+    moderation folder, the private folder and the cache."""
+    return [project.comments, project.moderation, project.private, project.cache]

@@ -1,7 +1,8 @@
 """What Holdspace changes in Pelican's own content and settings, through its signals.
 
-- ``initialized``: Holdspace's settings checked and merged in (once a build), and
-  Jinja's HTML escaping on in every template: pseudonyms are commenters' text.
+- ``initialized``: Holdspace's settings checked and merged in (once a build),
+  Jinja's HTML escaping on in every template (pseudonyms are commenters' text), and
+  Holdspace's folders kept out of Pelican's readers.
 - ``article_defaults``, ``page_defaults``: every post and page starts with an
   empty, closed thread; with PRIVACY_STRICT, what it would load from other
   hosts becomes links (``publishing.offsite``).
@@ -12,16 +13,19 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..archive.project import owned_folders
 from ..problems import display_path
 from ..publishing.offsite import localise
 from ..publishing.threads import Thread, build_thread
 from ..review.guidelines import Rules, describe
 from ..settings import holdspace_settings
+from .project import project_of
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +47,23 @@ def initialized(pelican_object: Any) -> None:
             settings["COMMENT_INTAKE_URL"],
         )
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    keep_out_of_readers(settings)
     if not (settings["MAIL_SMTP_URL"] and settings["MODERATOR_EMAILS"]) and not settings["ALERT_WEBHOOK_URL"]:
         logger.info("MAIL_SMTP_URL and MODERATOR_EMAILS are not set, so moderators are not alerted of new comments")
+
+
+def keep_out_of_readers(settings: dict[str, Any]) -> None:
+    """Holdspace's folders that lie below PATH (the comments, and the moderation, private and
+    cache folders where a site puts them there) join Pelican's ARTICLE_, PAGE_ and
+    STATIC_EXCLUDES, as Pelican keeps PAGE_PATHS out of articles: whatever ARTICLE_PATHS
+    says (Pelican's default is all of PATH), no reader of Pelican's sees a comment file."""
+    content = os.path.realpath(settings["PATH"])
+    for folder in owned_folders(project_of(settings)):
+        relative = os.path.relpath(os.path.realpath(folder), content)
+        if relative != os.curdir and not relative.startswith(os.pardir):
+            for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+                if relative not in settings.get(key, []):
+                    settings[key] = [*settings.get(key, []), relative]
 
 
 def article_defaults(generator: Any) -> None:
