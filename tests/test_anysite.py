@@ -24,3 +24,31 @@ def test_no_reader_of_pelican_s_sees_a_comment_file(site, caplog, paths):
     assert page.count('id="comment-c1"') == 1 and "Marigold tea helped." in page
     assert not (built.output / "comments").exists()  # no comment file copied as it is, nor written as a page
     assert sorted(p.name for p in built.output.rglob("*.md")) == []
+
+
+def test_a_theme_s_own_holdspace_template_is_used_in_place_of_the_plugin_s(site, tmp_path):
+    import shutil
+
+    from conftest import ROOT
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / "holdspace").mkdir()
+    (theme / "templates" / "holdspace" / "crisis.html").write_text(
+        '<aside class="my-crisis">Call the line our community trusts.</aside>\n', encoding="utf-8"
+    )
+    site.post("t", "Tea")
+    site.comment("t", "c1", "Marigold tea helped.")
+    page = site.build(THEME=str(theme)).html("t/index.html")
+    assert page.count("Call the line our community trusts.") == 1  # the theme's, once
+    assert "If you are struggling right now" not in page  # not the plugin's
+    assert 'id="comment-c1"' in page  # the plugin's thread, found after the theme's templates
+
+
+def test_the_plugin_s_templates_ship_with_it_and_holdspace_s_theme_has_none_of_its_own():
+    from conftest import ROOT
+    from holdspace.settings import TEMPLATES
+
+    names = sorted(p.name for p in (ROOT / "plugins" / "holdspace" / "templates" / "holdspace").glob("*.html"))
+    assert TEMPLATES == str(ROOT / "plugins" / "holdspace" / "templates") and "thread.html" in names
+    assert not (ROOT / "theme" / "templates" / "holdspace").exists()  # so any theme can override them

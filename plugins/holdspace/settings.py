@@ -15,6 +15,10 @@ from urllib.parse import urlsplit
 from .problems import HoldspaceError, closest
 from .schema import Kind, is_flag, is_text, is_whole, wrong
 
+# The plugin's own templates (the thread, the reply form, the crisis box, the search page...),
+# searched after the theme's: a theme overrides any of them by name (holdspace/thread.html).
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+
 DEFAULTS: dict[str, Any] = {
     # Where approved comment files live, relative to Pelican's PATH (content/).
     "COMMENTS_PATH": "comments",

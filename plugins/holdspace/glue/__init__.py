@@ -32,6 +32,7 @@ def register_threads() -> None:
     from . import comments, rewrite, writer
 
     signals.initialized.connect(rewrite.initialized)
+    signals.generator_init.connect(rewrite.plugin_templates)
     signals.article_generator_finalized.connect(rewrite.article_defaults)
     signals.page_generator_finalized.connect(rewrite.page_defaults)
     signals.get_generators.connect(comments.get_generators)
@@ -43,4 +44,5 @@ def register_search() -> None:
     from . import rewrite, search
 
     signals.initialized.connect(rewrite.initialized)  # once, whichever half connects it: it checks the settings
+    signals.generator_init.connect(rewrite.plugin_templates)  # the search page, for a theme without one
     signals.get_generators.connect(search.get_generators)  # after the comments': it needs their threads

@@ -19,12 +19,14 @@ from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
+
 from ..archive.project import owned_folders
 from ..problems import display_path
 from ..publishing.offsite import localise
 from ..publishing.threads import Thread, build_thread
 from ..review.guidelines import Rules, describe
-from ..settings import holdspace_settings
+from ..settings import TEMPLATES, holdspace_settings
 from .project import project_of
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,14 @@ def keep_out_of_readers(settings: dict[str, Any]) -> None:
             for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
                 if relative not in settings.get(key, []):
                     settings[key] = [*settings.get(key, []), relative]
+
+
+def plugin_templates(generator: Any) -> None:
+    """The plugin's templates (``settings.TEMPLATES``) searched after the theme's, for every
+    generator: a theme includes them by name, or overrides one with its own of that name."""
+    loader = generator.env.loader
+    if not any(getattr(one, "searchpath", None) == [TEMPLATES] for one in getattr(loader, "loaders", [])):
+        generator.env.loader = jinja2.ChoiceLoader([loader, jinja2.FileSystemLoader(TEMPLATES)])
 
 
 def article_defaults(generator: Any) -> None:

@@ -29,7 +29,7 @@ from ..review.guidelines import Rules
 from ..review.pseudonyms import name_problems
 from ..review.verdicts import hard_problems, is_staff, takes_reserved_name
 
-# The form's fields (the theme's includes/comment_form.html).
+# The form's fields (the plugin's holdspace/comment_form.html).
 HONEYPOT = "leave_empty"  # hidden from people; a bot that fills every field fills it
 FIELDS = ("post", "reply_to", "author", "email", "website", "comment", "notify", "notify_live", HONEYPOT)
 MAX_EMAIL = 254  # the longest address SMTP allows

@@ -23,6 +23,7 @@ import jinja2
 
 from ..archive.posts import PostInfo
 from ..mail.notices import links_url
+from ..settings import TEMPLATES
 
 TEMPLATE = "intake.html"
 CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
@@ -63,7 +64,7 @@ class Pages:
         self.site_origin = site if site and site != intake else ""
         folder = os.path.join(str(settings.get("THEME") or ""), "templates")
         options = {k: v for k, v in dict(settings.get("JINJA_ENVIRONMENT") or {}).items() if k != "autoescape"}
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, **options)
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader([folder, TEMPLATES]), autoescape=True, **options)
         self.themed = os.path.isfile(os.path.join(folder, TEMPLATE))
 
     def render(self, ok: bool, title: str, paragraphs: Sequence[str], **page: Any) -> tuple[bytes, str]:
