@@ -52,3 +52,22 @@ def test_the_plugin_s_templates_ship_with_it_and_holdspace_s_theme_has_none_of_i
     names = sorted(p.name for p in (ROOT / "plugins" / "holdspace" / "templates" / "holdspace").glob("*.html"))
     assert TEMPLATES == str(ROOT / "plugins" / "holdspace" / "templates") and "thread.html" in names
     assert not (ROOT / "theme" / "templates" / "holdspace").exists()  # so any theme can override them
+
+
+@pytest.mark.parametrize("theme", ["notmyidea", "simple"])
+def test_pelican_s_own_themes_build_with_the_plugin_s_search_page(site, theme):
+    """No template of the theme's edited: the search page is the plugin's, in the theme's
+    base.html, with the plugin's search.js copied into the site."""
+    from htmltree import parse
+
+    site.post("t", "Tea")
+    site.comment("t", "c1", "Marigold tea helped.")
+    built = site.build(THEME=theme)
+    search = parse(built.html("search/index.html"))
+    [form] = [f for f in search.find_all("form") if f.attrs.get("id") == "search-page-form"]
+    assert form.attrs["data-index"] == "../search/data/"
+    scripts = [s.attrs.get("src") for s in search.find_all("script")]
+    assert "../holdspace/js/search.js" in scripts and (built.output / "holdspace" / "js" / "search.js").is_file()
+    assert (built.output / "holdspace" / "css" / "holdspace.css").is_file()
+    assert "Tea" in built.html("t/index.html")  # the theme's own article page
+    assert list((built.output / "search" / "data").glob("*.json"))  # the index, exported

@@ -137,6 +137,10 @@ def test_pip_installs_the_package_and_its_command(tmp_path):
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     assert (target / "holdspace" / "cli" / "main.py").is_file() and (target / "bin" / "holdspace").is_file()
+    data = ["templates/search.html", "templates/comment_redirect.html", "templates/holdspace/thread.html",
+            "static/js/search.js", "static/js/reply.js", "static/css/holdspace.css", "newsite/crisis_lines.toml",
+            "newsite/templates/welcome.md"]  # fmt: skip
+    assert [name for name in data if not (target / "holdspace" / name).is_file()] == []  # what the plugin ships
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run([sys.executable, str(target / "bin" / "holdspace"), "--help"], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)  # fmt: skip

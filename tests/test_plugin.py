@@ -136,7 +136,7 @@ def test_the_form_posts_to_the_intake_url_and_links_the_guidelines(site):
         "https://intake.example/comment/links",
     ]  # help, rules, own links
     assert doc.find_all("a", href="#respond")[0].text() == "Jump to reply form"
-    assert '<script src="../theme/js/reply.js" defer></script>' in site.build(COMMENT_INTAKE_URL="/c").html(
+    assert '<script src="../holdspace/js/reply.js" defer></script>' in site.build(COMMENT_INTAKE_URL="/c").html(
         "t/index.html"
     )
 

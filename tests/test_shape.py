@@ -64,7 +64,7 @@ def imported(name, path):
 def test_the_folder_listing_shows_the_stages():
     folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
     files = {p.name for p in PACKAGE.iterdir() if p.is_file()}
-    assert folders == sorted([*STAGES, "templates"])  # templates/: the plugin's own, data, not a stage
+    assert folders == sorted([*STAGES, "static", "templates"])  # the plugin's own files, data, not stages
     assert files == TOP_LEVEL
     for stage in STAGES:  # each stage says what its modules do, in pipeline order
         doc = ast.get_docstring(ast.parse((PACKAGE / stage / "__init__.py").read_text(encoding="utf-8")), clean=False)

@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 from .problems import HoldspaceError, closest
 from .schema import Kind, is_flag, is_text, is_whole, wrong
 
-# The plugin's own templates (the thread, the reply form, the crisis box, the search page...),
-# searched after the theme's: a theme overrides any of them by name (holdspace/thread.html).
-TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+# The plugin's templates, searched after the theme's (a theme overrides one by name), and its
+# static files (search.js, reply.js, holdspace.css), copied into the output under STATIC_URL.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+TEMPLATES, STATIC, STATIC_URL = os.path.join(_HERE, "templates"), os.path.join(_HERE, "static"), "holdspace"
 
 DEFAULTS: dict[str, Any] = {
     # Where approved comment files live, relative to Pelican's PATH (content/).

@@ -3,7 +3,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const search = require(path.join(__dirname, "..", "..", "theme", "static", "js", "search.js"));
+const search = require(path.join(__dirname, "..", "..", "plugins", "holdspace", "static", "js", "search.js"));
 
 const [folder, queriesFile] = process.argv.slice(2);
 const queries = JSON.parse(fs.readFileSync(queriesFile, "utf8"));

@@ -3,7 +3,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const search = require(path.join(__dirname, "..", "..", "theme", "static", "js", "search.js"));
+const search = require(path.join(__dirname, "..", "..", "plugins", "holdspace", "static", "js", "search.js"));
 
 const [file, stopFile] = process.argv.slice(2);
 const texts = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -7,6 +7,7 @@ only modules that import Pelican).
     redirects  the small page per comment id, rendered once and filled in
     feeds      the comment feeds' entries
     search     the search's Generator: index and export, beside Pelican's page writing
+    assets     the plugin's static files (search.js, reply.js, holdspace.css) into the output
     writer     Pelican's writer, linking unchanged pages from the previous build
     pagereuse  the keys of those pages (pure)
     report     what a build did, for the command line's summary
@@ -29,20 +30,22 @@ def register() -> None:
 def register_threads() -> None:
     # Imported here, not above: the commands load a project through ``glue.project``
     # and need none of the generators (whose imports cost a moderation command time).
-    from . import comments, rewrite, writer
+    from . import assets, comments, rewrite, writer
 
     signals.initialized.connect(rewrite.initialized)
     signals.generator_init.connect(rewrite.plugin_templates)
     signals.article_generator_finalized.connect(rewrite.article_defaults)
     signals.page_generator_finalized.connect(rewrite.page_defaults)
     signals.get_generators.connect(comments.get_generators)
+    signals.get_generators.connect(assets.get_generators)  # reply.js, for the reply form
     signals.get_writer.connect(writer.get_writer)
     signals.feed_generated.connect(rewrite.warn_in_feeds)
 
 
 def register_search() -> None:
-    from . import rewrite, search
+    from . import assets, rewrite, search
 
     signals.initialized.connect(rewrite.initialized)  # once, whichever half connects it: it checks the settings
     signals.generator_init.connect(rewrite.plugin_templates)  # the search page, for a theme without one
     signals.get_generators.connect(search.get_generators)  # after the comments': it needs their threads
+    signals.get_generators.connect(assets.get_generators)  # search.js (connected once, whichever half does)
