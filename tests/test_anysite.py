@@ -69,5 +69,19 @@ def test_pelican_s_own_themes_build_with_the_plugin_s_search_page(site, theme):
     scripts = [s.attrs.get("src") for s in search.find_all("script")]
     assert "../holdspace/js/search.js" in scripts and (built.output / "holdspace" / "js" / "search.js").is_file()
     assert (built.output / "holdspace" / "css" / "holdspace.css").is_file()
-    assert "Tea" in built.html("t/index.html")  # the theme's own article page
     assert list((built.output / "search" / "data").glob("*.json"))  # the index, exported
+    page = built.html("t/index.html")  # the theme's own article page, and the plugin's thread after the post
+    assert "<p>The body of t.</p>" in page and "&lt;p&gt;" not in page  # the theme's HTML as it was written
+    assert page.count('id="comment-c1"') == 1 and page.count('id="respond"') == 1 and page.count('id="crisis"') == 1
+    assert page.index("<p>The body of t.</p>") < page.index('id="comment-c1"') < page.index('id="respond"')
+
+
+@pytest.mark.parametrize("theme", ["notmyidea", "simple"])
+def test_commenters_words_are_escaped_in_any_theme_and_the_thread_can_be_left_out(site, theme):
+    site.post("t", "Tea")
+    site.comment("t", "c1", "<script>alert(1)</script>Two < three & four.", author="<i>Sam</i>")
+    page = site.build(THEME=theme).html("t/index.html")
+    assert "alert(1)" not in page and "Two &lt; three &amp; four." in page
+    assert "<i>Sam" not in page and "&lt;i&gt;Sam&lt;/i&gt;" in page  # a pseudonym is text, in any theme
+    page = site.build(THEME=theme, COMMENTS_BELOW_CONTENT=False).html("t/index.html")
+    assert 'id="comment-c1"' not in page and "<p>The body of t.</p>" in page

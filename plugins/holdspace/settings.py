@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 from .problems import HoldspaceError, closest
 from .schema import Kind, is_flag, is_text, is_whole, wrong
 
-# The plugin's templates, searched after the theme's (a theme overrides one by name), and its
-# static files (search.js, reply.js, holdspace.css), copied into the output under STATIC_URL.
+# The plugin's templates (searched after the theme's) and static files (copied under STATIC_URL).
 _HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATES, STATIC, STATIC_URL = os.path.join(_HERE, "templates"), os.path.join(_HERE, "static"), "holdspace"
 
@@ -29,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "COMMENTS_MAX_DEPTH": 5,
     # Top-level comments (each with all its replies) per page.
     "COMMENTS_PER_PAGE": 50,
+    "COMMENTS_BELOW_CONTENT": True,  # a theme that shows no thread gets the plugin's, below each post
     # Page N (N >= 2) of a post's comments, relative to the post's own URL folder.
     "COMMENTS_PAGE_URL": "{post_url}comment-page-{number}/",
     "COMMENTS_PAGE_SAVE_AS": "{post_dir}comment-page-{number}/index.html",

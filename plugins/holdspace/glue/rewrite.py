@@ -1,8 +1,9 @@
 """What Holdspace changes in Pelican's own content and settings, through its signals.
 
 - ``initialized``: Holdspace's settings checked and merged in (once a build),
-  Jinja's HTML escaping on in every template (pseudonyms are commenters' text), and
-  Holdspace's folders kept out of Pelican's readers.
+  Jinja's HTML escaping on in Holdspace's templates (pseudonyms are commenters' text) and
+  as the theme was written in the theme's (``Escaping``), and Holdspace's folders kept out
+  of Pelican's readers.
 - ``article_defaults``, ``page_defaults``: every post and page starts with an
   empty, closed thread; with PRIVACY_STRICT, what it would load from other
   hosts becomes links (``publishing.offsite``).
@@ -48,10 +49,33 @@ def initialized(pelican_object: Any) -> None:
             "a commenter's address when the form is sent; serve the intake under the site's own address",
             settings["COMMENT_INTAKE_URL"],
         )
-    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    jinja = dict(settings.get("JINJA_ENVIRONMENT") or {})
+    given = jinja.get("autoescape")
+    if not isinstance(given, Escaping):  # once: initialized may run twice
+        theme = os.path.join(str(settings.get("THEME") or ""), "templates", "intake.html")
+        jinja["autoescape"] = Escaping(bool(given) if given is not None else os.path.isfile(theme))
+    settings["JINJA_ENVIRONMENT"] = jinja
     keep_out_of_readers(settings)
     if not (settings["MAIL_SMTP_URL"] and settings["MODERATOR_EMAILS"]) and not settings["ALERT_WEBHOOK_URL"]:
         logger.info("MAIL_SMTP_URL and MODERATOR_EMAILS are not set, so moderators are not alerted of new comments")
+
+
+class Escaping:
+    """Jinja's autoescape, template by template: always for Holdspace's own templates (they
+    show commenters' text); for the theme's, as the theme was written: on for a theme made
+    for Holdspace (it has an intake.html) or where JINJA_ENVIRONMENT says so, and off, as
+    Pelican has it, for any other (its templates print the posts' HTML as it is)."""
+
+    PLUGIN_NAMES = ("search.html", "comment_redirect.html")
+
+    def __init__(self, theme: bool) -> None:
+        self.theme = theme
+
+    def __call__(self, name: str | None) -> bool:
+        return self.theme or name is None or name.startswith("holdspace/") or name in self.PLUGIN_NAMES
+
+    def signature(self) -> list[bool]:  # for the page reuse key
+        return [self.theme]
 
 
 def keep_out_of_readers(settings: dict[str, Any]) -> None:

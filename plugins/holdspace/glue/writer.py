@@ -45,11 +45,37 @@ class ReusingWriter(Writer):
             key = reuse.key(name, template.name, [relative_urls, url], kwargs)
             if key is not None and reuse.link(name, key):
                 return
+        post = kwargs.get("article") or kwargs.get("page")
+        if self.settings["COMMENTS_BELOW_CONTENT"] and getattr(post, "comment_thread", None) is not None:
+            template = BelowContent(template)
         super().write_file(
             name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
         )
         if key is not None:
             reuse.record(name, key)
+
+
+# What only Holdspace's templates write: a page that holds one shows Holdspace's parts itself.
+OWN_PARTS = ('id="comments-title"', 'id="crisis-title"', 'id="respond-title"')
+
+
+class BelowContent:
+    """A post's (or page's) template, and after it, when what it wrote shows no part of
+    Holdspace's, holdspace/below_content.html put just after the post's content (or before
+    </body> where the content cannot be found as written)."""
+
+    def __init__(self, template: Any) -> None:
+        self.template, self.name = template, template.name
+
+    def render(self, context: dict[str, Any]) -> str:
+        page = str(self.template.render(context))
+        if any(part in page for part in OWN_PARTS):
+            return page
+        below = self.template.environment.get_template("holdspace/below_content.html").render(context)
+        post = context.get("article") or context.get("page")
+        content = str(getattr(post, "content", "") or "")
+        at = page.rfind(content) + len(content) if content and content in page else page.rfind("</body>")
+        return page[:at] + below + page[at:] if at >= 0 else page + below
 
 
 def code_files(folder: str = PACKAGE) -> list[str]:
