@@ -85,3 +85,60 @@ def test_commenters_words_are_escaped_in_any_theme_and_the_thread_can_be_left_ou
     assert "<i>Sam" not in page and "&lt;i&gt;Sam&lt;/i&gt;" in page  # a pseudonym is text, in any theme
     page = site.build(THEME=theme, COMMENTS_BELOW_CONTENT=False).html("t/index.html")
     assert 'id="comment-c1"' not in page and "<p>The body of t.</p>" in page
+
+
+PELICAN_DEFAULTS = {  # a site as pelican-quickstart leaves it: Pelican's own URLs and folders
+    "ARTICLE_PATHS": [""], "PAGE_PATHS": ["pages"], "STATIC_PATHS": ["images"],
+    "ARTICLE_URL": "{slug}.html", "ARTICLE_SAVE_AS": "{slug}.html",
+    "PAGE_URL": "pages/{slug}.html", "PAGE_SAVE_AS": "pages/{slug}.html",
+    "ARTICLE_LANG_URL": "{slug}-{lang}.html", "ARTICLE_LANG_SAVE_AS": "{slug}-{lang}.html",
+    "TEMPLATE_PAGES": {"extra/books.html": "books.html"}, "ARTICLE_EXCLUDES": ["extra"], "PAGE_EXCLUDES": ["extra"],
+}  # fmt: skip
+
+
+def common_layout(site):
+    """Articles at the top of content/ and in category folders, a translation, a draft, a hidden
+    page, a static file and a template page, with comments on two posts and on the page."""
+    content = site.root / "content"
+    (content / "first.md").write_text("Title: First\nDate: 2025-01-01 09:00\nSlug: first\n\nThe first.\n", "utf-8")
+    (content / "first-fr.md").write_text("Title: Premier\nDate: 2025-01-01 09:00\nSlug: first\nLang: fr\n\n"
+                                         "Le premier.\n", "utf-8")  # fmt: skip
+    (content / "travel").mkdir()
+    (content / "travel" / "second.md").write_text("Title: Second\nDate: 2025-02-01 09:00\n\nThe second.\n", "utf-8")
+    (content / "draft.md").write_text("Title: Draft\nDate: 2025-03-01\nStatus: draft\n\nNot yet.\n", "utf-8")
+    (content / "pages" / "about.md").write_text("Title: About\nComments: open\n\nAbout us.\n", "utf-8")
+    (content / "pages" / "hidden.md").write_text("Title: Hidden\nStatus: hidden\n\nHidden.\n", "utf-8")
+    (content / "images").mkdir()
+    (content / "images" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (content / "extra").mkdir()
+    (content / "extra" / "books.html").write_text('{% extends "base.html" %}{% block content %}Books{% endblock %}',
+                                                  "utf-8")  # fmt: skip
+    site.comment("first", "f1", "Marigold tea on the first.", author="Mira")
+    site.comment("first", "f2", "A reply on the first.", author="Jo", reply_to="f1")
+    site.comment("second", "s1", "Walking on the second.", author="Ana")
+    site.comment("about", "a1", "Hello about.", author="Bo")
+
+
+@pytest.mark.parametrize("theme", ["holdspace", "notmyidea", "simple"])
+def test_a_common_pelican_layout_builds_with_each_thread_on_its_page_once(site, theme, caplog):
+    from conftest import ROOT
+
+    common_layout(site)
+    settings = {**PELICAN_DEFAULTS, "THEME": str(ROOT / "theme") if theme == "holdspace" else theme}
+    with caplog.at_level(logging.WARNING):
+        built = site.build(**settings)
+    assert [
+        r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("pelican")
+    ] == []
+    assert built.report.problems == [] and built.report.published == 4
+    for path, ids, others in (("first.html", ["f1", "f2"], ["s1", "a1"]), ("second.html", ["s1"], ["f1", "a1"]),
+                              ("pages/about.html", ["a1"], ["f1", "s1"])):  # fmt: skip
+        page = built.html(path)
+        assert [page.count(f'id="comment-{i}"') for i in ids] == [1] * len(ids), (path, theme)
+        assert [page.count(f'id="comment-{i}"') for i in others] == [0] * len(others), (path, theme)
+    assert 'id="comment-f1"' not in built.html("first-fr.html") or theme == "holdspace"  # a translation: the post's own
+    assert (built.output / "images" / "pic.png").is_file() and "Books" in built.html("books.html")
+    assert not (built.output / "draft.html").exists() and (built.output / "drafts" / "draft.html").exists()
+    assert not list(built.output.rglob("*.md"))  # no comment file copied or written as a page
+    words = " ".join((p.read_text("utf-8")) for p in (built.output / "search" / "data").rglob("*.json"))
+    assert "marigold" in words.lower() and "walking" in words.lower()  # search found the comments
