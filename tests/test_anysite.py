@@ -4,6 +4,7 @@ and excludes, Pelican's readers never see a file of Holdspace's."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -142,3 +143,45 @@ def test_a_common_pelican_layout_builds_with_each_thread_on_its_page_once(site, 
     assert not list(built.output.rglob("*.md"))  # no comment file copied or written as a page
     words = " ".join((p.read_text("utf-8")) for p in (built.output / "search" / "data").rglob("*.json"))
     assert "marigold" in words.lower() and "walking" in words.lower()  # search found the comments
+
+
+def test_a_pelican_quickstart_site_following_the_docs_builds_with_comments_and_search(tmp_path):
+    """pelican-quickstart's own pelicanconf.py, the settings docs/existing-site.md gives, its
+    moderation folder and its build command (holdspace-build, as the Makefile's PELICAN)."""
+    import os
+    import re
+    import shutil
+    import subprocess
+    import sys
+
+    import jinja2
+    import pelican
+
+    from conftest import DEMO_SITE, ROOT
+
+    quickstart = os.path.join(os.path.dirname(pelican.__file__), "tools", "templates", "pelicanconf.py.jinja2")
+    conf = jinja2.Template(Path(quickstart).read_text(encoding="utf-8")).render(
+        author='"Ana"', sitename='"Our Site"', timezone='"Europe/Paris"', lang='"en"', default_pagination="10"
+    )
+    doc = (ROOT / "docs" / "existing-site.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```python\n(.*?)```", doc, re.S)
+    site = tmp_path / "site"
+    (site / "content" / "comments" / "tea").mkdir(parents=True)
+    (site / "pelicanconf.py").write_text(conf + "\nRELATIVE_URLS = True\n" + block, encoding="utf-8")
+    (site / "content" / "tea.md").write_text("Title: Tea\nDate: 2025-01-01 09:00\n\nAbout tea.\n", "utf-8")
+    (site / "content" / "comments" / "tea" / "c1.md").write_text(
+        "Author: Mira\nEmail: mira@example.org\nDate: 2025-01-02 10:00\n\nMarigold tea helped.\n", "utf-8"
+    )
+    for folder in ("queue", "rejected"):
+        (site / "moderation" / folder).mkdir(parents=True)
+    shutil.copyfile(DEMO_SITE / "moderation" / "guidelines.toml", site / "moderation" / "guidelines.toml")
+    build = ("import sys; from holdspace.cli.main import build_main; "
+             "sys.argv = ['holdspace-build', 'content', '-o', 'output', '-s', 'pelicanconf.py']; sys.exit(build_main())")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", build], cwd=site, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "1 posts, 1 comments published, 0 held back" in result.stderr
+    page = (site / "output" / "tea.html").read_text(encoding="utf-8")  # Pelican's own URLs, its own theme
+    assert page.count('id="comment-c1"') == 1 and "Marigold tea helped." in page and "mira@example.org" not in page
+    assert 'id="search-page-form"' in (site / "output" / "search" / "index.html").read_text(encoding="utf-8")
+    assert "marigold" in " ".join(p.read_text("utf-8") for p in (site / "output" / "search" / "data").rglob("*.json"))

@@ -137,6 +137,7 @@ def test_pip_installs_the_package_and_its_command(tmp_path):
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     assert (target / "holdspace" / "cli" / "main.py").is_file() and (target / "bin" / "holdspace").is_file()
+    assert (target / "bin" / "holdspace-build").is_file()  # for a quickstart Makefile's PELICAN
     data = ["templates/search.html", "templates/comment_redirect.html", "templates/holdspace/thread.html",
             "static/js/search.js", "static/js/reply.js", "static/css/holdspace.css", "newsite/crisis_lines.toml",
             "newsite/templates/welcome.md"]  # fmt: skip

@@ -74,6 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return errors.INTERRUPTED
 
 
+def build_main() -> int:
+    """``holdspace-build``: ``holdspace build`` as one word, for a Makefile's PELICAN variable
+    (Pelican's quickstart Makefile quotes it: ``"$(PELICAN)"``)."""
+    return main(["build", *sys.argv[1:]])
+
+
 def _main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["build"]:  # Pelican's own options follow
