@@ -185,3 +185,38 @@ def test_a_pelican_quickstart_site_following_the_docs_builds_with_comments_and_s
     assert page.count('id="comment-c1"') == 1 and "Marigold tea helped." in page and "mira@example.org" not in page
     assert 'id="search-page-form"' in (site / "output" / "search" / "index.html").read_text(encoding="utf-8")
     assert "marigold" in " ".join(p.read_text("utf-8") for p in (site / "output" / "search" / "data").rglob("*.json"))
+
+
+@pytest.mark.trust
+@pytest.mark.shared_data
+@pytest.mark.parametrize("theme", ["notmyidea", "simple"])
+def test_the_xss_corpora_and_the_privacy_scan_hold_with_pelican_s_themes(site, theme, trust):
+    """Every payload of the three corpora as a comment, shown by a stock theme through the
+    plugin's templates: nothing that can run or load; and no address in any built file."""
+    import re
+
+    from test_xss import BAD_SCHEME, FORBIDDEN, URL_ATTRS, comment_areas, payloads
+
+    from htmltree import parse
+
+    bodies = [b for b in payloads() if b.strip()]
+    for p in range(0, len(bodies), 300):
+        site.post(f"p{p}", f"Post {p}")
+        for i, body in enumerate(bodies[p : p + 300]):
+            site.comment(f"p{p}", f"b{p + i:04d}", body, author=f"N{i}", email=f"canary{p + i}@leak.invalid")
+    site.comment("p0", "waiting", "Queued words.", email="queued.canary@leak.invalid", folder="moderation/queue")
+    built = site.build(THEME=theme, AVATARS="none", COMMENTS_PER_PAGE=1000)
+    shown = 0
+    for p in range(0, len(bodies), 300):
+        for li in comment_areas(parse(built.html(f"p{p}/index.html"))):
+            shown += 1
+            for element in li.iter():
+                assert element.tag not in FORBIDDEN, (li.attrs["id"], element.tag)
+                for name, value in element.attrs.items():
+                    assert not name.lower().startswith("on") and name.lower() not in ("style", "srcdoc"), name
+                    assert not (name.lower() in URL_ATTRS and value and BAD_SCHEME.match(value)), (name, value)
+    trust["vectors"] += shown
+    assert shown >= 1790
+    leaks = [p for p in built.files() if re.search(rb"leak\.invalid|Queued words", p.read_bytes())]
+    trust["scanned"] += len(built.files())
+    assert leaks == []
