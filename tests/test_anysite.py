@@ -220,3 +220,33 @@ def test_the_xss_corpora_and_the_privacy_scan_hold_with_pelican_s_themes(site, t
     leaks = [p for p in built.files() if re.search(rb"leak\.invalid|Queued words", p.read_bytes())]
     trust["scanned"] += len(built.files())
     assert leaks == []
+
+
+@pytest.mark.browser
+@pytest.mark.axe
+@pytest.mark.trust
+@pytest.mark.parametrize("theme", ["notmyidea", "simple"])
+def test_axe_core_finds_nothing_serious_in_the_plugin_s_parts_of_a_stock_theme_s_page(site, theme, trust):
+    from playwright.sync_api import sync_playwright
+    from test_a11y import AXE_RUN
+    from test_browser import CHROMIUM_ARGS
+
+    from conftest import AXE, chromium_path, serve_folder
+
+    site.post("t", "Tea")
+    site.comment("t", "c1", "Marigold tea helped.", author="Mira")
+    site.comment("t", "c2", "Thank you.", author="Jo", reply_to="c1")
+    built = site.build(THEME=theme, COMMENT_INTAKE_URL="http://127.0.0.1:9/comment", AVATARS="names")
+    with serve_folder(built.output) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_context(bypass_csp=True).new_page()
+        page.goto(f"{base}/t/#comment-c2")
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate(AXE_RUN, ".holdspace")
+        honeypot_shown = page.locator(".leave-empty").first.is_visible()
+        browser.close()
+    trust["a11y_pages"] += 1
+    serious = [v for v in found if v["impact"] in ("serious", "critical")]
+    trust["a11y_violations"] += len(serious)
+    trust["a11y_any"] += len(found)
+    assert serious == [] and not honeypot_shown
