@@ -250,3 +250,50 @@ def test_axe_core_finds_nothing_serious_in_the_plugin_s_parts_of_a_stock_theme_s
     trust["a11y_violations"] += len(serious)
     trust["a11y_any"] += len(found)
     assert serious == [] and not honeypot_shown
+
+
+@pytest.mark.browser
+@pytest.mark.trust
+@pytest.mark.parametrize("theme", ["notmyidea", "simple", "simple, loading a font from elsewhere"])
+def test_strict_privacy_with_a_stock_theme_asks_no_other_host_and_reports_one_that_does(site, theme, tmp_path,
+                                                                                       trust):  # fmt: skip
+    """Every page opened in Chromium with PRIVACY_STRICT: Pelican's own themes ask no other
+    host; a theme that does is reported by the check, not hidden by Holdspace. The plugin's
+    parts hold nothing a Content-Security-Policy without 'unsafe-inline' would refuse."""
+    import shutil
+
+    import pelican
+    from playwright.sync_api import sync_playwright
+    from test_a11y import every_page, requests_while_visiting
+    from test_browser import CHROMIUM_ARGS
+
+    from conftest import chromium_path, serve_folder
+    from htmltree import parse
+
+    path = theme
+    if theme.startswith("simple, "):
+        path = str(tmp_path / "cdn-theme")
+        shutil.copytree(Path(pelican.__file__).parent / "themes" / "simple", path)
+        base_html = Path(path) / "templates" / "base.html"
+        base_html.write_text(base_html.read_text("utf-8").replace(
+            "</head>", '<link rel="stylesheet" href="https://fonts.example.com/css?family=Any">\n</head>', 1), "utf-8")  # fmt: skip
+    site.post("t", "Tea")
+    site.comment("t", "c1", "My therapist said marigold tea.", author="Mira")  # what every_page searches
+    built = site.build(THEME=path, PRIVACY_STRICT=True, COMMENT_INTAKE_URL="/intake/")
+    for doc in (parse(built.html(p)) for p in ("t/index.html", "search/index.html")):
+        for part in [e for e in doc.iter() if "holdspace" in (e.attrs.get("class") or "").split()]:
+            for element in part.iter():
+                assert not (element.tag == "script" and not element.attrs.get("src")), "an inline script"
+                assert not ({"style"} | {a for a in element.attrs if a.startswith("on")}) & set(element.attrs), (
+                    element.attrs
+                )
+    with serve_folder(built.output) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        offsite, opened = requests_while_visiting(browser, base, every_page(built.output))
+        browser.close()
+    trust["strict_pages"] += opened
+    if theme.startswith("simple, "):
+        assert offsite and all(r.startswith("https://fonts.example.com/") for r in offsite)  # reported
+    else:
+        trust["offsite_requests"] += len(offsite)
+        assert offsite == []
