@@ -297,3 +297,14 @@ def test_strict_privacy_with_a_stock_theme_asks_no_other_host_and_reports_one_th
     else:
         trust["offsite_requests"] += len(offsite)
         assert offsite == []
+
+
+def test_comment_pages_after_the_first_work_in_a_stock_theme(site):
+    site.post("t", "Tea")
+    site.comment("t", "c1", "First.", date="2025-01-02 10:00")
+    site.comment("t", "c2", "Second.", date="2025-01-03 10:00")
+    built = site.build(THEME="notmyidea", COMMENTS_PER_PAGE=1)
+    first, second = built.html("t/index.html"), built.html("t/comment-page-2/index.html")
+    assert first.count('id="comment-c1"') == 1 and 'id="comment-c2"' not in first
+    assert second.count('id="comment-c2"') == 1 and 'id="comment-c1"' not in second
+    assert 'href="../comment-page-2/"' in first or "comment-page-2/" in first  # the pager leads on
