@@ -308,3 +308,20 @@ def test_comment_pages_after_the_first_work_in_a_stock_theme(site):
     assert first.count('id="comment-c1"') == 1 and 'id="comment-c2"' not in first
     assert second.count('id="comment-c2"') == 1 and 'id="comment-c1"' not in second
     assert 'href="../comment-page-2/"' in first or "comment-page-2/" in first  # the pager leads on
+
+
+@pytest.mark.parametrize("theme", ["notmyidea", "simple"])
+def test_a_content_warning_covers_the_post_and_its_comments_in_a_stock_theme(site, theme):
+    from htmltree import parse
+
+    site.post("t", "Hard Night", content_warning="self-harm")
+    site.comment("t", "c1", "Hugs.", author="Mira")
+    page = site.build(THEME=theme).html("t/index.html")
+    doc = parse(page)
+    [details] = [d for d in doc.find_all("details") if "content-warning" in (d.attrs.get("class") or "")]
+    inside = details.text()
+    assert "The body of t." in inside and "Hugs." in inside  # the post and its comments, behind it
+    assert "Content warning: self-harm." in details.find_all("summary")[0].text()
+    assert "Show the post and its comments" in inside and "Hide the post and its comments" in inside
+    assert page.count("The body of t.</p>") == 1  # the content moved inside, not copied
+    assert 'id="crisis"' in page and page.index("</details>") < page.index('id="crisis"')  # help stays outside

@@ -8,6 +8,7 @@ import os
 from importlib import metadata
 from typing import Any
 
+from markupsafe import Markup
 from pelican.writers import Writer
 
 from ..archive.project import Project
@@ -71,10 +72,17 @@ class BelowContent:
         page = str(self.template.render(context))
         if any(part in page for part in OWN_PARTS):
             return page
-        below = self.template.environment.get_template("holdspace/below_content.html").render(context)
+        env = self.template.environment
+        below = env.get_template("holdspace/below_content.html").render(context)
         post = context.get("article") or context.get("page")
         content = str(getattr(post, "content", "") or "")
-        at = page.rfind(content) + len(content) if content and content in page else page.rfind("</body>")
+        if content and content in page:
+            start = page.rfind(content)
+            if getattr(post, "metadata", {}).get("content-warning"):  # the content and the thread behind the warning
+                shown = env.get_template("holdspace/below_warning.html").render({**context, "body": Markup(content)})
+                return page[:start] + shown + below + page[start + len(content) :]
+            return page[: start + len(content)] + below + page[start + len(content) :]
+        at = page.rfind("</body>")
         return page[:at] + below + page[at:] if at >= 0 else page + below
 
 
