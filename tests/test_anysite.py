@@ -325,3 +325,76 @@ def test_a_content_warning_covers_the_post_and_its_comments_in_a_stock_theme(sit
     assert "Show the post and its comments" in inside and "Hide the post and its comments" in inside
     assert page.count("The body of t.</p>") == 1  # the content moved inside, not copied
     assert 'id="crisis"' in page and page.index("</details>") < page.index('id="crisis"')  # help stays outside
+
+
+@pytest.mark.parametrize("case", ["comments through a symbolic link", "paths spelled with a dot"])
+def test_no_comment_file_is_read_or_copied_however_the_folders_are_spelled(site, tmp_path, caplog, case):
+    import shutil
+
+    site.post("t", "Tea")
+    site.comment("t", "c1", "Marigold tea helped.", email="canary@leak.invalid")
+    settings: dict = {"ARTICLE_PATHS": [""], "STATIC_PATHS": [""]}
+    if case.startswith("comments through"):
+        private = tmp_path / "private-comments"
+        shutil.move(site.root / "content" / "comments", private)
+        (site.root / "content" / "comments").symlink_to(private)
+    else:
+        settings = {"ARTICLE_PATHS": ["."], "STATIC_PATHS": ["."], "PAGE_PATHS": ["./pages"]}
+    with caplog.at_level(logging.WARNING):
+        built = site.build(**settings)
+    assert [r.getMessage() for r in caplog.records if "comments" in r.getMessage()] == []
+    assert [p for p in built.files() if b"leak.invalid" in p.read_bytes()] == []  # no copy of the file
+    assert built.html("t/index.html").count('id="comment-c1"') == 1
+
+
+def test_a_warned_post_whose_html_the_theme_changes_keeps_its_comments_behind_the_warning(site, tmp_path):
+    """A theme that rewrites the post's HTML ({{ article.content | replace(...) }}): the
+    content cannot be found as written, so the thread goes behind the warning, before </body>."""
+    import shutil
+
+    import pelican
+
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(pelican.__file__).parent / "themes" / "simple", theme)
+    article = theme / "templates" / "article.html"
+    article.write_text(article.read_text("utf-8").replace("{{ article.content }}",
+                       '{{ article.content | replace("<p>", "<p class=\\"x\\">") }}'), "utf-8")  # fmt: skip
+    site.post("t", "Hard Night", content_warning="self-harm")
+    site.comment("t", "c1", "Hugs from Mira.", author="Mira")
+    page = site.build(THEME=str(theme)).html("t/index.html")
+    assert '<p class="x">The body of t.' in page  # the theme's own rewriting, shown as it wrote it
+    assert page.count('id="comment-c1"') == 1 and page.index("<details") < page.index('id="comment-c1"')
+    assert page.index('id="comment-c1"') < page.index("</details>") < page.index('id="respond"')
+
+
+def test_holdspace_s_theme_gets_no_second_warning_on_a_warned_page_without_a_thread(site):
+    (site.root / "content" / "pages" / "hard.md").write_text("Title: Hard\nContent-Warning: loss\n\nA hard page.\n",
+                                                            "utf-8")  # fmt: skip
+    page = site.build().html("pages/hard/index.html")
+    assert page.count('id="content-warning"') == 1 and "A hard page." in page
+
+
+def test_escaping_follows_the_template_not_just_its_name():
+    from holdspace.glue.rewrite import Escaping
+
+    stock = Escaping(False, frozenset({"base.html", "search.html"}))
+    assert stock("holdspace/thread.html") and stock("./holdspace/thread.html")  # commenters' words: always
+    assert stock("comment_redirect.html") and not stock("search.html")  # the theme's own search page, as written
+    assert not stock("article.html") and stock(None)
+    assert Escaping(True)("article.html") and Escaping(lambda n: n.endswith(".xml"))("feed.xml")
+    assert not Escaping(lambda n: n.endswith(".xml"))("index.html")
+
+
+def test_a_theme_s_own_search_page_is_used_as_it_was_written(site, tmp_path):
+    import shutil
+
+    import pelican
+
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(pelican.__file__).parent / "themes" / "simple", theme)
+    (theme / "templates" / "search.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p id="mine">{{ SITESUBTITLE }}</p>{% endblock %}', "utf-8"
+    )
+    site.post("t", "Tea")
+    page = site.build(THEME=str(theme), SITESUBTITLE="Talk <em>gently</em>").html("search/index.html")
+    assert '<p id="mine">Talk <em>gently</em></p>' in page  # its own, unescaped as the theme expects

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 from collections.abc import Iterable
 from html import escape
 from typing import Any
@@ -53,7 +54,8 @@ def initialized(pelican_object: Any) -> None:
     given = jinja.get("autoescape")
     if not isinstance(given, Escaping):  # once: initialized may run twice
         theme = os.path.join(str(settings.get("THEME") or ""), "templates", "intake.html")
-        jinja["autoescape"] = Escaping(bool(given) if given is not None else os.path.isfile(theme))
+        own = given if callable(given) else (bool(given) if given is not None else os.path.isfile(theme))
+        jinja["autoescape"] = Escaping(own, theme_template_names(settings))
     settings["JINJA_ENVIRONMENT"] = jinja
     keep_out_of_readers(settings)
     if not (settings["MAIL_SMTP_URL"] and settings["MODERATOR_EMAILS"]) and not settings["ALERT_WEBHOOK_URL"]:
@@ -62,20 +64,37 @@ def initialized(pelican_object: Any) -> None:
 
 class Escaping:
     """Jinja's autoescape, template by template: always for Holdspace's own templates (they
-    show commenters' text); for the theme's, as the theme was written: on for a theme made
-    for Holdspace (it has an intake.html) or where JINJA_ENVIRONMENT says so, and off, as
-    Pelican has it, for any other (its templates print the posts' HTML as it is)."""
+    show commenters' text; a theme's own copy of one too); for the theme's, as the theme was
+    written: on for a theme made for Holdspace (it has an intake.html) or where
+    JINJA_ENVIRONMENT says so (a callable is asked), off, as Pelican has it, for any other
+    (its templates print the posts' HTML as it is)."""
 
-    PLUGIN_NAMES = ("search.html", "comment_redirect.html")
+    PLUGIN_NAMES = ("search.html", "comment_redirect.html")  # the plugin's, unless the theme has its own
 
-    def __init__(self, theme: bool) -> None:
-        self.theme = theme
+    def __init__(self, theme: Any, theme_names: frozenset[str] = frozenset()) -> None:
+        self.theme, self.theme_names = theme, theme_names
 
     def __call__(self, name: str | None) -> bool:
-        return self.theme or name is None or name.startswith("holdspace/") or name in self.PLUGIN_NAMES
+        if name is None:
+            return True
+        name = posixpath.normpath(name).lstrip("/")
+        if name.startswith("holdspace/") or (name in self.PLUGIN_NAMES and name not in self.theme_names):
+            return True
+        return bool(self.theme(name)) if callable(self.theme) else bool(self.theme)
 
-    def signature(self) -> list[bool]:  # for the page reuse key
-        return [self.theme]
+    def signature(self) -> list[Any]:  # for the page reuse key
+        return [repr(self.theme) if callable(self.theme) else self.theme, sorted(self.theme_names)]
+
+
+def theme_template_names(settings: dict[str, Any]) -> frozenset[str]:
+    """The templates the theme (and THEME_TEMPLATES_OVERRIDES) has, by the names Jinja loads."""
+    theme = os.path.join(str(settings.get("THEME") or ""), "templates")
+    folders = [*settings.get("THEME_TEMPLATES_OVERRIDES", []), theme]
+    names = set()
+    for folder in folders:
+        for path, _, files in os.walk(folder):
+            names |= {os.path.relpath(os.path.join(path, f), folder).replace(os.sep, "/") for f in files}
+    return frozenset(names)
 
 
 def keep_out_of_readers(settings: dict[str, Any]) -> None:
@@ -83,13 +102,34 @@ def keep_out_of_readers(settings: dict[str, Any]) -> None:
     cache folders where a site puts them there) join Pelican's ARTICLE_, PAGE_ and
     STATIC_EXCLUDES, as Pelican keeps PAGE_PATHS out of articles: whatever ARTICLE_PATHS
     says (Pelican's default is all of PATH), no reader of Pelican's sees a comment file."""
-    content = os.path.realpath(settings["PATH"])
+    roots = {root for key in ("ARTICLE_PATHS", "PAGE_PATHS", "STATIC_PATHS") for root in settings.get(key) or []}
+    names: list[str] = []
     for folder in owned_folders(project_of(settings)):
-        relative = os.path.relpath(os.path.realpath(folder), content)
-        if relative != os.curdir and not relative.startswith(os.pardir):
-            for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
-                if relative not in settings.get(key, []):
-                    settings[key] = [*settings.get(key, []), relative]
+        for found in excludes(settings["PATH"], folder, roots):
+            if found not in names:
+                names.append(found)
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+        settings[key] = [*settings.get(key, []), *(n for n in names if n not in settings.get(key, []))]
+
+
+def excludes(content: str, folder: str, roots: set[str]) -> list[str]:
+    """The names Pelican's exclusion matching needs for ``folder`` below ``content``: as
+    written and as the links resolve (a symbolic link to a private folder), and as seen from
+    each root a site spells with dots (``STATIC_PATHS = ["."]``): Pelican compares them with
+    the folders its walk from each root meets, as text."""
+    found = []
+    for base, target in ((os.path.abspath(content), os.path.abspath(folder)),
+                         (os.path.realpath(content), os.path.realpath(folder))):  # fmt: skip
+        relative = os.path.relpath(target, base)
+        if relative in (os.curdir, os.pardir) or relative.startswith(os.pardir + os.sep):
+            continue
+        found.append(relative)
+        for root in sorted(r for r in roots if r):  # "." or "./x": as written, the walk's own spelling
+            plain = os.path.normpath(root)
+            spelled = os.path.join(root, os.path.relpath(relative, plain))
+            if (plain == os.curdir or relative.startswith(plain + os.sep)) and spelled != relative:
+                found.append(spelled)
+    return found
 
 
 def plugin_templates(generator: Any) -> None:

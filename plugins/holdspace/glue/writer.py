@@ -56,14 +56,16 @@ class ReusingWriter(Writer):
             reuse.record(name, key)
 
 
-# What only Holdspace's templates write: a page that holds one shows Holdspace's parts itself.
-OWN_PARTS = ('id="comments-title"', 'id="crisis-title"', 'id="respond-title"')
+# What only Holdspace's thread and reply form write: a page that holds one shows them itself.
+OWN_PARTS = ('id="comments-title"', 'id="respond-title"')
 
 
 class BelowContent:
     """A post's (or page's) template, and after it, when what it wrote shows no part of
     Holdspace's, holdspace/below_content.html put just after the post's content (or before
-    </body> where the content cannot be found as written)."""
+    </body> where the content cannot be found as written); a post with a Content-Warning has
+    its content and its thread put behind it (holdspace/below_warning.html), unless the theme
+    shows a warning of its own."""
 
     def __init__(self, template: Any) -> None:
         self.template, self.name = template, template.name
@@ -73,17 +75,19 @@ class BelowContent:
         if any(part in page for part in OWN_PARTS):
             return page
         env = self.template.environment
-        below = env.get_template("holdspace/below_content.html").render(context)
         post = context.get("article") or context.get("page")
         content = str(getattr(post, "content", "") or "")
-        if content and content in page:
-            start = page.rfind(content)
-            if getattr(post, "metadata", {}).get("content-warning"):  # the content and the thread behind the warning
-                shown = env.get_template("holdspace/below_warning.html").render({**context, "body": Markup(content)})
-                return page[:start] + shown + below + page[start + len(content) :]
-            return page[: start + len(content)] + below + page[start + len(content) :]
-        at = page.rfind("</body>")
-        return page[:at] + below + page[at:] if at >= 0 else page + below
+        found = bool(content) and content in page
+        start = page.rfind(content) if found else page.rfind("</body>")
+        start = start if start >= 0 else len(page)
+        end = start + len(content) if found else start
+        inside = bool(getattr(post, "metadata", {}).get("content-warning")) and 'class="content-warning"' not in page
+        below = env.get_template("holdspace/below_content.html").render({**context, "thread_inside": inside})
+        if inside:  # the content (where found) and the thread, behind the warning
+            body = Markup(content if found else "")
+            shown = env.get_template("holdspace/below_warning.html").render({**context, "body": body})
+            return page[:start] + shown + below + page[end:]
+        return page[:end] + below + page[end:]
 
 
 def code_files(folder: str = PACKAGE) -> list[str]:
