@@ -114,25 +114,12 @@ clean:
 # Moderation: ID names one comment (or several, for approve: ID="a b").
 # ID, REASON, NOTE, FORCE, EMAIL, DRY_RUN, Q and FILE reach the command through the environment, as
 # typed: no shell or make expansion of quotes, `$` or backticks in them.
-override ID := $(value ID)
-override REASON := $(value REASON)
-override NOTE := $(value NOTE)
-override FORCE := $(value FORCE)
-override EMAIL := $(value EMAIL)
-override DRY_RUN := $(value DRY_RUN)
-override Q := $(value Q)
-override FILE := $(value FILE)
-export ID REASON Q FILE NOTE FORCE EMAIL DRY_RUN
+as_typed = $(foreach v,$(1),$(eval override $(v) := $$(value $(v)))$(eval export $(v)))
+$(call as_typed,ID REASON NOTE FORCE EMAIL DRY_RUN Q FILE)
 # new-site's answers (Pelican's names for them), as typed; for new-site alone (make publish
 # takes SITEURL from the environment, or publishconf.py's own when it is not set).
 ifneq ($(filter new-site,$(MAKECMDGOALS)),)
-override SITENAME := $(value SITENAME)
-override SITEURL := $(value SITEURL)
-override DEFAULT_LANG := $(value DEFAULT_LANG)
-override TIMEZONE := $(value TIMEZONE)
-override REGIONS := $(value REGIONS)
-override COMMENT_EMAIL := $(value COMMENT_EMAIL)
-export SITENAME SITEURL DEFAULT_LANG TIMEZONE REGIONS COMMENT_EMAIL
+$(call as_typed,SITENAME SITEURL DEFAULT_LANG TIMEZONE REGIONS COMMENT_EMAIL)
 endif
 
 # A refusal is said once, by holdspace: make would add `*** [Makefile:NN: approve] Error 1`

@@ -53,9 +53,9 @@ def initialized(pelican_object: Any) -> None:
     jinja = dict(settings.get("JINJA_ENVIRONMENT") or {})
     given = jinja.get("autoescape")
     if not isinstance(given, Escaping):  # once: initialized may run twice
-        theme = os.path.join(str(settings.get("THEME") or ""), "templates", "intake.html")
-        own = given if callable(given) else (bool(given) if given is not None else os.path.isfile(theme))
-        jinja["autoescape"] = Escaping(own, theme_template_names(settings))
+        names = theme_template_names(settings)  # a theme with an intake.html was made for Holdspace
+        own = given if callable(given) else (bool(given) if given is not None else "intake.html" in names)
+        jinja["autoescape"] = Escaping(own, names)
     settings["JINJA_ENVIRONMENT"] = jinja
     keep_out_of_readers(settings)
     if not (settings["MAIL_SMTP_URL"] and settings["MODERATOR_EMAILS"]) and not settings["ALERT_WEBHOOK_URL"]:

@@ -77,8 +77,9 @@ class BelowContent:
         env = self.template.environment
         post = context.get("article") or context.get("page")
         content = str(getattr(post, "content", "") or "")
-        found = bool(content) and content in page
-        start = page.rfind(content) if found else page.rfind("</body>")
+        start = page.rfind(content) if content else -1
+        found = start >= 0
+        start = start if found else page.rfind("</body>")
         start = start if start >= 0 else len(page)
         end = start + len(content) if found else start
         inside = bool(getattr(post, "metadata", {}).get("content-warning")) and 'class="content-warning"' not in page
