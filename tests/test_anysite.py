@@ -398,3 +398,94 @@ def test_a_theme_s_own_search_page_is_used_as_it_was_written(site, tmp_path):
     site.post("t", "Tea")
     page = site.build(THEME=str(theme), SITESUBTITLE="Talk <em>gently</em>").html("search/index.html")
     assert '<p id="mine">Talk <em>gently</em></p>' in page  # its own, unescaped as the theme expects
+
+
+@pytest.mark.parametrize("theme", ["notmyidea", "simple"])
+def test_a_stock_theme_s_lists_show_a_warned_post_s_warning_not_its_words(site, theme):
+    """notmyidea's index shows its newest post whole and the others' summaries; every list
+    (index, category, tag, author, archives) shows the warning in their place instead."""
+    site.post("hard", "Hard Night", date="2025-02-01 09:00", content_warning="self-harm", tags="nights")
+    site.post("tea", "Tea", tags="nights")
+    built = site.build(THEME=theme, SUMMARY_MAX_LENGTH=3)
+    lists = [p for p in built.files() if p.suffix == ".html" and "hard" not in p.parts]
+    assert len(lists) >= 5  # index, category, tag, author, archives ...
+    showing = 0
+    for path in lists:
+        page = path.read_text("utf-8")
+        assert "The body of hard" not in page, path  # neither the whole post nor its summary
+        if "The body of" in page and "Hard Night" in page:  # a list that shows words shows the warning
+            assert page.count("Content warning:</span> self-harm. The post opens behind this warning.") == 1, path
+            showing += 1
+    assert showing >= 4, showing
+    assert "The body of" in built.html("index.html")  # the other post's words, as the theme shows them
+    assert "The body of hard." in built.html("hard/index.html")  # on its own page, behind the warning
+
+
+def test_a_theme_that_includes_its_own_thread_gets_it_once(site, tmp_path):
+    """A theme's article.html includes holdspace/thread.html, which the theme overrides with
+    markup of its own: the plugin adds no second thread; a warned post's content still goes
+    behind the warning, the theme's thread where the theme put it."""
+    import shutil
+
+    import pelican
+
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(pelican.__file__).parent / "themes" / "simple", theme)
+    article = theme / "templates" / "article.html"
+    article.write_text(article.read_text("utf-8").replace("{{ article.content }}",
+                       '{{ article.content }}{% include "holdspace/thread.html" %}'), "utf-8")  # fmt: skip
+    (theme / "templates" / "holdspace").mkdir()
+    (theme / "templates" / "holdspace" / "thread.html").write_text(
+        '<section class="my-thread">{% for n in article.comment_thread.by_id.values() %}'
+        "<p>{{ n.item.author }}</p>{% endfor %}</section>",
+        "utf-8",
+    )
+    site.post("t", "Tea")
+    site.post("hard", "Hard Night", content_warning="loss")
+    site.comment("t", "c1", "Marigold tea helped.", author="Mira")
+    site.comment("hard", "c2", "Hugs.", author="Noor")
+    built = site.build(THEME=str(theme))
+    page, hard = built.html("t/index.html"), built.html("hard/index.html")
+    assert page.count('class="my-thread"') == 1 and page.count("<p>Mira</p>") == 1
+    assert "comments-title" not in page  # not the plugin's thread as well
+    assert hard.count('class="my-thread"') == 1 and hard.count('id="content-warning"') == 1
+    assert hard.index("<details") < hard.index("The body of hard.") < hard.index("</details>")
+    assert "Show the post<" in hard  # what opening it shows: the post (its thread is the theme's)
+
+
+def test_a_site_whose_content_is_its_own_folder_keeps_moderation_in_it(tmp_path):
+    """PATH = "." (the posts beside pelicanconf.py): the project folder is the site's own, so
+    moderation/, the cache and the private folder are made in it, not one folder up, and
+    nothing of them is read or copied as content."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    site = tmp_path / "site"
+    (site / "comments" / "tea").mkdir(parents=True)
+    (site / "pelicanconf.py").write_text(
+        'PATH = "."\nARTICLE_PATHS = [""]\nSTATIC_PATHS = [""]\nPLUGINS = ["holdspace"]\nTIMEZONE = "UTC"\n'
+        'SITENAME = "Ours"\nRELATIVE_URLS = True\nOUTPUT_PATH = "output"\n',
+        "utf-8",
+    )
+    (site / "tea.md").write_text("Title: Tea\nDate: 2025-01-01 09:00\n\nAbout tea.\n", "utf-8")
+    (site / "comments" / "tea" / "c1.md").write_text(
+        "Author: Mira\nEmail: mira@leak.invalid\nDate: 2025-01-02 10:00\n\nMarigold tea helped.\n", "utf-8"
+    )
+    (site / "moderation" / "queue" / "tea").mkdir(parents=True)
+    (site / "moderation" / "queue" / "tea" / "q1.md").write_text(
+        "Author: Noor\nEmail: noor@leak.invalid\nDate: 2025-01-03 10:00\n\nWaiting.\n", "utf-8"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    build = subprocess.run([sys.executable, "-m", "holdspace", "build", "-s", "pelicanconf.py"], cwd=site,
+                           capture_output=True, text=True, timeout=120, env=env)  # fmt: skip
+    assert build.returncode == 0, build.stderr
+    assert "1 comments published, 0 held back, 1 waiting in moderation/queue/" in build.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # nothing made one folder up
+    assert (site / ".cache" / "holdspace").is_dir()
+    output = site / "output"
+    assert (output / "tea.html").read_text("utf-8").count('id="comment-c1"') == 1
+    assert [p for p in output.rglob("*") if p.is_file() and b"leak.invalid" in p.read_bytes()] == []
+    assert not (output / "moderation").exists() and not (output / ".cache").exists()

@@ -195,12 +195,6 @@ OUR_PREFIXES = (
 STRICT_AVATARS = ("names", "none")
 
 
-def project_path(content_path: str, value: str) -> str:
-    """A path setting (MODERATION_PATH, HOLDSPACE_CACHE_PATH, AVATAR_SECRET_FILE): a
-    relative one is taken from the project folder, the one holding PATH (content/)."""
-    return os.path.join(os.path.dirname(os.path.abspath(content_path)), value)
-
-
 class SettingsError(HoldspaceError, ValueError):
     """A Holdspace setting has a value it cannot work with."""
 

@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..settings import SettingsError, project_path
+from ..settings import SettingsError
 from .posts import PostInfo, read_threads
 
 # The moderation folder: what waits, what was refused, the rules and the record of decisions.
@@ -25,6 +25,23 @@ QUEUE = "queue"
 REJECTED = "rejected"
 GUIDELINES_FILE = "guidelines.toml"
 LOG_FILE = "decisions.log"
+# A settings file in PATH itself means PATH is the project folder (PATH = ".").
+SETTINGS_FILES = ("pelicanconf.py", "publishconf.py")
+
+
+def project_folder(content_path: str) -> str:
+    """The project folder: the one holding PATH (content/), or PATH itself when the site's
+    settings file is in it (PATH = "."), so that moderation/ never lands outside the site."""
+    content = os.path.abspath(content_path)
+    if any(os.path.isfile(os.path.join(content, name)) for name in SETTINGS_FILES):
+        return content
+    return os.path.dirname(content)
+
+
+def project_path(content_path: str, value: str) -> str:
+    """A path setting (MODERATION_PATH, HOLDSPACE_CACHE_PATH, AVATAR_SECRET_FILE): a
+    relative one is taken from the project folder."""
+    return os.path.join(project_folder(content_path), value)
 
 
 @dataclass
@@ -38,13 +55,17 @@ class Project:
     slugify: Callable[[str], str] = field(repr=False)
     show_date: Callable[[datetime], str] = field(repr=False)
 
+    @cached_property
+    def folder(self) -> str:
+        return project_folder(self.content)
+
     @property
     def comments(self) -> str:
         return os.path.join(self.content, self.settings["COMMENTS_PATH"])
 
     @property
     def moderation(self) -> str:
-        return project_path(self.content, self.settings["MODERATION_PATH"])
+        return os.path.join(self.folder, self.settings["MODERATION_PATH"])
 
     @property
     def queue(self) -> str:
@@ -65,11 +86,11 @@ class Project:
     @property
     def private(self) -> str:
         """What must never be published or committed: the outbox, the signing secret."""
-        return project_path(self.content, self.settings["HOLDSPACE_PRIVATE_PATH"])
+        return os.path.join(self.folder, self.settings["HOLDSPACE_PRIVATE_PATH"])
 
     @property
     def cache(self) -> str:
-        return project_path(self.content, self.settings["HOLDSPACE_CACHE_PATH"])
+        return os.path.join(self.folder, self.settings["HOLDSPACE_CACHE_PATH"])
 
     @property
     def search_index(self) -> str:
@@ -98,5 +119,8 @@ class Project:
 
 def owned_folders(project: Project) -> list[str]:
     """The folders Holdspace keeps and Pelican must never read as content: the comments, the
-    moderation folder, the private folder and the cache."""
-    return [project.comments, project.moderation, project.private, project.cache]
+    moderation folder, the private folder, the cache and the folder of the avatars' secret
+    (which may all be in PATH when PATH is the project folder)."""
+    secret = os.path.dirname(os.path.join(project.folder, project.settings["AVATAR_SECRET_FILE"]))
+    owned = [project.comments, project.moderation, project.private, project.cache, secret]
+    return [path for path in owned if os.path.abspath(path) != os.path.abspath(project.content)]

@@ -8,7 +8,6 @@ When git cannot commit, one line says why and what to do, and the decision stand
 from __future__ import annotations
 
 import contextlib
-import os
 import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -23,11 +22,6 @@ SETTING = "MODERATION_GIT_COMMIT"
 GUIDE = "docs/moderating-with-git.md"
 
 
-def folder(project: Project) -> str:
-    """The project folder, the one holding content/."""
-    return os.path.dirname(os.path.abspath(project.content))
-
-
 @contextlib.contextmanager
 def deciding(project: Project, waiting: Callable[[], None]) -> Iterator[None]:
     """The project's lock, for a decision; with MODERATION_GIT_COMMIT, first this clone set up
@@ -40,7 +34,7 @@ def deciding(project: Project, waiting: Callable[[], None]) -> Iterator[None]:
 
 def ready(project: Project) -> None:
     try:
-        root = gitrepo.top(folder(project))
+        root = gitrepo.top(project.folder)
         done = gitrepo.prepare(root)
         kind, paths = gitrepo.unfinished(root)
     except gitrepo.GitError:
@@ -85,7 +79,7 @@ def erasure(project: Project, paths: Iterable[str], count: int, mode: str, moder
 def commit(project: Project, paths: list[str], message: str, moderator: str) -> None:
     subject = message.split("\n", 1)[0]
     try:
-        made = gitrepo.commit(folder(project), paths, message, name=moderator)
+        made = gitrepo.commit(project.folder, paths, message, name=moderator)
     except gitrepo.GitError as e:
         print(f"Not committed to git: {e}; {_todo(e, subject)}", file=sys.stderr)
         return

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import os
 
+from ..archive.project import project_path
 from ..glue.project import load_project
 from ..publishing.avatars import SECRET_ENV, avatar_secret
-from ..settings import project_path
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:

@@ -8,7 +8,8 @@ only modules that import Pelican).
     feeds      the comment feeds' entries
     search     the search's Generator: index and export, beside Pelican's page writing
     assets     the plugin's static files (search.js, reply.js, holdspace.css) into the output
-    writer     Pelican's writer, linking unchanged pages from the previous build
+    writer     Pelican's writer: unchanged pages linked, a thread below a theme's post,
+               warned posts' words out of the lists
     pagereuse  the keys of those pages (pure)
     report     what a build did, for the command line's summary
 

@@ -20,7 +20,7 @@ from pelican.generators import Generator
 
 from ..archive.parsecache import ParseCache
 from ..archive.posts import closed_by_age, comments_state, default_comments
-from ..archive.project import Project
+from ..archive.project import Project, project_path
 from ..archive.reader import Archive, read_archive
 from ..archive.removed import NOTES as REMOVED_NOTES
 from ..mail.notices import Live, links_url, write_live
@@ -35,7 +35,6 @@ from ..publishing.published import post_feed_location
 from ..review import auditlog
 from ..review.guidelines import Rules, load_rules
 from ..review.verdicts import CRISIS, hard_problems, queue_crisis, staff_set
-from ..settings import project_path
 from . import feeds, redirects, rewrite
 from .project import project_of
 from .report import BuildReport, build_report

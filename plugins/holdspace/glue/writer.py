@@ -1,5 +1,7 @@
 """Pelican's writer, except that a post's page (or comment page) whose key is the one
-recorded by the previous build is linked from it, not rendered (``pagereuse``)."""
+recorded by the previous build is linked from it, not rendered (``pagereuse``); that a
+theme which shows no thread gets the plugin's below each post (``BelowContent``); and that
+no list shows the words of a post behind a Content-Warning (``ListWarnings``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import os
 from importlib import metadata
 from typing import Any
 
+from jinja2 import TemplateError, meta
 from markupsafe import Markup
 from pelican.writers import Writer
 
@@ -27,6 +30,8 @@ class ReusingWriter(Writer):
             project: Project = project_of(self.settings)
             self.reuse = pagereuse.PageReuse(project.cache, self.settings["HOLDSPACE_PREVIOUS_OUTPUT"], output_path)
         self._keyed = False
+        self._warned: list[Any] | None = None
+        self._reaches: dict[str, set[str]] = {}
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):  # type: ignore[no-untyped-def]  # fmt: skip
@@ -47,17 +52,47 @@ class ReusingWriter(Writer):
             if key is not None and reuse.link(name, key):
                 return
         post = kwargs.get("article") or kwargs.get("page")
-        if self.settings["COMMENTS_BELOW_CONTENT"] and getattr(post, "comment_thread", None) is not None:
-            template = BelowContent(template)
+        if post is None and self.warned(context):
+            template = ListWarnings(template, self._warned or [])
+        elif self.settings["COMMENTS_BELOW_CONTENT"] and getattr(post, "comment_thread", None) is not None:
+            template = BelowContent(template, self.reaches(template.environment, template.name))
         super().write_file(
             name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
         )
         if key is not None:
             reuse.record(name, key)
 
+    def warned(self, context: dict[str, Any]) -> list[Any]:
+        """The posts and pages with a Content-Warning, translations too (found once)."""
+        if self._warned is None:
+            kinds = ("articles", "hidden_articles", "pages", "hidden_pages")
+            posts = [p for kind in kinds for p in context.get(kind) or []]
+            posts += [t for p in posts for t in getattr(p, "translations", [])]
+            warned = {id(p): p for p in posts if getattr(p, "metadata", {}).get("content-warning")}
+            self._warned = list(warned.values())
+        return self._warned
+
+    def reaches(self, env: Any, name: str) -> set[str]:
+        """Every template a template extends, includes or imports, by name, through every
+        level (a name made at render time is not followed)."""
+        if name not in self._reaches:
+            self._reaches[name] = found = {name}
+            try:
+                names = meta.find_referenced_templates(env.parse(env.loader.get_source(env, name)[0]))
+            except TemplateError:
+                names = iter(())
+            for each in names:
+                if each is not None:
+                    found |= self.reaches(env, each)
+        return self._reaches[name]
+
 
 # What only Holdspace's thread and reply form write: a page that holds one shows them itself.
 OWN_PARTS = ('id="comments-title"', 'id="respond-title"')
+# Templates that, included by a post's template, mean the theme places the thread (or the
+# warning) itself.
+PLACING = {"holdspace/thread.html", "holdspace/thread_end.html", "holdspace/below_content.html"}
+WARNING = {"holdspace/content_warning.html", "holdspace/below_warning.html"}
 
 
 class BelowContent:
@@ -67,28 +102,72 @@ class BelowContent:
     its content and its thread put behind it (holdspace/below_warning.html), unless the theme
     shows a warning of its own."""
 
-    def __init__(self, template: Any) -> None:
+    def __init__(self, template: Any, reaches: set[str]) -> None:
         self.template, self.name = template, template.name
+        self.placed = bool(PLACING & reaches)  # the theme places the thread itself
+        self.warns = bool(WARNING & reaches)
 
     def render(self, context: dict[str, Any]) -> str:
         page = str(self.template.render(context))
-        if any(part in page for part in OWN_PARTS):
+        placed = self.placed or any(part in page for part in OWN_PARTS)
+        post = context.get("article") or context.get("page")
+        warned = bool(getattr(post, "metadata", {}).get("content-warning"))
+        warned = warned and not self.warns and 'class="content-warning"' not in page
+        if placed and not warned:
             return page
         env = self.template.environment
-        post = context.get("article") or context.get("page")
         content = str(getattr(post, "content", "") or "")
         start = page.rfind(content) if content else -1
         found = start >= 0
+        if placed and not found:
+            return page  # nothing to put behind the warning where it is
         start = start if found else page.rfind("</body>")
         start = start if start >= 0 else len(page)
         end = start + len(content) if found else start
-        inside = bool(getattr(post, "metadata", {}).get("content-warning")) and 'class="content-warning"' not in page
-        below = env.get_template("holdspace/below_content.html").render({**context, "thread_inside": inside})
-        if inside:  # the content (where found) and the thread, behind the warning
-            body = Markup(content if found else "")
-            shown = env.get_template("holdspace/below_warning.html").render({**context, "body": body})
+        below = (
+            ""
+            if placed
+            else env.get_template("holdspace/below_content.html").render({**context, "thread_inside": warned})
+        )
+        if warned:  # the content (where found) and the thread, behind the warning
+            values = {**context, "body": Markup(content if found else ""), "with_thread": not placed}
+            shown = env.get_template("holdspace/below_warning.html").render(values)
             return page[:start] + shown + below + page[end:]
         return page[:end] + below + page[end:]
+
+
+class ListWarnings:
+    """A page that is not a post's (a list, mostly): while it is rendered, a post with a
+    Content-Warning gives holdspace/list_warning.html as its summary and its content, so a
+    theme's list shows the warning, not the post's words."""
+
+    def __init__(self, template: Any, warned: list[Any]) -> None:
+        self.template, self.name, self.warned = template, template.name, warned
+
+    def render(self, context: dict[str, Any]) -> str:
+        note = self.template.environment.get_template("holdspace/list_warning.html")
+        kinds = [type(post) for post in self.warned]
+        for post in self.warned:
+            post.holdspace_note = Markup(note.render({**context, "post": post}))
+            post.__class__ = warned_kind(type(post))
+        try:
+            return str(self.template.render(context))
+        finally:
+            for post, kind in zip(self.warned, kinds, strict=True):
+                post.__class__ = kind
+                del post.holdspace_note
+
+
+_WARNED_KINDS: dict[type, type] = {}
+
+
+def warned_kind(kind: type) -> type:
+    """``kind`` (Article, Page ...) whose content and summary are the post's warning note,
+    under the same name (Pelican finds a post's URL settings by its class's name)."""
+    if kind not in _WARNED_KINDS:
+        note = property(lambda post: post.holdspace_note)
+        _WARNED_KINDS[kind] = type(kind.__name__, (kind,), {"content": note, "summary": note})
+    return _WARNED_KINDS[kind]
 
 
 def code_files(folder: str = PACKAGE) -> list[str]:

@@ -4,7 +4,6 @@ sender that delivers them."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from collections.abc import Mapping
@@ -46,7 +45,7 @@ class Service:
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.warned_proxy = False
-        self.commits = Commits(os.path.dirname(project.content), settings["COMMENT_INTAKE_GIT_COMMIT"], project.queue)
+        self.commits = Commits(project.folder, settings["COMMENT_INTAKE_GIT_COMMIT"], project.queue)
 
     def count(self, what: str) -> None:
         with self.lock:
