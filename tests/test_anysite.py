@@ -137,7 +137,8 @@ def test_a_common_pelican_layout_builds_with_each_thread_on_its_page_once(site, 
         page = built.html(path)
         assert [page.count(f'id="comment-{i}"') for i in ids] == [1] * len(ids), (path, theme)
         assert [page.count(f'id="comment-{i}"') for i in others] == [0] * len(others), (path, theme)
-    assert 'id="comment-f1"' not in built.html("first-fr.html") or theme == "holdspace"  # a translation: the post's own
+    french = built.html("first-fr.html")  # a translation: its comments are the original's, linked, not copied
+    assert 'id="comment-f1"' not in french and '<a href="./first.html#comments" hreflang="en">' in french
     assert (built.output / "images" / "pic.png").is_file() and "Books" in built.html("books.html")
     assert not (built.output / "draft.html").exists() and (built.output / "drafts" / "draft.html").exists()
     assert not list(built.output.rglob("*.md"))  # no comment file copied or written as a page
@@ -489,3 +490,24 @@ def test_a_site_whose_content_is_its_own_folder_keeps_moderation_in_it(tmp_path)
     assert (output / "tea.html").read_text("utf-8").count('id="comment-c1"') == 1
     assert [p for p in output.rglob("*") if p.is_file() and b"leak.invalid" in p.read_bytes()] == []
     assert not (output / "moderation").exists() and not (output / ".cache").exists()
+
+
+def test_the_intake_finds_its_page_in_theme_templates_overrides_as_pelican_does(tmp_path):
+    """Pelican looks in THEME_TEMPLATES_OVERRIDES before the theme: so does the intake, for
+    intake.html (the page a sent form comes back as) and what it includes."""
+    import pelican
+
+    from holdspace.intake.pages import Pages
+    from holdspace.settings import holdspace_settings
+
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "intake.html").write_text('<main id="ours">{{ title }}{% include "mine.html" %}</main>', "utf-8")
+    (overrides / "mine.html").write_text("<p>{{ SITENAME }}</p>", "utf-8")
+    theme = str(Path(pelican.__file__).parent / "themes" / "simple")  # which has no intake.html
+    settings = {**holdspace_settings({}), "THEME": theme, "SITENAME": "Ours <3"}
+    plain = Pages(settings, dict).render(True, "Thank you", ["Your comment waits."])[0].decode()
+    assert 'id="ours"' not in plain  # without the overrides: the plain page
+    settings["THEME_TEMPLATES_OVERRIDES"] = [str(overrides)]
+    page = Pages(settings, dict).render(True, "Thank you", ["Your comment waits."])[0].decode()
+    assert page == '<main id="ours">Thank you<p>Ours &lt;3</p></main>'

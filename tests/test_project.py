@@ -35,7 +35,7 @@ def test_pelican_s_defaults_fill_what_the_file_leaves_out(tmp_path, monkeypatch)
     assert project.content == str(tmp_path)
     assert project.settings["ARTICLE_PATHS"] == [""] and project.settings["ARTICLE_URL"] == "{slug}.html"
     assert project.settings["COMMENTS_PER_PAGE"] == 50  # Holdspace's defaults too
-    assert project.queue == str(tmp_path.parent / "moderation" / "queue")
+    assert project.queue == str(tmp_path / "moderation" / "queue")  # PATH holds the settings file: it is the project
     assert list(project.threads()) == ["first-post"]  # slugged as Pelican slugs
 
 

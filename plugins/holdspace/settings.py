@@ -195,6 +195,11 @@ OUR_PREFIXES = (
 STRICT_AVATARS = ("names", "none")
 
 
+def theme_folders(settings: Mapping[str, Any]) -> list[str]:
+    """Where Pelican finds the theme's templates, first to last (before the plugin's)."""
+    return [*settings.get("THEME_TEMPLATES_OVERRIDES", []), os.path.join(str(settings.get("THEME") or ""), "templates")]
+
+
 class SettingsError(HoldspaceError, ValueError):
     """A Holdspace setting has a value it cannot work with."""
 

@@ -132,6 +132,8 @@ class CommentsGenerator(Generator):
         self.redirects = discussions.redirects
         for post in self.posts:
             post.comment_thread = discussions.threads[post.slug]
+            for translation in getattr(post, "translations", []):
+                translation.comment_original = post
             if settings["COMMENTS_POST_FEED_ATOM"]:
                 post.comment_feed_url = post_feed_location(settings, post.url, post.save_as)[0]
             report.published += post.comment_thread.count

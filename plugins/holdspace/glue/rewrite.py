@@ -28,7 +28,7 @@ from ..problems import display_path
 from ..publishing.offsite import localise
 from ..publishing.threads import Thread, build_thread
 from ..review.guidelines import Rules, describe
-from ..settings import TEMPLATES, holdspace_settings
+from ..settings import TEMPLATES, holdspace_settings, theme_folders
 from .project import project_of
 
 logger = logging.getLogger(__name__)
@@ -88,10 +88,8 @@ class Escaping:
 
 def theme_template_names(settings: dict[str, Any]) -> frozenset[str]:
     """The templates the theme (and THEME_TEMPLATES_OVERRIDES) has, by the names Jinja loads."""
-    theme = os.path.join(str(settings.get("THEME") or ""), "templates")
-    folders = [*settings.get("THEME_TEMPLATES_OVERRIDES", []), theme]
     names = set()
-    for folder in folders:
+    for folder in theme_folders(settings):
         for path, _, files in os.walk(folder):
             names |= {os.path.relpath(os.path.join(path, f), folder).replace(os.sep, "/") for f in files}
     return frozenset(names)
@@ -144,7 +142,7 @@ def article_defaults(generator: Any) -> None:
     """Give every article, drafts and translations too, an empty thread to start
     with, so any template can ask for one; ``CommentsGenerator`` fills in the
     threads of published and hidden posts. A translation's comments stay on
-    the post in the default language."""
+    the post in the default language (its ``comment_original``)."""
     _defaults(generator, "post", ("articles", "hidden_articles", "drafts", "drafts_translations"))
 
 
@@ -161,6 +159,7 @@ def _defaults(generator: Any, kind: str, lists: tuple[str, ...]) -> None:
         item.comments_closed = True
         item.comment_feed_url = ""
         item.comment_kind = kind
+        item.comment_original = None  # a translation: the post its comments are on
     if generator.settings.get("PRIVACY_STRICT"):
         _keep_on_site(items, urlsplit(generator.settings.get("SITEURL") or "").hostname or "")
 

@@ -23,7 +23,7 @@ import jinja2
 
 from ..archive.posts import PostInfo
 from ..mail.notices import links_url
-from ..settings import TEMPLATES
+from ..settings import TEMPLATES, theme_folders
 
 TEMPLATE = "intake.html"
 CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
@@ -62,10 +62,10 @@ class Pages:
         # The intake on another host than the site (a port of its own, say): the site's files may load.
         site, intake = _origin(self.siteurl), _origin(str(settings.get("COMMENT_INTAKE_URL") or ""))
         self.site_origin = site if site and site != intake else ""
-        folder = os.path.join(str(settings.get("THEME") or ""), "templates")
+        folders = theme_folders(settings)  # THEME_TEMPLATES_OVERRIDES first, as Pelican has them
         options = {k: v for k, v in dict(settings.get("JINJA_ENVIRONMENT") or {}).items() if k != "autoescape"}
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader([folder, TEMPLATES]), autoescape=True, **options)
-        self.themed = os.path.isfile(os.path.join(folder, TEMPLATE))
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader([*folders, TEMPLATES]), autoescape=True, **options)
+        self.themed = any(os.path.isfile(os.path.join(folder, TEMPLATE)) for folder in folders)
 
     def render(self, ok: bool, title: str, paragraphs: Sequence[str], **page: Any) -> tuple[bytes, str]:
         """(the page, its Content-Security-Policy). ``page``: thanks, crisis, back (href, words),
