@@ -511,3 +511,79 @@ def test_the_intake_finds_its_page_in_theme_templates_overrides_as_pelican_does(
     settings["THEME_TEMPLATES_OVERRIDES"] = [str(overrides)]
     page = Pages(settings, dict).render(True, "Thank you", ["Your comment waits."])[0].decode()
     assert page == '<main id="ours">Thank you<p>Ours &lt;3</p></main>'
+
+
+def test_a_warned_post_s_words_stay_out_of_other_pages_and_its_own_description(site, tmp_path):
+    """A theme whose post page lists the newest posts with their summaries (a sidebar) and
+    describes itself by its summary: another post's page shows the warning in place of the
+    warned post's words, and the warned post's own page describes itself by the warning;
+    its content is still the one put behind the warning, the first copy on the page."""
+    import shutil
+
+    import pelican
+
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(pelican.__file__).parent / "themes" / "simple", theme)
+    article = theme / "templates" / "article.html"
+    text = article.read_text("utf-8").replace(
+        "{{ article.content }}",
+        "{{ article.content }}<aside>{% for a in articles %}<div class=side>{{ a.summary }}</div>{% endfor %}</aside>",
+    )
+    article.write_text(text.replace("{% block head %}", '{% block head %}<meta name="description" content="'
+                                    '{{ article.summary|striptags }}">', 1), "utf-8")  # fmt: skip
+    site.post("hard", "Hard Night", date="2025-02-01 09:00", content_warning="self-harm")
+    site.post("tea", "Tea")
+    site.comment("hard", "h1", "Hugs.", author="Ana")
+    built = site.build(THEME=str(theme))
+    tea, hard = built.html("tea/index.html"), built.html("hard/index.html")
+    assert "The body of hard" not in tea and "self-harm. The post opens behind this warning." in tea
+    assert '<meta name="description" content="Content warning: self-harm.' in hard
+    assert hard.count("The body of hard.") == 1  # its content, once, and behind the warning
+    assert hard.index("<details") < hard.index("The body of hard.") < hard.index("</details>")
+
+
+def test_posts_are_themselves_again_after_a_page_that_fails():
+    import jinja2
+
+    from holdspace.glue.writer import WarnedWords
+
+    class Article:
+        def __init__(self, warning: str) -> None:
+            self.metadata = {"content-warning": warning} if warning else {}
+
+        content = property(lambda self: "<p>Words.</p>")
+        summary = property(lambda self: "<p>Words.</p>")
+
+    note = "{{ post.metadata['content-warning'] }}"
+    env = jinja2.Environment(loader=jinja2.DictLoader({"holdspace/list_warning.html": note,
+                                                      "t.html": "{{ a.summary }}|{{ b.content }}|{{ c.content }}"}))  # fmt: skip
+    a, b, c = Article("loss"), Article("fear"), Article("")
+    page = WarnedWords(env.get_template("t.html"), [a, b], current=b).render({"a": a, "b": b, "c": c})
+    assert page == "loss|<p>Words.</p>|<p>Words.</p>"  # b is the page's own post: its content kept
+    assert type(a) is Article and type(b) is Article and not hasattr(a, "holdspace_note")
+    env.loader.mapping["holdspace/list_warning.html"] = "{{ post.nothing.here }}"
+    with pytest.raises(jinja2.UndefinedError):
+        WarnedWords(env.get_template("t.html"), [a, b]).render({"a": a, "b": b, "c": c})
+    assert type(a) is Article and type(b) is Article and a.content == "<p>Words.</p>"
+
+
+def test_a_site_moved_to_path_dot_is_told_where_its_moderation_folder_went(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "pelicanconf.py").write_text('PATH = "."\nPLUGINS = ["holdspace"]\nTIMEZONE = "UTC"\n', "utf-8")
+    (tmp_path / "moderation" / "queue" / "tea").mkdir(parents=True)  # where Holdspace kept it before
+    (tmp_path / "moderation" / "queue" / "tea" / "q1.md").write_text("Author: Noor\n\nWaiting.\n", "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    for command in (["build"], ["queue"]):
+        result = subprocess.run([sys.executable, "-m", "holdspace", *command, "-s", "pelicanconf.py"], cwd=site,
+                                capture_output=True, text=True, timeout=120, env=env)  # fmt: skip
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert f"{tmp_path / 'moderation'}: Holdspace now keeps moderation in the site's folder" in result.stderr
+        assert f"move it to {site / 'moderation'}" in result.stderr
+    assert (tmp_path / "moderation" / "queue" / "tea" / "q1.md").is_file() and not (site / "moderation").exists()

@@ -59,6 +59,21 @@ class Project:
     def folder(self) -> str:
         return project_folder(self.content)
 
+    def left_behind(self) -> str | None:
+        """With the project folder PATH itself (PATH = "."): a moderation or private folder
+        one folder up, where Holdspace kept them before, that is not in the site's folder."""
+        above = os.path.dirname(self.content)
+        if self.folder == above:
+            return None
+        for key in ("MODERATION_PATH", "HOLDSPACE_PRIVATE_PATH"):
+            old, new = os.path.join(above, self.settings[key]), os.path.join(self.folder, self.settings[key])
+            if os.path.isdir(old) and not os.path.exists(new):
+                return (
+                    f"{old}: Holdspace now keeps {self.settings[key]} in the site's folder, as PATH is that folder; "
+                    f"move it to {new} (or set {key} to where it is)"
+                )
+        return None
+
     @property
     def comments(self) -> str:
         return os.path.join(self.content, self.settings["COMMENTS_PATH"])

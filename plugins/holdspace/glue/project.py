@@ -39,7 +39,11 @@ def load_project(settings_file: str) -> Project:
 
 def project_of(settings: Mapping[str, Any]) -> Project:
     """The project of settings already checked (by ``load_project``, or in a build by ``rewrite.initialized``)."""
-    return Project(settings, os.path.abspath(settings["PATH"]), slugifier(settings), date_writer(settings))
+    project = Project(settings, os.path.abspath(settings["PATH"]), slugifier(settings), date_writer(settings))
+    moved = project.left_behind()
+    if moved:
+        raise SettingsError(moved)
+    return project
 
 
 def slugifier(settings: Mapping[str, Any]) -> Callable[[str], str]:

@@ -1,12 +1,13 @@
 """Pelican's writer, except that a post's page (or comment page) whose key is the one
 recorded by the previous build is linked from it, not rendered (``pagereuse``); that a
 theme which shows no thread gets the plugin's below each post (``BelowContent``); and that
-no list shows the words of a post behind a Content-Warning (``ListWarnings``)."""
+no list or other page shows the words of a post behind a Content-Warning (``WarnedWords``)."""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
@@ -52,10 +53,10 @@ class ReusingWriter(Writer):
             if key is not None and reuse.link(name, key):
                 return
         post = kwargs.get("article") or kwargs.get("page")
-        if post is None and self.warned(context):
-            template = ListWarnings(template, self._warned or [])
-        elif self.settings["COMMENTS_BELOW_CONTENT"] and getattr(post, "comment_thread", None) is not None:
+        if self.settings["COMMENTS_BELOW_CONTENT"] and getattr(post, "comment_thread", None) is not None:
             template = BelowContent(template, self.reaches(template.environment, template.name))
+        if self.warned(context):
+            template = WarnedWords(template, self.warned(context), post)
         super().write_file(
             name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
         )
@@ -103,7 +104,7 @@ class BelowContent:
     shows a warning of its own."""
 
     def __init__(self, template: Any, reaches: set[str]) -> None:
-        self.template, self.name = template, template.name
+        self.template, self.name, self.environment = template, template.name, template.environment
         self.placed = bool(PLACING & reaches)  # the theme places the thread itself
         self.warns = bool(WARNING & reaches)
 
@@ -115,9 +116,9 @@ class BelowContent:
         warned = warned and not self.warns and 'class="content-warning"' not in page
         if placed and not warned:
             return page
-        env = self.template.environment
+        env = self.environment
         content = str(getattr(post, "content", "") or "")
-        start = page.rfind(content) if content else -1
+        start = page.find(content) if content else -1  # the first copy: a sidebar's comes later
         found = start >= 0
         if placed and not found:
             return page  # nothing to put behind the warning where it is
@@ -136,38 +137,55 @@ class BelowContent:
         return page[:end] + below + page[end:]
 
 
-class ListWarnings:
-    """A page that is not a post's (a list, mostly): while it is rendered, a post with a
-    Content-Warning gives holdspace/list_warning.html as its summary and its content, so a
-    theme's list shows the warning, not the post's words."""
+class WarnedWords:
+    """Any page's template: while it renders, each post with a Content-Warning gives
+    holdspace/list_warning.html (rendered when asked for) as its summary and its content, so
+    a theme's lists, sidebars and other posts' pages show the warning, not the post's words.
+    The page's own post keeps its content (put behind the warning by ``BelowContent``) and
+    gives the note as its summary (what a theme's description meta tag shows)."""
 
-    def __init__(self, template: Any, warned: list[Any]) -> None:
-        self.template, self.name, self.warned = template, template.name, warned
+    def __init__(self, template: Any, warned: list[Any], current: Any = None) -> None:
+        self.template, self.name, self.warned, self.current = template, template.name, warned, current
 
     def render(self, context: dict[str, Any]) -> str:
         note = self.template.environment.get_template("holdspace/list_warning.html")
-        kinds = [type(post) for post in self.warned]
-        for post in self.warned:
-            post.holdspace_note = Markup(note.render({**context, "post": post}))
-            post.__class__ = warned_kind(type(post))
+        swapped = []
         try:
+            for post in self.warned:
+                kind = type(post)
+                post.holdspace_note = _note(note, context, post)
+                post.__class__ = warned_kind(kind, whole=post is not self.current)
+                swapped.append((post, kind))
             return str(self.template.render(context))
         finally:
-            for post, kind in zip(self.warned, kinds, strict=True):
+            for post, kind in swapped:
                 post.__class__ = kind
-                del post.holdspace_note
+            for post in self.warned:
+                post.__dict__.pop("holdspace_note", None)
 
 
-_WARNED_KINDS: dict[type, type] = {}
+def _note(template: Any, context: dict[str, Any], post: Any) -> Callable[[], Markup]:
+    made: list[Markup] = []
+
+    def note() -> Markup:
+        if not made:
+            made.append(Markup(template.render({**context, "post": post})))
+        return made[0]
+
+    return note
 
 
-def warned_kind(kind: type) -> type:
-    """``kind`` (Article, Page ...) whose content and summary are the post's warning note,
-    under the same name (Pelican finds a post's URL settings by its class's name)."""
-    if kind not in _WARNED_KINDS:
-        note = property(lambda post: post.holdspace_note)
-        _WARNED_KINDS[kind] = type(kind.__name__, (kind,), {"content": note, "summary": note})
-    return _WARNED_KINDS[kind]
+_WARNED_KINDS: dict[tuple[type, bool], type] = {}
+
+
+def warned_kind(kind: type, whole: bool) -> type:
+    """``kind`` (Article, Page ...) whose summary, and content if ``whole``, is the post's
+    warning note, under the same name (Pelican finds a post's URL settings by its class's name)."""
+    if (kind, whole) not in _WARNED_KINDS:
+        note = property(lambda post: post.holdspace_note())
+        fields = {"content": note, "summary": note} if whole else {"summary": note}
+        _WARNED_KINDS[kind, whole] = type(kind.__name__, (kind,), fields)
+    return _WARNED_KINDS[kind, whole]
 
 
 def code_files(folder: str = PACKAGE) -> list[str]:
