@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from conftest import search_doc as doc
 from holdspace.search.export import write_export
-from holdspace.search.index import export, search, update_index
+from holdspace.search.index import export, export_gathered, search, update_index
 
 
 def test_only_what_changed_is_written(tmp_path):
@@ -87,9 +87,23 @@ def corpus(tmp_path_factory):
     docs += [doc(900, "My friend İpek moved to İstanbul last spring.", "Αΐντα"), doc(901, "Ταΰγετος mountains", "Ταΰγετος"),
              doc(902, "A sunny day, finally.", "Sunny 🌻"), doc(903, "ᾼlex says hello", "ᾼlex")]  # fmt: skip
     folder = out / "ix"
-    update_index(str(folder), docs)
+    stats = update_index(str(folder), docs)
     write_export(export(str(folder)), str(out / "data"))
-    return folder, out / "data", docs
+    return folder, out / "data", docs, stats
+
+
+def test_a_new_index_s_export_from_its_gathered_counts_is_the_one_read_back(corpus):
+    """The export of a new index is made from the words counted as it was written, not read
+    back: every term's postings, weights, lengths and df, the counts, the average length,
+    the documents and the authors are the index's own, to the last bit."""
+    from holdspace.search.export import entry
+
+    folder, _, docs, stats = corpus
+    assert stats.rebuilt and stats.gathered is not None
+    gathered, read_back = export_gathered(stats.gathered), export(str(folder))
+    assert len(read_back.terms) > 1000 and read_back.doc_count == len(docs)
+    assert gathered == read_back
+    assert export_gathered(stats.gathered, encode=entry) == export(str(folder), encode=entry)
 
 
 INFLECT = ["s", "es", "ed", "ing", "ly", "ness", "ation", "ations", "izer", "ful", "ment", "er", "est", "ies"]
@@ -114,7 +128,7 @@ def queries_from(docs, count=80, seed=7):
 
 @pytest.mark.node
 def test_the_browser_ranks_exactly_as_whoosh(corpus, tmp_path):
-    folder, data, docs = corpus
+    folder, data, docs, _ = corpus
     queries = queries_from(docs)
     assert len(queries) >= 80
     expected = [[(h.docnum, h.score) for h in search(str(folder), q, limit=10)] for q in queries]
@@ -135,7 +149,7 @@ def test_the_browser_analyses_words_exactly_as_whoosh(corpus, tmp_path):
     """search.js's copy of Whoosh's Porter stemmer, over every word of the corpus and many forms of them."""
     from holdspace.search.index import analyzer
 
-    _, data, docs = corpus
+    _, data, docs, _ = corpus
     words = sorted({w for d in docs for w in re.findall(r"\w+", d.text.lower())})
     texts = words + [w + suffix for w in words[:800] for suffix in INFLECT] + [d.text for d in docs[:50]]
     texts += ["padding", "sky", "yelling", "Yes", "fizzed", "hopping", "agreed", "feed", "controlling", "İstanbul",
@@ -160,3 +174,23 @@ def test_hidden_posts_stay_out_of_search(site):
     )
     built = site.build()
     assert not any(b"hiddencanary" in p.read_bytes() for p in (built.output / "search" / "data").rglob("*.json"))
+
+
+def test_whoosh_indexes_the_counts_it_is_given_not_the_text_again(tmp_path):
+    """The content field takes a Counted value's counts as they are (the text is not
+    analysed a second time): a word that is only in the counts is found."""
+    from whoosh import index as whoosh_index
+    from whoosh.query import Term
+
+    from holdspace.search.index import Counted, schema
+
+    ix = whoosh_index.create_in(str(tmp_path), schema())
+    value = Counted("tea and biscuits")
+    value.freqs = {"zebra": 3}
+    writer = ix.writer()
+    writer.add_document(id="c1", content=value)
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert [searcher.stored_fields(n)["id"] for n in searcher.search(Term("content", "zebra")).docs()] == ["c1"]
+        assert list(searcher.search(Term("content", "tea")).docs()) == []
+        assert searcher.doc_field_length(0, "content") == 3

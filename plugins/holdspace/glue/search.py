@@ -27,7 +27,7 @@ from pelican.utils import strftime
 
 from ..search.documents import documents
 from ..search.export import can_update, entry, is_current, load_state, save_state, update_export, write_export
-from ..search.index import export, segments, update_index
+from ..search.index import export, export_gathered, segments, update_index
 from .project import project_of
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,9 @@ class SearchGenerator(Generator):
                 )
                 exported = f"{files['written']} files written, {files['linked']} unchanged"
             else:
-                files, state = write_export(export(cache, encode=entry), target, stats.fingerprint, now)
+                # A new index: its export from the counts gathered as it was written, not read back.
+                data = export_gathered(stats.gathered, entry) if stats.gathered else export(cache, encode=entry)
+                files, state = write_export(data, target, stats.fingerprint, now)
                 exported = f"{files['documents']} documents exported"
             save_state(cache, state)
         logger.info(

@@ -5,4 +5,5 @@ query        a reader's query: words, author:, BM25F's parameters
 index        Whoosh, its only importer: schema, incremental updates, search, export data
 buckets      how terms and pseudonyms are cut into small files (as search.js reads them)
 export       the index as static files for search.js, updated with the changes alone
+postings     a new index's postings, gathered as it is written (its export without reading it back)
 """

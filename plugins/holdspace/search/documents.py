@@ -8,6 +8,7 @@ Pure: posts and pages are read by their attributes (``title``, ``url``, ``date``
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,6 +58,7 @@ class UpdateStats:
     new_ids: set[str] = field(default_factory=set)  # documents added, or changed (so renumbered)
     gone_ids: set[str] = field(default_factory=set)  # documents removed, or changed (their old number is gone)
     touched_terms: set[str] = field(default_factory=set)  # terms of every document added, changed or removed
+    gathered: Any = None  # a new index: its postings, gathered as it was written (``postings.Gathered``)
 
     @property
     def changed_anything(self) -> bool:
@@ -120,3 +122,14 @@ def _html(post) -> str:
     which page is being written), and the text, all search keeps, is the same."""
     html = getattr(post, "_content", None)
     return html if isinstance(html, str) else post.content
+
+
+def describe(value: object) -> object:
+    """A value of an analyzer's settings, the same from one run to the next (the index's signature)."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    if isinstance(value, re.Pattern):
+        return value.pattern
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+    return repr(value)

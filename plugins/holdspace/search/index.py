@@ -12,27 +12,30 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import versionstring as whoosh_version
 from whoosh.analysis import Analyzer, StemmingAnalyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.formats import Frequency
 from whoosh.query import And, Every, Term
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .documents import Doc, UpdateStats, content_of
+from .documents import Doc, UpdateStats, content_of, describe
 from .export import Export, Posting
+from .postings import Counted, Gathered, counted, stop_words
 from .query import K1, B, Hit, author_key, parse_query
 
 VERSION_FILE = "holdspace-index.json"
 # Changes of these rebuild the index.
-SCHEMA_VERSION = 4  # 3: the content warning of a post; 4: the date as the pages write it
+SCHEMA_VERSION = 5  # 3: the content warning of a post; 4: the date as the pages write it; 5: Counted
 # Memory for the writer's posting pool: below it, postings are sorted in memory
 # instead of in runs pickled to disk. 20,000 comments fit in it; 100,000 spill
 # to disk, which keeps the build under 1 GB (bench/README.md).
@@ -46,6 +49,17 @@ def analyzer() -> Analyzer:
     return StemmingAnalyzer()
 
 
+class CountedFrequency(Frequency):
+    """Whoosh's Frequency format (what the content field stores), taking the counts of a
+    ``Counted`` value as they are: the same frequencies, weights and lengths."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:  # (word, frequency, weight, bytes)
+        if not isinstance(value, Counted):
+            return super().word_values(value, analyzer, **kwargs)
+        boost = self.field_boost
+        return ((w, n, float(n) * boost, pack_uint(n)) for w, n in value.freqs.items())
+
+
 def schema() -> Schema:
     """Only what a query reads is indexed: the words (without positions: there are no
     phrase queries), the author filter and the id. The rest is stored for results;
@@ -56,7 +70,7 @@ def schema() -> Schema:
         title=STORED,
         author=STORED,
         author_key=ID,  # author_key(pseudonym), for author: filters
-        content=TEXT(analyzer=analyzer(), phrase=False),  # the words searched and scored
+        content=_content_field(),  # the words searched and scored
         text=STORED,  # plain text, for snippets
         date=STORED,
         thread=STORED,
@@ -68,21 +82,16 @@ def schema() -> Schema:
     )
 
 
-def _describe(value: object) -> object:
-    """A value of an analyzer's settings, the same from one run to the next."""
-    if isinstance(value, (set, frozenset)):
-        return sorted(map(str, value))
-    if isinstance(value, re.Pattern):
-        return value.pattern
-    if callable(value):
-        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
-    return repr(value)
+def _content_field() -> TEXT:
+    field = TEXT(analyzer=analyzer(), phrase=False)
+    field.format = CountedFrequency(field_boost=getattr(field.format, "field_boost", 1.0))
+    return field
 
 
 def _signature() -> str:
     """What the index was built with, analyzer settings and field types included: a change rebuilds it."""
     chain = [
-        [type(item).__name__, {k: _describe(v) for k, v in sorted(vars(item).items()) if not k.startswith("_")}]
+        [type(item).__name__, {k: describe(v) for k, v in sorted(vars(item).items()) if not k.startswith("_")}]
         for item in getattr(analyzer(), "items", [analyzer()])
     ]
     fields = {name: type(field).__name__ for name, field in schema().items()}
@@ -101,6 +110,7 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
         fingerprint=hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(digests.items())).encode()).hexdigest()
     )
     stats.rebuilt = stats.renumbered = _create_if_stale(folder)
+    stats.gathered = Gathered() if stats.rebuilt else None
     ix = whoosh_index.open_dir(folder)
     have, old = _stored(ix, wanted, digests)
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
@@ -178,9 +188,12 @@ def _write(
             stats.added += 1
         stats.new_ids.add(doc_id)
         text = doc.text
-        content = content_of(doc.kind, doc.title, text)
-        if not stats.rebuilt:
-            stats.touched_terms.update(token.text for token in a(content))
+        content = counted(content_of(doc.kind, doc.title, text), a)
+        if stats.gathered is not None:  # a new index: its export is made from these counts
+            stats.gathered.add(Hit(writer.docnum, 0.0, doc.id, doc.kind, doc.title, doc.author, doc.date, doc.url,
+                                   text, doc.warning, doc.shown_date), content.freqs)  # fmt: skip
+        else:
+            stats.touched_terms.update(content.freqs)
         writer.add_document(
             id=doc.id, kind=doc.kind, title=doc.title, author=doc.author, author_key=author_key(doc.author),
             content=content, text=text, date=doc.date, thread=doc.thread, tags=doc.tags, url=doc.url,
@@ -239,10 +252,9 @@ def export(
     ``encode``, each term's (df, postings) is kept as ``encode(term, df, postings)``
     (the export's text: at 100,000 comments the postings as objects take 300 MB)."""
     ix = whoosh_index.open_dir(folder)
-    a = analyzer()
     with ix.searcher(weighting=BM25F(B=B, K1=K1)) as searcher:
         if ids is None:
-            docnums: Iterable[int] = _live_docnums(searcher)
+            docnums: Iterable[int] = iter(searcher.reader().all_doc_ids())  # the documents not deleted
         else:
             found = (searcher.document_number(id=doc_id) for doc_id in ids)
             docnums = sorted(n for n in found if n is not None)
@@ -276,17 +288,11 @@ def export(
             terms=out,
             docs=docs,
             authors=authors,
-            stop_words=frozenset(_stop_words(a)),
+            stop_words=frozenset(stop_words(analyzer())),
         )
 
 
-def _stop_words(a: Analyzer) -> Iterable[str]:
-    for item in getattr(a, "items", []):
-        if hasattr(item, "stops"):
-            return item.stops
-    return ()
-
-
-def _live_docnums(searcher: Searcher) -> Iterator[int]:
-    """The numbers of the documents not deleted."""
-    return iter(searcher.reader().all_doc_ids())
+def export_gathered(gathered: Gathered, encode: Callable[[str, int, list[Posting]], Any] | None = None) -> Export:
+    """What ``export`` reads back from a new index, made from the counts gathered while it
+    was written (``update_index``): lengths rounded as Whoosh stores them."""
+    return gathered.export(lambda n: byte_to_length(length_to_byte(n)) or 1, frozenset(stop_words(analyzer())), encode)
