@@ -58,7 +58,8 @@ class ParseCache:
         except OSError:
             return read_comment(path, thread, tz)  # reports the problem
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        key = os.path.abspath(path)  # the build and the commands name the same file differently
+        # The build and the commands name the same file differently (relative, absolute).
+        key = path if os.path.isabs(path) else os.path.abspath(path)
         entry = self._old.get(key)
         cached = entry[2][0] if entry is not None and entry[0] == stamp and entry[1] == thread else None
         if cached is not None:
