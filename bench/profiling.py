@@ -1,11 +1,14 @@
 """Where a cold build spends its time, function by function (cProfile), on the synthetic archive.
 
     python bench/profiling.py [--posts 100] [--comments 2000] [--top 25] [--work bench/.work] [--save FILE]
+                              [--after-approve]
 
 Writes (or reuses) the archive bench.py uses for these sizes, removes its output and caches,
 and runs one cold build in this process with one worker (HOLDSPACE_WORKERS = 1, so the
 Markdown and sanitizing of the bodies are seen here, and the search step runs inline) under
-cProfile. Prints two Markdown tables: the functions with the most time of their own
+cProfile; with --after-approve, a moderator's loop instead: a cold build first (not
+profiled), then one queued comment approved with the approve command, then the warm build
+profiled. Prints two Markdown tables: the functions with the most time of their own
 (tottime), and the frames on the way down from the build with the most time under them
 (cumtime), each with its share of the build. --save writes the raw profile (for snakeviz or
 pstats). Progress goes to stderr.
@@ -51,6 +54,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / ".work")
     parser.add_argument("--save", type=Path)
+    parser.add_argument("--after-approve", action="store_true")
     args = parser.parse_args()
     folder = bench.archive(args.work, args.posts, args.comments, bench.QUEUED)
     for name in ("output", ".cache"):
@@ -59,7 +63,15 @@ def main() -> None:
     os.chdir(folder)
     from holdspace.cli import build
 
-    bench.say(f"Profiling a cold build of {folder} ...")
+    kind = "cold build"
+    if args.after_approve:
+        bench.say(f"A cold build of {folder}, then one comment approved ...")
+        if build.main(["content", "-o", "output", "-s", "benchconf.py", "-q"]) not in (0, 1):
+            raise SystemExit("the first build failed")
+        bench.wait_for_removal(folder)
+        cid, seconds = bench.approve(folder, bench.queued_ids(folder))
+        kind = f"warm build after approving {cid} (the command: {seconds:.2f} s)"
+    bench.say(f"Profiling a {kind} of {folder} ...")
     profile = cProfile.Profile()
     start = time.perf_counter()
     profile.enable()
@@ -74,7 +86,7 @@ def main() -> None:
     own = sorted(((where(k), v[2], v[3]) for k, v in stats.items()), key=lambda r: -r[1])[: args.top]
     under = sorted(((where(k), v[3], v[2]) for k, v in stats.items()), key=lambda r: -r[1])
     under = [row for row in under if row[1] < wall * 0.999][: args.top]  # the build's own frames say nothing
-    print(f"Cold build, {args.posts} posts, {args.comments} comments, one worker, under cProfile: {wall:.1f} s\n")
+    print(f"{kind.capitalize()}, {args.posts} posts, {args.comments} comments, one worker, under cProfile: {wall:.1f} s\n")
     print(table(own, "own time (tottime)", wall) + "\n")
     print(table(under, "time under (cumtime)", wall))
 

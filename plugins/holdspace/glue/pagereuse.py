@@ -192,4 +192,4 @@ class PageReuse:
         self._new[name] = [key, st.st_size, st.st_mtime_ns, st.st_ino]
 
     def save(self) -> None:
-        write_atomically(self.path, lambda f: json.dump({"pages": self._new}, f))
+        write_atomically(self.path, lambda f: f.write(json.dumps({"pages": self._new})))

@@ -49,7 +49,7 @@ def write_live(cache: str, siteurl: str, comments: list[Live]) -> None:
     """Write what this build publishes, for ``promote_live`` once the build has finished."""
     os.makedirs(cache, exist_ok=True)
     data = {"siteurl": siteurl, "comments": [c.__dict__ for c in comments]}
-    write_atomically(os.path.join(cache, NEXT_RECORD), lambda f: json.dump(data, f, ensure_ascii=False))
+    write_atomically(os.path.join(cache, NEXT_RECORD), lambda f: f.write(json.dumps(data, ensure_ascii=False)))
 
 
 def promote_live(cache: str) -> None:

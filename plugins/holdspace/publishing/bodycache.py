@@ -87,7 +87,7 @@ class BodyCache:
         if self.misses == 0 and len(self._new) == len(self._old):
             return
         data = {"version": self._version, "bodies": self._new}
-        write_atomically(self.path, lambda f: json.dump(data, f, ensure_ascii=False))
+        write_atomically(self.path, lambda f: f.write(json.dumps(data, ensure_ascii=False)))
 
 
 def body_key(version: str, text: str) -> str:
@@ -103,5 +103,5 @@ def forget(folder: str, version: str, keys: set[str]) -> int:
     if len(kept) == len(cache._old):
         return 0
     data = {"version": version, "bodies": kept}
-    write_atomically(cache.path, lambda f: json.dump(data, f, ensure_ascii=False))
+    write_atomically(cache.path, lambda f: f.write(json.dumps(data, ensure_ascii=False)))
     return len(cache._old) - len(kept)
