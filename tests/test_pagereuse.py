@@ -153,3 +153,35 @@ def test_the_page_key_covers_the_code_of_every_stage(tmp_path):
         after = files_digest(code_files(str(copy)))
         assert after != before, changed
         before = after
+
+
+def lists_unchanged(site):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    result = subprocess.run(
+        [sys.executable, "-m", "holdspace", "build", str(site.content), "-o", str(site.root / "output"),
+         "-s", str(site.root / "pelicanconf.py"), "--log-handler", "plain"],
+        cwd=site.root, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"(\d+) lists unchanged", result.stderr)
+    return int(match.group(1)) if match else 0
+
+
+def test_a_list_is_rendered_again_only_when_a_post_it_shows_changes(site):
+    """With one post a page, an approved comment on b renders again the lists that show b (its
+    count changes) and those that show every post; the others are the last build's text."""
+    site.write_settings(DEFAULT_PAGINATION=1)
+    site.post("a", tags="tea", date="2025-01-01 09:00")
+    site.post("b", tags="rain", date="2025-01-02 09:00")
+    site.comment("a", "a0", "On a.")
+    site.comment("b", "b0", "On b.")
+    lists_unchanged(site)
+    before = {name: page(site, name) for name in ("tag/tea/index.html", "tag/rain/index.html", "index.html")}
+    every = lists_unchanged(site)  # nothing changed: every list is the last build's
+    assert every >= 6 and {name: page(site, name) for name in before} == before
+    site.comment("b", "b1", "A second word on b.", date="2025-01-03 10:00")
+    again = lists_unchanged(site)
+    assert 0 < again < every
+    assert page(site, "tag/tea/index.html") == before["tag/tea/index.html"]  # shows a only
+    assert page(site, "tag/rain/index.html") != before["tag/rain/index.html"]  # shows b: its count
+    assert ">2 comments<" in page(site, "tag/rain/index.html") and ">2 comments<" in page(site, "index.html")

@@ -64,7 +64,9 @@ def summary(report: BuildReport, seconds: float, queue: str) -> str:
         + (f"({report.queued_crisis} flagged for crisis) " if report.queued_crisis else "")
         + f"({seconds:.1f} s; "
         f"{report.rendered} bodies rendered, {report.cache_hits} from cache"
-        + (f"; {report.pages_reused} pages unchanged, linked from the last build)" if report.pages_reused else ")")
+        + (f"; {report.pages_reused} pages unchanged, linked from the last build" if report.pages_reused else "")
+        + (f"; {report.lists_reused} lists unchanged" if report.lists_reused else "")
+        + ")"
     ]
     if report.on_drafts:
         lines.append(f"{report.on_drafts} approved comment(s) wait for their draft post to be published")

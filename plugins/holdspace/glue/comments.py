@@ -169,7 +169,7 @@ class CommentsGenerator(Generator):
         reuse = getattr(writer, "reuse", None)
         if reuse is not None:
             reuse.save()
-            self.report.pages_reused = reuse.reused
+            self.report.pages_reused, self.report.lists_reused = reuse.reused, reuse.lists_reused
         build_report.send(self, report=self.report)
 
 

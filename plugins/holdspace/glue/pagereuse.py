@@ -7,7 +7,9 @@ template can read: the whole site context (settings, the list of posts and
 pages with their titles, dates, categories and tags, the rules),
 every template of the theme, Holdspace's code (every module of every stage),
 and the post itself with its thread. When the key and the file of the previous build are the ones recorded,
-the file is hard-linked into the new output instead of rendered.
+the file is hard-linked into the new output instead of rendered. Every other page (a list)
+is keyed by what its template is given and by what it shows of each post it lists
+(``list_key``); a list whose key is unchanged is given the previous build's text.
 
 Pure: no Pelican import. Anything it cannot describe in a stable way (an object
 that only has a memory address to show) makes the page be rendered as usual.
@@ -86,11 +88,30 @@ def describe(value: Any, top: bool = True, _listings: dict[int, Any] | None = No
 def _listing(content: Any) -> Any:
     """A post or page as another page lists it: its title, place, date and terms, and a
     summary given in its metadata. Not its text: post pages never show another post's
-    text (lists, which show summaries, are always rendered), so editing one post
-    renders only its own page again."""
+    text (a list's key adds what it shows of its posts: ``_shown_in_list``), so editing
+    one post renders only its own page again, and the lists that show it."""
     fields = ("url", "title", "date", "lang", "status", "category", "tags", "authors", "slug", "save_as")
     summary = getattr(content, "_summary", None) or getattr(content, "metadata", {}).get("summary")
     return ["listing", {f: describe(getattr(content, f, None), False) for f in fields}, str(summary or "")]
+
+
+def _shown_in_list(post: Any) -> Any:
+    """What a list shows of a post beyond its listing: it changes with an approved comment
+    (the count) or an edited post (the summary), which every post page is keyed without."""
+    thread = getattr(post, "comment_thread", None)
+    summary = str(getattr(post, "summary", "") or "")
+    metadata = {k: v for k, v in getattr(post, "metadata", {}).items() if k != "summary"}
+    closed = getattr(post, "comments_closed", None)
+    return [getattr(thread, "count", None), closed, text_digest(summary), describe(metadata, False)]
+
+
+def _paged(value: Any) -> Any:
+    """A page of a paginated list (Pelican's Page) or its paginator, by what shows of it."""
+    if hasattr(value, "object_list") and hasattr(value, "number") and hasattr(value, "paginator"):
+        return ["page", value.number, value.paginator.num_pages, list(value.object_list)]
+    if hasattr(value, "num_pages") and hasattr(value, "per_page"):
+        return ["paginator", value.num_pages, value.per_page, getattr(value, "count", None)]
+    return value
 
 
 def _content(content: Any, listings: dict[int, Any]) -> Any:
@@ -129,11 +150,15 @@ class PageReuse:
         self.output = output
         self.site_key: str | None = None
         self.reused = 0
+        self.lists_reused = 0
         self._new: dict[str, list[Any]] = {}
         self._old: dict[str, list[Any]] = {}
         self._listings: dict[int, Any] = {}  # posts described as others list them, for this build
         self._whole: dict[int, Any] = {}  # posts described whole: a post's comment pages share it
         self._folders: set[str] = set()  # folders of the output made already
+        self._pending: dict[str, str] = {}  # list pages Pelican writes after they are keyed
+        self._lists: dict[int, tuple[list[Any], str]] = {}  # lists of posts described, for this build
+        self._shown_posts: dict[int, str] = {}  # each post as lists show it, for this build
         try:
             with open(self.path, encoding="utf-8") as f:
                 data = json.load(f)
@@ -160,6 +185,56 @@ class PageReuse:
         if id(value) not in self._whole:  # once per post, not once for each of its comment pages
             self._whole[id(value)] = describe(value, True, self._listings)
         return self._whole[id(value)]
+
+    def list_key(self, name: str, template: str, parts: Any, values: dict[str, Any], listed: list[Any]) -> str | None:
+        """The key of a page that is not a post's (a list): ``values``, what the writer and the
+        paginator pass its template (posts described as lists show them), and, for each post
+        ``listed`` on it, what a list shows beyond that: its comment count, whether it is
+        closed, its summary and its metadata (a content warning)."""
+        if self.site_key is None:
+            return None
+        try:
+            described = {k: self._list_value(v) for k, v in sorted(values.items())}
+            shown = [self._shown(p) for p in listed]
+            return digest([self.site_key, name, template, describe(parts), described, shown])
+        except (Unkeyable, RecursionError):
+            return None
+
+    def _list_value(self, value: Any) -> Any:
+        """A value given a list's template; a list of posts (every page of a list is given the
+        whole list, and the index every post) described once per build."""
+        if isinstance(value, list) and value and hasattr(value[0], "source_path"):
+            if id(value) not in self._lists:  # kept with the list itself, so its id stays its own
+                self._lists[id(value)] = (value, digest([describe(p, False, self._listings) for p in value]))
+            return self._lists[id(value)][1]
+        return describe(_paged(value), False, self._listings)
+
+    def _shown(self, post: Any) -> str:
+        if id(post) not in self._shown_posts:
+            self._shown_posts[id(post)] = digest([describe(post, False, self._listings), _shown_in_list(post)])
+        return self._shown_posts[id(post)]
+
+    def previous_text(self, name: str, key: str) -> str | None:
+        """The previous build's ``name``, when it was written with ``key`` and is as written."""
+        entry = self._old.get(name)
+        if not self.previous or not entry or entry[0] != key:
+            return None
+        try:
+            source = os.path.join(self.previous, name)
+            st = os.lstat(source)
+            if [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:]:
+                return None
+            with open(source, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, ValueError):
+            return None
+        self.lists_reused += 1
+        return text
+
+    def written(self, name: str, key: str) -> None:
+        """``name`` is being written with ``key`` (by Pelican's writer, after this call):
+        recorded when the record is saved."""
+        self._pending[name] = key
 
     def link(self, name: str, key: str) -> bool:
         """Hard-link the previous build's ``name`` into the output if it was written with ``key``."""
@@ -192,4 +267,6 @@ class PageReuse:
         self._new[name] = [key, st.st_size, st.st_mtime_ns, st.st_ino]
 
     def save(self) -> None:
+        for name, key in self._pending.items():
+            self.record(name, key)
         write_atomically(self.path, lambda f: f.write(json.dumps({"pages": self._new})))

@@ -25,3 +25,4 @@ class BuildReport:
     cache_hits: int = 0
     rendered: int = 0
     pages_reused: int = 0  # post, comment and redirect pages linked from the previous build
+    lists_reused: int = 0  # list pages (and other pages not a post's) whose text is the previous build's

@@ -38,6 +38,10 @@ class ReusingWriter(Writer):
                    override_output=False, url=None, **kwargs):  # type: ignore[no-untyped-def]  # fmt: skip
         reuse = self.reuse
         key = None
+        post = kwargs.get("article") or kwargs.get("page")
+        if reuse is not None and name and not override_output and not self._keyed:
+            reuse.site_key = site_key(template.environment, context)
+            self._keyed = True
         if (
             reuse is not None
             and name
@@ -46,17 +50,15 @@ class ReusingWriter(Writer):
             and not override_output
             and not {"articles", "dates"} & kwargs.keys()
         ):
-            if not self._keyed:
-                reuse.site_key = site_key(template.environment, context)
-                self._keyed = True
             key = reuse.key(name, template.name, [relative_urls, url], kwargs)
             if key is not None and reuse.link(name, key):
                 return
-        post = kwargs.get("article") or kwargs.get("page")
         if self.settings["COMMENTS_BELOW_CONTENT"] and getattr(post, "comment_thread", None) is not None:
             template = BelowContent(template, self.reaches(template.environment, template.name))
         if self.warned(context):
             template = WarnedWords(template, self.warned(context), post)
+        if reuse is not None and name and post is None and not override_output:
+            template = ListReuse(template, reuse, kwargs)  # keyed by the posts as they are, not as warned
         super().write_file(
             name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
         )
@@ -94,6 +96,38 @@ OWN_PARTS = ('id="comments-title"', 'id="respond-title"')
 # warning) itself.
 PLACING = {"holdspace/thread.html", "holdspace/thread_end.html", "holdspace/below_content.html"}
 WARNING = {"holdspace/content_warning.html", "holdspace/below_warning.html"}
+
+
+PAGED = ("_page", "_paginator", "_previous_page", "_next_page")  # what Pelican's paginator adds
+
+
+class ListReuse:
+    """A page that is not a post's (a list, mostly): when its key (``PageReuse.list_key``) is
+    the one the previous build recorded, the previous build's text instead of a render."""
+
+    def __init__(self, template: Any, reuse: pagereuse.PageReuse, values: dict[str, Any]) -> None:
+        self.template, self.name, self.environment = template, template.name, template.environment
+        self.reuse, self.values = reuse, values
+
+    def render(self, context: dict[str, Any]) -> str:
+        name = str(context.get("output_file") or "")
+        paged = {k: v for k, v in context.items() if k.endswith(PAGED) or k == "page_name"}
+        pages = [v for k, v in paged.items() if k.endswith("_page") and hasattr(v, "object_list")]
+        lists = [v for v in self.values.values() if isinstance(v, list) and v and hasattr(v[0], "source_path")]
+        if pages:  # a page of a list shows its own posts
+            shown = [p for page in pages for p in page.object_list]
+        elif lists:
+            shown = [p for posts in lists for p in posts]
+        else:  # anything may show any post's count: archives, a template page
+            shown = [*(context.get("articles") or []), *(context.get("pages") or [])]
+        parts = [context.get("SITEURL"), context.get("localsiteurl")]
+        key = self.reuse.list_key(name, self.name, parts, {**self.values, **paged}, shown) if name else None
+        text = self.reuse.previous_text(name, key) if key else None
+        if text is None:
+            text = str(self.template.render(context))
+        if key:
+            self.reuse.written(name, key)
+        return text
 
 
 class BelowContent:
@@ -146,6 +180,7 @@ class WarnedWords:
 
     def __init__(self, template: Any, warned: list[Any], current: Any = None) -> None:
         self.template, self.name, self.warned, self.current = template, template.name, warned, current
+        self.environment = template.environment
 
     def render(self, context: dict[str, Any]) -> str:
         note = self.template.environment.get_template("holdspace/list_warning.html")
