@@ -116,8 +116,11 @@ def _texts(folder):
 def test_an_export_updated_with_the_changes_equals_a_whole_new_one(tmp_path):
     """After each change (added, edited, removed, a new pseudonym) the export written from
     the changes alone, linking the rest, holds exactly the files a whole export would."""
-    from holdspace.search.export import can_update, update_export
-    from holdspace.search.index import segments
+    from functools import partial
+
+    from holdspace.search.export import can_update, entry, update_export
+    from holdspace.search.index import rounded_length, segments
+    from holdspace.search.postings import export_changes
 
     folder, out = str(tmp_path / "ix"), tmp_path / "out"
     rng = random.Random(5)
@@ -141,8 +144,12 @@ def test_an_export_updated_with_the_changes_equals_a_whole_new_one(tmp_path):
         stats = update_index(folder, docs.values())
         assert not stats.renumbered
         assert can_update(state, str(previous), segments(folder))
-        part = export(folder, stats.touched_terms, stats.new_ids)
-        files, state = update_export(part, stats.touched_terms, stats.gone_ids, state, str(previous),
+        part = export(folder, stats.touched_terms, stats.new_ids, encode=entry)
+        made = export_changes(stats, state.entries, state.numbers, partial(export, folder, encode=entry),
+                              rounded_length)  # fmt: skip
+        assert made == part  # the entries made from the previous export and the counts: the ones read back
+        assert sum(1 for t in stats.touched_terms if t in state.entries) > 0  # ... for the terms it had
+        files, state = update_export(made, stats.touched_terms, stats.gone_ids, state, str(previous),
                                      str(out / f"v{step}"), stats.fingerprint, segments(folder))  # fmt: skip
         assert files["linked"] > files["written"]
         write_export(export(folder), str(out / f"whole{step}"), stats.fingerprint, segments(folder))

@@ -20,6 +20,7 @@ import signal
 import sys
 import time
 import traceback
+from functools import partial
 from typing import Any
 
 from pelican.generators import Generator
@@ -27,7 +28,8 @@ from pelican.utils import strftime
 
 from ..search.documents import documents
 from ..search.export import can_update, entry, is_current, load_state, save_state, update_export, write_export
-from ..search.index import export, export_gathered, segments, update_index
+from ..search.index import export, export_gathered, rounded_length, segments, update_index
+from ..search.postings import export_changes
 from .project import project_of
 
 logger = logging.getLogger(__name__)
@@ -90,14 +92,15 @@ class SearchGenerator(Generator):
             now = segments(cache)
             if not stats.renumbered and can_update(state, previous, now):
                 assert state is not None
-                changes = export(cache, stats.touched_terms, stats.new_ids, encode=entry)
+                read_back = partial(export, cache, encode=entry)
+                changes = export_changes(stats, state.entries, state.numbers, read_back, rounded_length)
                 files, state = update_export(
                     changes, stats.touched_terms, stats.gone_ids, state, previous, target, stats.fingerprint, now
                 )
                 exported = f"{files['written']} files written, {files['linked']} unchanged"
             else:
                 # A new index: its export from the counts gathered as it was written, not read back.
-                data = export_gathered(stats.gathered, entry) if stats.gathered else export(cache, encode=entry)
+                data = export_gathered(stats.gathered, entry) if stats.rebuilt else export(cache, encode=entry)
                 files, state = write_export(data, target, stats.fingerprint, now)
                 exported = f"{files['documents']} documents exported"
             save_state(cache, state)

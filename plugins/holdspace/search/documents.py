@@ -58,7 +58,8 @@ class UpdateStats:
     new_ids: set[str] = field(default_factory=set)  # documents added, or changed (so renumbered)
     gone_ids: set[str] = field(default_factory=set)  # documents removed, or changed (their old number is gone)
     touched_terms: set[str] = field(default_factory=set)  # terms of every document added, changed or removed
-    gathered: Any = None  # a new index: its postings, gathered as it was written (``postings.Gathered``)
+    gathered: Any = None  # the documents written, their words counted (``postings.Gathered``)
+    offset: int = 0  # the number of the first of them (the documents before, deleted ones too)
 
     @property
     def changed_anything(self) -> bool:

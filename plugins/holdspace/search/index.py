@@ -36,9 +36,8 @@ from .query import K1, B, Hit, author_key, parse_query
 VERSION_FILE = "holdspace-index.json"
 # Changes of these rebuild the index.
 SCHEMA_VERSION = 5  # 3: the content warning of a post; 4: the date as the pages write it; 5: Counted
-# Memory for the writer's posting pool: below it, postings are sorted in memory
-# instead of in runs pickled to disk. 20,000 comments fit in it; 100,000 spill
-# to disk, which keeps the build under 1 GB (bench/README.md).
+# Memory for the writer's posting pool, below which postings are sorted in memory: 20,000
+# comments fit; 100,000 spill to disk, which keeps the build under 1 GB (bench/README.md).
 WRITER_LIMIT_MB = 128
 # Commits add a segment each and never merge (numbers stay stable, see update_index);
 # at this many the index is optimized into one segment and exported whole again.
@@ -99,19 +98,18 @@ def _signature() -> str:
 
 
 def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
-    """Make the index in ``folder`` hold exactly ``docs``, writing only what changed.
-
-    Segments are not merged on a commit, so the documents kept keep their numbers and
-    an export can be updated with the changes alone; once there are MAX_SEGMENTS
-    segments the index is optimized into one (and ``renumbered`` is set)."""
+    """Make the index in ``folder`` hold exactly ``docs``, writing only what changed. Segments
+    are not merged on a commit, so the documents kept keep their numbers and an export can be
+    updated with the changes alone; at MAX_SEGMENTS the index is optimized (``renumbered``)."""
     wanted = {doc.id: doc for doc in docs}
     digests = {doc_id: doc.digest() for doc_id, doc in wanted.items()}
     stats = UpdateStats(
         fingerprint=hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(digests.items())).encode()).hexdigest()
     )
     stats.rebuilt = stats.renumbered = _create_if_stale(folder)
-    stats.gathered = Gathered() if stats.rebuilt else None
+    stats.gathered = Gathered()
     ix = whoosh_index.open_dir(folder)
+    stats.offset = sum(segment.doc_count_all() for segment in ix._segments())  # the new documents' first number
     have, old = _stored(ix, wanted, digests)
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
@@ -189,10 +187,9 @@ def _write(
         stats.new_ids.add(doc_id)
         text = doc.text
         content = counted(content_of(doc.kind, doc.title, text), a)
-        if stats.gathered is not None:  # a new index: its export is made from these counts
-            stats.gathered.add(Hit(writer.docnum, 0.0, doc.id, doc.kind, doc.title, doc.author, doc.date, doc.url,
-                                   text, doc.warning, doc.shown_date), content.freqs)  # fmt: skip
-        else:
+        stats.gathered.add(Hit(writer.docnum, 0.0, doc.id, doc.kind, doc.title, doc.author, doc.date, doc.url,
+                               text, doc.warning, doc.shown_date), content.freqs)  # fmt: skip
+        if not stats.rebuilt:
             stats.touched_terms.update(content.freqs)
         writer.add_document(
             id=doc.id, kind=doc.kind, title=doc.title, author=doc.author, author_key=author_key(doc.author),
@@ -294,5 +291,10 @@ def export(
 
 def export_gathered(gathered: Gathered, encode: Callable[[str, int, list[Posting]], Any] | None = None) -> Export:
     """What ``export`` reads back from a new index, made from the counts gathered while it
-    was written (``update_index``): lengths rounded as Whoosh stores them."""
-    return gathered.export(lambda n: byte_to_length(length_to_byte(n)) or 1, frozenset(stop_words(analyzer())), encode)
+    was written (``update_index``)."""
+    return gathered.export(rounded_length, frozenset(stop_words(analyzer())), encode)
+
+
+def rounded_length(n: int) -> float:
+    """A document's length as Whoosh stores it (a byte) and scores with it."""
+    return byte_to_length(length_to_byte(n)) or 1

@@ -10,11 +10,12 @@ counts and average length. Pure: no Whoosh here.
 
 from __future__ import annotations
 
+import json
 from array import array
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .export import Export, Posting
+from .export import Export, Posting, entry
 from .query import Hit, author_key
 
 
@@ -54,6 +55,37 @@ class Gathered:
             postings[0].append(docnum)
             postings[1].append(count)
 
+    def changed(
+        self,
+        terms: Iterable[str],
+        offset: int,
+        entries: dict[str, str],
+        gone: set[int],
+        rounded: Callable[[int], float],
+    ) -> dict[str, str | None]:
+        """The new entry of each of ``terms`` the previous export has (``entries``): its
+        postings but those of the documents ``gone``, then those of the documents gathered
+        here (numbered from ``offset``, after every other). Its df counts them too, as
+        Whoosh's does (it counts deleted documents until segments are merged). None: no
+        posting is left."""
+        made: dict[str, str | None] = {}
+        for term in terms:
+            old = entries.get(term)
+            if old is None:
+                continue  # a term new to the export: read back (deleted documents may count in its df)
+            [(df, gaps, weights, lengths)] = json.loads("{" + old + "}").values()
+            docnum, kept = 0, []
+            for gap, weight, length in zip(gaps, weights, lengths, strict=True):
+                docnum += gap
+                if docnum not in gone:
+                    kept.append(Posting(docnum, weight, length))
+            docnums, freqs = self.terms.get(term, ((), ()))
+            added = [
+                Posting(offset + d, float(f), rounded(self.lengths[d])) for d, f in zip(docnums, freqs, strict=True)
+            ]
+            made[term] = entry(term, df + len(added), kept + added) if kept or added else None
+        return made
+
     def export(
         self,
         rounded: Callable[[int], float],
@@ -87,3 +119,21 @@ def stop_words(analyzer: Any) -> Iterable[str]:
         if hasattr(item, "stops"):
             return item.stops
     return ()
+
+
+def export_changes(
+    stats: Any,
+    entries: dict[str, str],
+    numbers: dict[str, int],
+    read_back: Callable[[set[str], set[str]], Export],
+    rounded: Callable[[int], float],
+) -> Export:
+    """What ``read_back(terms, ids)`` (``index.export`` of those terms and documents) gives after
+    an update (``stats``): the entries of the terms the previous export had (``entries``;
+    ``numbers``: its documents') are made from those and the counts of the documents just
+    written (``Gathered.changed``); only the others are read back."""
+    gone = {numbers[doc_id] for doc_id in stats.gone_ids if doc_id in numbers}
+    made = stats.gathered.changed(stats.touched_terms, stats.offset, entries, gone, rounded)
+    changes = read_back(stats.touched_terms - made.keys(), stats.new_ids)
+    changes.terms.update({term: text for term, text in made.items() if text is not None})
+    return changes
