@@ -30,6 +30,36 @@ def test_only_what_changed_is_written(tmp_path):
     assert [h.id for h in search(folder, "holiday")] == ["c1", "c2", "c3", "c4"]
 
 
+@pytest.mark.parametrize("record", ["kept", "missing", "damaged", "of another generation"])
+def test_the_recorded_digests_stand_for_reading_every_document(tmp_path, record, monkeypatch):
+    """An update compares digests recorded with the index's generation instead of reading
+    every document's stored fields; without a good record it reads them, to the same end."""
+    from holdspace.search.documents import DIGESTS_FILE, load_digests, save_digests
+
+    folder = tmp_path / "ix"
+    docs = [doc(i, f"words number {i} about holidays") for i in range(5)]
+    update_index(str(folder), docs)
+    assert load_digests(str(folder), 999) is None
+    if record == "missing":
+        (folder / DIGESTS_FILE).unlink()
+    elif record == "damaged":
+        (folder / DIGESTS_FILE).write_bytes(b"not a pickle")
+    elif record == "of another generation":
+        save_digests(str(folder), 999, {"c0": "stale"})
+    docs[0] = doc(0, "changed: now about summer")
+    del docs[1]
+    if record == "kept":  # then no document's stored fields are read but those of the two that go
+        from whoosh.reading import MultiReader, SegmentReader
+
+        for reader in (SegmentReader, MultiReader):
+            monkeypatch.setattr(reader, "all_stored_fields", lambda self: pytest.fail("read every document"))
+    stats = update_index(str(folder), docs)
+    assert (stats.changed, stats.removed, stats.unchanged) == (1, 1, 3)
+    assert stats.gone_ids == {"c0", "c1"} and "holidai" in stats.touched_terms  # the old words, read back
+    assert [h.id for h in search(str(folder), "summer")] == ["c0"]
+    assert [h.id for h in search(str(folder), "holiday")] == ["c2", "c3", "c4"]
+
+
 def test_a_changed_analyzer_rebuilds(tmp_path, monkeypatch):
     from whoosh.analysis import StemmingAnalyzer
 

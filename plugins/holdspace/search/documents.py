@@ -8,12 +8,15 @@ Pure: posts and pages are read by their attributes (``title``, ``url``, ``date``
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..archive.moves import write_atomically
 from ..publishing.plaintext import as_text
 
 
@@ -134,3 +137,22 @@ def describe(value: object) -> object:
     if callable(value):
         return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
     return repr(value)
+
+
+DIGESTS_FILE = "holdspace-digests.pickle"  # in the index's folder
+
+
+def load_digests(folder: str, generation: int) -> dict[str, str] | None:
+    """Each document's digest as recorded when the index was at ``generation``; None when the
+    record is missing, damaged or of another generation (the index is read instead)."""
+    try:
+        with open(os.path.join(folder, DIGESTS_FILE), "rb") as f:
+            data = pickle.load(f)
+        return data["digests"] if data["generation"] == generation else None
+    except Exception:
+        return None
+
+
+def save_digests(folder: str, generation: int, digests: dict[str, str]) -> None:
+    data = {"generation": generation, "digests": digests}
+    write_atomically(os.path.join(folder, DIGESTS_FILE), lambda f: pickle.dump(data, f), binary=True)

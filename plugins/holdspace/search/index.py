@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .documents import Doc, UpdateStats, content_of, describe
+from .documents import Doc, UpdateStats, content_of, describe, load_digests, save_digests
 from .export import Export, Posting
 from .postings import Counted, Gathered, counted, stop_words
 from .query import K1, B, Hit, author_key, parse_query
@@ -123,6 +123,7 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
         stats.renumbered = stats.renumbered or optimize
     else:
         writer.cancel()
+    save_digests(folder, whoosh_index.open_dir(folder).latest_generation(), digests)
     return stats
 
 
@@ -148,10 +149,15 @@ def _create_if_stale(folder: str) -> bool:
 
 
 def _stored(ix: Any, wanted: dict[str, Doc], digests: dict[str, str]) -> tuple[dict[str, str], dict[str, dict]]:
-    """The digest of every document in the index, and the stored fields of those that change or go."""
-    have: dict[str, str] = {}
+    """The digest of every document in the index (as recorded for its generation, else read),
+    and the stored fields of those that change or go."""
+    have: dict[str, str] | None = load_digests(ix.storage.folder, ix.latest_generation())
     old: dict[str, dict] = {}
     with ix.searcher() as searcher:
+        if have is not None:  # no need to read every document's stored fields
+            changing = (i for i in have if i not in wanted or digests[i] != have[i])
+            return have, {i: searcher.document(id=i) for i in changing}
+        have = {}
         for fields in searcher.all_stored_fields():
             doc_id = fields["id"]
             have[doc_id] = fields["digest"]
@@ -160,14 +166,8 @@ def _stored(ix: Any, wanted: dict[str, Doc], digests: dict[str, str]) -> tuple[d
     return have, old
 
 
-def _write(
-    writer: Any,
-    wanted: dict[str, Doc],
-    digests: dict[str, str],
-    have: dict[str, str],
-    old: dict[str, dict],
-    stats: UpdateStats,
-) -> None:
+def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: dict[str, str],
+           old: dict[str, dict], stats: UpdateStats) -> None:  # fmt: skip
     """Delete the documents that went or changed, add the new and changed ones, and note
     the terms they touch (for an export of the changes alone)."""
     a = analyzer()
