@@ -86,7 +86,9 @@ def main() -> None:
     own = sorted(((where(k), v[2], v[3]) for k, v in stats.items()), key=lambda r: -r[1])[: args.top]
     under = sorted(((where(k), v[3], v[2]) for k, v in stats.items()), key=lambda r: -r[1])
     under = [row for row in under if row[1] < wall * 0.999][: args.top]  # the build's own frames say nothing
-    print(f"{kind.capitalize()}, {args.posts} posts, {args.comments} comments, one worker, under cProfile: {wall:.1f} s\n")
+    print(
+        f"{kind.capitalize()}, {args.posts} posts, {args.comments} comments, one worker, under cProfile: {wall:.1f} s\n"
+    )
     print(table(own, "own time (tottime)", wall) + "\n")
     print(table(under, "time under (cumtime)", wall))
 
