@@ -1,7 +1,8 @@
 """Scale benchmark: Holdspace's build against plain Pelican and pelican-comment-system, on synthetic archives.
 
     python bench/bench.py [--posts 1000] [--comments 20000] [--runs 3] [--work bench/.work]
-                          [--skip-100k] [--only-100k] [--skip-peer] [--write-readme]
+                          [--skip-100k] [--only-100k] [--skip-peer] [--write-readme] [--write-docs]
+                          [--also 100/2000,300/6000]
 
 Writes the deterministic synthetic archives (bench/synth.py, seed 1; reused from the work folder while their
 parameters and synth.py are unchanged): POSTS posts with COMMENTS comments and 50 queued, the same posts alone,
@@ -19,7 +20,8 @@ first one by bench/peer.py. Every figure is the median of --runs builds (the 100
 
 A cold build starts without output and caches; a warm one keeps the previous build's. Holdspace builds with
 HOLDSPACE_WORKERS = 0 (one process per core), Pelican in one process, as each runs by default. Prints a Markdown
-table of the targets and one of the stages; --write-readme also puts them in bench/README.md, between the
+table of the targets and one of the stages, then (--also) the same targets measured on smaller archives;
+--write-docs puts them in docs/performance.md (--write-readme in bench/README.md), between the
 <!-- bench:start --> and <!-- bench:end --> markers. Progress goes to stderr.
 """
 
@@ -52,6 +54,7 @@ SEED = 1
 BIG = 100_000  # comments of the memory measurement
 MEMORY_TARGET_MB = 1024
 README = ROOT / "bench" / "README.md"
+DOCS = ROOT / "docs" / "performance.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 HEADING = "## Scale (`make bench`)"
 BENCHCONF = """# Written by bench/bench.py: Holdspace's pelicanconf.py, for this archive.
@@ -331,6 +334,10 @@ def measure(args: argparse.Namespace, work: Path) -> dict:
             return result
 
         out["hs_approve"] = repeat("Holdspace, approve one comment + rebuild", args.runs, hs_approve)
+        if args.no_stages:
+            restore(main, args.comments)
+            restore(alone, 0)
+            return out
         say("Stages, cold, one worker ...")
         for stale in (".cache", "output"):
             shutil.rmtree(main / stale, ignore_errors=True)
@@ -454,6 +461,41 @@ def report(args: argparse.Namespace, m: dict) -> str:
     return "\n".join(lines)
 
 
+def smaller(sizes: list[tuple[int, int]], measured: list[dict]) -> str:
+    """The table of the smaller archives: the targets measured at each size."""
+    lines = [
+        "",
+        "Smaller archives (most real archives), the same measures:",
+        "",
+        "| posts / comments | cold: Holdspace vs pelican-comment-system | ratio (target ≤ 0.8) "
+        "| approve + rebuild vs plain Pelican warm | ratio | the approve command |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for (posts, comments), m in zip(sizes, measured, strict=True):
+        cold = median(m["hs_cold"]) / median(m["peer_cold"]) if m.get("peer_cold") else None
+        loop = median(m["hs_approve"]) / median(m["plain_warm"])
+        lines.append(
+            f"| {posts:,} / {comments:,} | {cell(m['hs_cold'])} vs {cell(m.get('peer_cold'))} "
+            f"| {'-' if cold is None else target(cold, 0.8)} | {cell(m['hs_approve'])} vs {cell(m['plain_warm'])} "
+            f"| {loop:.2f} | {median(m['hs_approve'], 'approve'):.2f} s |"
+        )
+    return "\n" + "\n".join(lines)
+
+
+def write_docs(text: str) -> None:
+    """Put the tables in docs/performance.md, between the markers (a section of its own at the
+    end the first time)."""
+    page = DOCS.read_text(encoding="utf-8")
+    section = f"{START}\n{text}\n{END}"
+    if START in page and END in page:
+        before, rest = page.split(START, 1)
+        page = before + section + rest.split(END, 1)[1]
+    else:
+        page = page.rstrip("\n") + f"\n\n## Measured (`make bench`)\n\n{section}\n"
+    DOCS.write_text(page, encoding="utf-8")
+    say(f"Wrote the tables into {DOCS.relative_to(ROOT)}")
+
+
 def write_readme(text: str) -> None:
     readme = README.read_text(encoding="utf-8")
     section = f"{START}\n{text}\n{END}"
@@ -478,7 +520,15 @@ def main() -> int:
     parser.add_argument("--only-100k", action="store_true", help="only the 100,000-comment memory measurement")
     parser.add_argument("--skip-peer", action="store_true", help="no pelican-comment-system builds")
     parser.add_argument("--write-readme", action="store_true", help="put the tables in bench/README.md")
+    parser.add_argument("--write-docs", action="store_true", help="put the tables in docs/performance.md")
+    parser.add_argument("--also", default="100/2000,300/6000",
+                        help="smaller archives measured the same way, as posts/comments ('' for none)")  # fmt: skip
     args = parser.parse_args()
+    args.no_stages = False
+    try:
+        sizes = [(int(p), int(c)) for p, c in (size.split("/") for size in args.also.split(",") if size.strip())]
+    except ValueError:
+        parser.error("--also takes sizes as posts/comments, separated by commas: 100/2000,300/6000")
     if args.runs < 1 or args.posts < 1 or args.comments < 1:
         parser.error("--runs, --posts and --comments must be at least 1")
     if args.skip_100k and args.only_100k:
@@ -491,17 +541,26 @@ def main() -> int:
     start = time.perf_counter()
     try:
         measured = measure(args, work)
+        others = []
+        if not args.only_100k:
+            for posts, comments in sizes:
+                say(f"A smaller archive: {posts:,} posts, {comments:,} comments ...")
+                size = argparse.Namespace(**{**vars(args), "posts": posts, "comments": comments, "no_stages": True,
+                                             "skip_100k": True})  # fmt: skip
+                others.append(measure(size, work))
     except BenchError as e:
         print(f"bench: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("bench: interrupted", file=sys.stderr)
         return 130
-    text = report(args, measured)
+    text = report(args, measured) + (smaller(sizes, others) if others else "")
     print(text)
     say(f"The benchmark took {(time.perf_counter() - start) / 60:.1f} minutes")
     if args.write_readme:
         write_readme(text)
+    if args.write_docs:
+        write_docs(text)
     return 0
 
 
