@@ -474,10 +474,12 @@ def smaller(sizes: list[tuple[int, int]], measured: list[dict]) -> str:
     for (posts, comments), m in zip(sizes, measured, strict=True):
         cold = median(m["hs_cold"]) / median(m["peer_cold"]) if m.get("peer_cold") else None
         loop = median(m["hs_approve"]) / median(m["plain_warm"])
+        # Seconds only: a child forked once this process has grown reports its size as its peak.
+        peer_cold = f"{median(m['peer_cold']):.1f} s" if m.get("peer_cold") else "-"
         lines.append(
-            f"| {posts:,} / {comments:,} | {cell(m['hs_cold'])} vs {cell(m.get('peer_cold'))} "
-            f"| {'-' if cold is None else target(cold, 0.8)} | {cell(m['hs_approve'])} vs {cell(m['plain_warm'])} "
-            f"| {loop:.2f} | {median(m['hs_approve'], 'approve'):.2f} s |"
+            f"| {posts:,} / {comments:,} | {median(m['hs_cold']):.1f} s vs {peer_cold} "
+            f"| {'-' if cold is None else target(cold, 0.8)} | {median(m['hs_approve']):.1f} s vs "
+            f"{median(m['plain_warm']):.1f} s | {loop:.2f} | {median(m['hs_approve'], 'approve'):.2f} s |"
         )
     return "\n" + "\n".join(lines)
 
