@@ -484,32 +484,32 @@ def smaller(sizes: list[tuple[int, int]], measured: list[dict]) -> str:
     return "\n" + "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
-    """Put the tables in docs/performance.md, between the markers (a section of its own at the
-    end the first time)."""
-    page = DOCS.read_text(encoding="utf-8")
+def write_tables(path: Path, text: str, place: Callable[[str, str], str]) -> None:
+    """Put ``text`` in the file at ``path`` between the markers, where they are; the first
+    time, where ``place(page, section)`` puts the marked section."""
+    page = path.read_text(encoding="utf-8")
     section = f"{START}\n{text}\n{END}"
     if START in page and END in page:
         before, rest = page.split(START, 1)
         page = before + section + rest.split(END, 1)[1]
     else:
-        page = page.rstrip("\n") + f"\n\n## Measured (`make bench`)\n\n{section}\n"
-    DOCS.write_text(page, encoding="utf-8")
-    say(f"Wrote the tables into {DOCS.relative_to(ROOT)}")
+        page = place(page, section)
+    path.write_text(page, encoding="utf-8")
+    say(f"Wrote the tables into {path.relative_to(ROOT)}")
+
+
+def write_docs(text: str) -> None:
+    """The tables in docs/performance.md (a section of its own at the end the first time)."""
+    write_tables(DOCS, text, lambda page, section: page.rstrip("\n") + f"\n\n## Measured (`make bench`)\n\n{section}\n")
 
 
 def write_readme(text: str) -> None:
-    readme = README.read_text(encoding="utf-8")
-    section = f"{START}\n{text}\n{END}"
-    if START in readme and END in readme:
-        before, rest = readme.split(START, 1)
-        readme = before + section + rest.split(END, 1)[1]
-    else:
+    def place(readme: str, section: str) -> str:
         heading = f"{HEADING}\n\n{section}\n\n"
         first = readme.find("\n## ")
-        readme = readme[: first + 1] + heading + readme[first + 1 :] if first >= 0 else readme + "\n" + heading
-    README.write_text(readme, encoding="utf-8")
-    say(f"Wrote the tables into {README.relative_to(ROOT)}")
+        return readme[: first + 1] + heading + readme[first + 1 :] if first >= 0 else readme + "\n" + heading
+
+    write_tables(README, text, place)
 
 
 def main() -> int:

@@ -34,8 +34,7 @@ from .postings import Counted, Gathered, counted, stop_words
 from .query import K1, B, Hit, author_key, parse_query
 
 VERSION_FILE = "holdspace-index.json"
-# Changes of these rebuild the index.
-SCHEMA_VERSION = 5  # 3: the content warning of a post; 4: the date as the pages write it; 5: Counted
+SCHEMA_VERSION = 5  # a change rebuilds the index. 3: a post's content warning; 4: dates as pages write them; 5: Counted
 # Memory for the writer's posting pool, below which postings are sorted in memory: 20,000
 # comments fit; 100,000 spill to disk, which keeps the build under 1 GB (bench/README.md).
 WRITER_LIMIT_MB = 128
@@ -110,7 +109,7 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
     stats.gathered = Gathered()
     ix = whoosh_index.open_dir(folder)
     stats.offset = sum(segment.doc_count_all() for segment in ix._segments())  # the new documents' first number
-    have, old = _stored(ix, wanted, digests)
+    have, old = _stored(ix, wanted, digests, recorded := load_digests(folder, ix.latest_generation()))
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
         _write(writer, wanted, digests, have, old, stats)
@@ -123,7 +122,8 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
         stats.renumbered = stats.renumbered or optimize
     else:
         writer.cancel()
-    save_digests(folder, whoosh_index.open_dir(folder).latest_generation(), digests)
+    if stats.changed_anything or recorded is None:  # else the record stands as it is
+        save_digests(folder, whoosh_index.open_dir(folder).latest_generation(), digests)
     return stats
 
 
@@ -148,10 +148,10 @@ def _create_if_stale(folder: str) -> bool:
     return True
 
 
-def _stored(ix: Any, wanted: dict[str, Doc], digests: dict[str, str]) -> tuple[dict[str, str], dict[str, dict]]:
-    """The digest of every document in the index (as recorded for its generation, else read),
-    and the stored fields of those that change or go."""
-    have: dict[str, str] | None = load_digests(ix.storage.folder, ix.latest_generation())
+def _stored(ix: Any, wanted: dict[str, Doc], digests: dict[str, str],
+            have: dict[str, str] | None) -> tuple[dict[str, str], dict[str, dict]]:  # fmt: skip
+    """The digest of every document in the index (``have``: as recorded for its generation;
+    None: read), and the stored fields of those that change or go."""
     old: dict[str, dict] = {}
     with ix.searcher() as searcher:
         if have is not None:  # no need to read every document's stored fields
