@@ -36,18 +36,16 @@ class ReusingWriter(Writer):
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):  # type: ignore[no-untyped-def]  # fmt: skip
-        reuse = self.reuse
+        reuse = self.reuse if name and not override_output else None
         key = None
         post = kwargs.get("article") or kwargs.get("page")
-        if reuse is not None and name and not override_output and not self._keyed:
+        if reuse is not None and not self._keyed:
             reuse.site_key = site_key(template.environment, context)
             self._keyed = True
         if (
             reuse is not None
-            and name
             and "article" in kwargs
             and paginated is None
-            and not override_output
             and not {"articles", "dates"} & kwargs.keys()
         ):
             key = reuse.key(name, template.name, [relative_urls, url], kwargs)
@@ -55,14 +53,14 @@ class ReusingWriter(Writer):
                 return
         if self.settings["COMMENTS_BELOW_CONTENT"] and getattr(post, "comment_thread", None) is not None:
             template = BelowContent(template, self.reaches(template.environment, template.name))
-        if self.warned(context):
-            template = WarnedWords(template, self.warned(context), post)
-        if reuse is not None and name and post is None and not override_output:
+        if warned := self.warned(context):
+            template = WarnedWords(template, warned, post)
+        if reuse is not None and post is None:
             template = ListReuse(template, reuse, kwargs)  # keyed by the posts as they are, not as warned
         super().write_file(
             name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
         )
-        if key is not None:
+        if reuse is not None and key is not None:
             reuse.record(name, key)
 
     def warned(self, context: dict[str, Any]) -> list[Any]:
