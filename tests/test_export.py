@@ -4,6 +4,7 @@ files, each term's entry, a whole export, and an export updated with the changes
 import dataclasses
 import json
 import random
+from datetime import UTC, datetime
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_a_whole_export_of_two_comments(tmp_path):
     folder, out = str(tmp_path / "ix"), tmp_path / "data"
     first = dataclasses.replace(doc(1, "Tea in the garden"), shown_date="1 January 2025")
     update_index(folder, [first, doc(2, "Rain and tea", author="Jo")])
-    counts, _ = write_export(export(folder), str(out), "fp")
+    counts = write_export(export(folder), str(out), "fp")
     assert (counts["documents"], counts["terms"], counts["buckets"]) == (
         2,
         3,
@@ -113,71 +114,91 @@ def _texts(folder):
     return {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.json"))}
 
 
-def test_an_export_updated_with_the_changes_equals_a_whole_new_one(tmp_path):
-    """After each change (added, edited, removed, a new pseudonym) the export written from
-    the changes alone, linking the rest, holds exactly the files a whole export would."""
-    from functools import partial
-
-    from holdspace.search.export import can_update, entry, update_export
-    from holdspace.search.index import rounded_length, segments
+def _export(folder, docs, state, previous, out, **index):
+    """What the build does: update the index, then the export from the previous one."""
+    from holdspace.search.export import ExportState, update_export
+    from holdspace.search.index import rounded_length, stopped
     from holdspace.search.postings import export_changes
 
+    stats = update_index(folder, docs, **index)
+    if state is None:
+        state = ExportState(stop_words=stopped())
+    made = export_changes(state.entries, state.numbers, stats.numbers, stats.gathered, stats.touched_terms,
+                          rounded_length)  # fmt: skip
+    files = update_export(state, made, stats.gathered.hits, stats.gathered.lengths, stats.numbers,
+                          str(previous or ""), str(out), stats.fingerprint)  # fmt: skip
+    return stats, state, files
+
+
+def test_an_export_updated_with_the_changes_equals_a_cold_one(tmp_path):
+    """After each change (added, edited, removed, a new pseudonym, an older comment approved,
+    a date changed) the export written from the changes alone, linking the rest, holds
+    exactly the files of a cold build's export of the same documents, which is Whoosh's
+    own index of them, read back whole. Then, at MAX_SEGMENTS, the index is merged, and the
+    export still only changes."""
     folder, out = str(tmp_path / "ix"), tmp_path / "out"
     rng = random.Random(5)
     words = "tea rain garden letter therapist break winter quiet notebook walk".split()
+
+    def dated(i, text, day, **kw):
+        return dataclasses.replace(doc(i, text, **kw), date=datetime(2025, 1, day, tzinfo=UTC))
+
     docs = {
-        i: doc(i, " ".join(rng.choice(words) for _ in range(12)), author=rng.choice(["Mira", "Jo"])) for i in range(40)
+        i: dated(i, " ".join(rng.choice(words) for _ in range(12)), 1 + i % 20, author=rng.choice(["Mira", "Jo"]))
+        for i in range(40)
     }
-    stats = update_index(folder, docs.values())
-    _, state = write_export(export(folder), str(out / "v0"), stats.fingerprint, segments(folder))
+    stats, state, _ = _export(folder, docs.values(), None, None, out / "v0")
     first = _texts(out / "v0")
     changes = [
-        lambda: docs.__setitem__(40, doc(40, "a new word: marigold, with tea")),
-        lambda: docs.__setitem__(3, doc(3, "edited: only marigold now")),
+        lambda: docs.__setitem__(40, dated(40, "a new word: marigold, with tea", 25)),  # the newest: appended
+        lambda: docs.__setitem__(3, dated(3, "edited: only marigold now", 4)),
         lambda: docs.pop(7),
-        lambda: docs.__setitem__(41, doc(41, "from someone new about rain", author="Ελένη")),
+        lambda: docs.__setitem__(41, dated(41, "from someone new about rain", 26, author="Ελένη")),
         lambda: [docs.pop(i) for i in (0, 1, 2)],
+        lambda: docs.__setitem__(42, dated(42, "an older comment approved late: tea", 2)),  # numbers move
+        lambda: docs.__setitem__(5, dated(5, docs[5].source, 27)),  # the same words, a new date
     ]
     previous = out / "v0"
+    moved = []
     for step, change in enumerate(changes, start=1):
         change()
-        stats = update_index(folder, docs.values())
-        assert not stats.renumbered
-        assert can_update(state, str(previous), segments(folder))
-        part = export(folder, stats.touched_terms, stats.new_ids, encode=entry)
-        made = export_changes(stats, state.entries, state.numbers, partial(export, folder, encode=entry),
-                              rounded_length)  # fmt: skip
-        assert made == part  # the entries made from the previous export and the counts: the ones read back
-        assert sum(1 for t in stats.touched_terms if t in state.entries) > 0  # ... for the terms it had
-        files, state = update_export(made, stats.touched_terms, stats.gone_ids, state, str(previous),
-                                     str(out / f"v{step}"), stats.fingerprint, segments(folder))  # fmt: skip
+        old_numbers = dict(state.numbers)
+        stats, state, files = _export(folder, docs.values(), state, previous, out / f"v{step}")
+        moved.append(any(state.numbers[i] != n for i, n in old_numbers.items() if i in state.numbers))
         assert files["linked"] > files["written"]
-        write_export(export(folder), str(out / f"whole{step}"), stats.fingerprint, segments(folder))
-        assert _texts(out / f"v{step}") == _texts(out / f"whole{step}")
+        cold = str(tmp_path / f"cold{step}")
+        update_index(cold, docs.values())
+        write_export(export(cold), str(out / f"whole{step}"), stats.fingerprint)
+        assert _texts(out / f"v{step}") == _texts(out / f"whole{step}"), step
         previous = out / f"v{step}"
+    assert moved == [False, False, True, False, True, True, True]
     assert _texts(out / "v0") == first  # linked files were never written through
     assert any("Ελένη" in text for text in _texts(previous).values())
     assert any('"id":"c7"' in text for text in first.values())  # a comment taken off the site ...
     assert not any('"id":"c7"' in text for text in _texts(previous).values())  # ... leaves nothing behind
 
 
-def test_after_max_segments_the_index_is_merged_and_exported_whole(tmp_path, monkeypatch):
+def test_after_max_segments_the_index_is_merged_and_the_export_still_updated(tmp_path, monkeypatch):
     from holdspace.search import index as searchindex
-    from holdspace.search.export import can_update
     from holdspace.search.index import segments
 
     monkeypatch.setattr(searchindex, "MAX_SEGMENTS", 3)
-    folder = str(tmp_path / "ix")
+    folder, out = str(tmp_path / "ix"), tmp_path / "out"
     docs = [doc(i, f"comment {i} about tea") for i in range(3)]
-    stats = update_index(folder, docs)
-    _, state = write_export(export(folder), str(tmp_path / "v0"), stats.fingerprint, segments(folder))
-    renumbered = []
+    _, state, _ = _export(folder, docs, None, None, out / "v0")
+    counts = []
     for i in range(3, 7):
         docs.append(doc(i, f"comment {i} about rain"))
-        renumbered.append(update_index(folder, docs).renumbered)
-    assert renumbered == [False, False, True, False]
-    assert len(segments(folder)) == 2
-    assert not can_update(state, str(tmp_path / "v0"), segments(folder))
+        _, state, files = _export(folder, docs, state, out / f"v{i - 1 if i > 3 else 0}", out / f"v{i}")
+        counts.append(len(segments(folder)))
+        assert files["linked"] > 0
+    assert counts == [2, 3, 1, 2]  # merged into one at the third commit after the first
+    cold = str(tmp_path / "cold")
+    update_index(cold, docs)
+    write_export(export(cold), str(out / "whole"))
+    assert {k: v for k, v in _texts(out / "v6").items() if k != "manifest.json"} == {
+        k: v for k, v in _texts(out / "whole").items() if k != "manifest.json"
+    }
 
 
 @pytest.mark.parametrize(

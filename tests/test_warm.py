@@ -34,8 +34,7 @@ def build(root: Path) -> str:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-            and not str(p.relative_to(folder)).startswith("search/data/")}  # fmt: skip
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def same_as_cold(site, elsewhere: Path, step: str) -> None:

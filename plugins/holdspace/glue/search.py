@@ -20,15 +20,14 @@ import signal
 import sys
 import time
 import traceback
-from functools import partial
 from typing import Any
 
 from pelican.generators import Generator
 from pelican.utils import strftime
 
 from ..search.documents import documents
-from ..search.export import can_update, entry, is_current, load_state, save_state, update_export, write_export
-from ..search.index import export, export_gathered, rounded_length, segments, update_index
+from ..search.export import ExportState, is_current, load_state, save_state, update_export, usable
+from ..search.index import rounded_length, stopped, update_index
 from ..search.postings import export_changes
 from .project import project_of
 
@@ -76,33 +75,32 @@ class SearchGenerator(Generator):
         posts = list(self.context.get("articles", []))  # hidden posts stay out of search
         pages = self.context.get("pages", [])  # comments on hidden pages stay out too
         # Dates as the pages write them: Pelican's strftime, each with its post's date_format.
-        stats = update_index(cache, documents(posts, pages=pages, show_date=strftime))
+        docs = list(documents(posts, pages=pages, show_date=strftime))
+        stats = update_index(cache, docs)
         target = os.path.join(self.output_path, "search", "data")
         # The export being replaced: the one in the previous output (a build into a new
         # folder, by holdspace build) or the one already in this output (plain pelican).
         prev_output = self.settings["HOLDSPACE_PREVIOUS_OUTPUT"]
         previous = os.path.join(prev_output, "search", "data") if prev_output else target
         state = load_state(cache)
-        if not stats.changed_anything and state is not None and is_current(previous, stats.fingerprint):
+        if not stats.changed_anything and usable(state, previous) and is_current(previous, stats.fingerprint):
             if previous != target:
                 # Its files are never changed in place (an export replaces the folder), so links are safe.
                 shutil.copytree(previous, target, copy_function=os.link)
             exported = "the previous export is reused"
         else:
-            now = segments(cache)
-            if not stats.renumbered and can_update(state, previous, now):
-                assert state is not None
-                read_back = partial(export, cache, encode=entry)
-                changes = export_changes(stats, state.entries, state.numbers, read_back, rounded_length)
-                files, state = update_export(
-                    changes, stats.touched_terms, stats.gone_ids, state, previous, target, stats.fingerprint, now
-                )
-                exported = f"{files['written']} files written, {files['linked']} unchanged"
-            else:
-                # A new index: its export from the counts gathered as it was written, not read back.
-                data = export_gathered(stats.gathered, entry) if stats.rebuilt else export(cache, encode=entry)
-                files, state = write_export(data, target, stats.fingerprint, now)
-                exported = f"{files['documents']} documents exported"
+            if not stats.rebuilt and not usable(state, previous):
+                # No previous export to update (or no record of it): count every document's words again.
+                stats = update_index(cache, docs, anew=True)
+            if stats.rebuilt or state is None:
+                state, previous = ExportState(stop_words=stopped()), ""
+            old_numbers, gathered = state.numbers, stats.gathered
+            made = export_changes(state.entries, old_numbers, stats.numbers, gathered, stats.touched_terms,
+                                  rounded_length)  # fmt: skip
+            files = update_export(state, made, gathered.hits, gathered.lengths, stats.numbers, previous, target,
+                                  stats.fingerprint)  # fmt: skip
+            exported = (f"{files['written']} files written, {files['linked']} unchanged" if previous
+                        else f"{files['documents']} documents exported")  # fmt: skip
             save_state(cache, state)
         logger.info(
             "Holdspace search: %d added, %d changed, %d removed, %d unchanged%s; %s (%.1f s)",

@@ -11,7 +11,7 @@ import hashlib
 import os
 import pickle
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -57,16 +57,19 @@ class UpdateStats:
     rebuilt: bool = False
     fingerprint: str = ""  # of every document's digest: equal fingerprints, equal indexes
     # For an export of the changes only (``export.update_export``):
-    renumbered: bool = False  # documents kept may have new numbers (a new index, or segments merged)
-    new_ids: set[str] = field(default_factory=set)  # documents added, or changed (so renumbered)
-    gone_ids: set[str] = field(default_factory=set)  # documents removed, or changed (their old number is gone)
     touched_terms: set[str] = field(default_factory=set)  # terms of every document added, changed or removed
     gathered: Any = None  # the documents written, their words counted (``postings.Gathered``)
-    offset: int = 0  # the number of the first of them (the documents before, deleted ones too)
+    numbers: dict[str, int] = field(default_factory=dict)  # each document's number in the export (``in_order``)
 
     @property
     def changed_anything(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.rebuilt)
+
+
+def in_order(docs: Iterable[Doc]) -> list[Doc]:
+    """The documents in the export's order: by date, then id. A new comment is most often
+    the newest, so it is numbered after every other and no other's number changes."""
+    return sorted(docs, key=lambda doc: (doc.date.timestamp(), doc.id))
 
 
 def content_of(kind: str, title: str, text: str) -> str:

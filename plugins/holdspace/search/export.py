@@ -13,10 +13,13 @@ is needed. The idf is computed in the browser from the term's document frequency
 and the document count, as Whoosh computes it, so that a new comment changes
 only the buckets of its own words.
 
-After a build that changed a few documents, ``update_export`` writes only the
-files that changed and links the rest from the previous export; it keeps what
-it needs for that (each term's entry, each document's number) in a state file
-in the index's cache folder.
+The documents are numbered by date, then id, and counted as published now
+(``postings``), so the files are those of a cold build of the same archive
+whatever the index's history. After a build that changed a few documents,
+``update_export`` writes only the files that changed and links the rest from
+the previous export; it keeps what it needs for that (each term's entry, each
+document's number, pseudonym and length) in a state file in the index's cache
+folder.
 """
 
 from __future__ import annotations
@@ -27,13 +30,12 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..archive.moves import write_atomically
 from .buckets import AUTHOR_FILES, BUCKET_BYTES, MAX_PREFIX, author_bucket, bucket_of, bucket_prefixes
-from .query import K1, B, Hit
+from .query import K1, B, Hit, author_key
 
 FORMAT = 4  # 4: "s", the date as the pages write it
 
@@ -86,10 +88,10 @@ class ExportState:
     """What an export was made of, to update it with the changes alone."""
 
     index_fingerprint: str = ""
-    segments: list[tuple[str, int]] = field(default_factory=list)
     entries: dict[str, str] = field(default_factory=dict)  # term -> its JSON text in a bucket
     numbers: dict[str, int] = field(default_factory=dict)  # document id -> docnum
-    authors: dict[int, str] = field(default_factory=dict)  # docnum -> folded pseudonym
+    authors: dict[str, str] = field(default_factory=dict)  # document id -> folded pseudonym
+    lengths: dict[str, int] = field(default_factory=dict)  # document id -> its words counted (the average's)
     hashes: dict[str, str] = field(default_factory=dict)  # s/ and a/ files -> SHA-256 of their text
     stop_words: list[str] = field(default_factory=list)
 
@@ -109,62 +111,55 @@ def save_state(folder: str, state: ExportState) -> None:
     )
 
 
-def write_export(
-    data: Export, folder: str, index_fingerprint: str = "", segments: list[tuple[str, int]] | None = None
-) -> tuple[dict[str, int], ExportState]:
-    """Replace ``folder`` with the files of ``data``; return counts and bytes, for the
-    build's report, and the state ``update_export`` needs next time."""
-    state = ExportState(index_fingerprint, list(segments or []), stop_words=sorted(data.stop_words))
+def write_export(data: Export, folder: str, index_fingerprint: str = "") -> dict[str, int]:
+    """Replace ``folder`` with the files of ``data`` (an index read back whole,
+    ``index.export``); return counts and bytes."""
+    state = ExportState(index_fingerprint, stop_words=sorted(data.stop_words))
     state.entries = {term: _text(term, value) for term, value in data.terms.items()}
     state.numbers = {hit.id: docnum for docnum, hit in data.docs.items()}
-    state.authors = {docnum: folded for folded, docnums in data.authors.items() for docnum in docnums}
-    counts = _replace(folder, lambda fresh: _write_all(fresh, state, data, data.docs, set(), "", {}))
-    return counts, state
+    state.authors = {data.docs[docnum].id: folded for folded, docnums in data.authors.items() for docnum in docnums}
+    stats = (data.doc_count_all, data.avg_length)
+    return _replace(folder, lambda fresh: _write_all(fresh, state, data.docs, {}, "", {}, stats))
 
 
 def update_export(
-    changes: Export,
-    touched_terms: Iterable[str],
-    gone_ids: Iterable[str],
     state: ExportState,
+    made: dict[str, str | None],
+    hits: list[Hit],
+    lengths: dict[str, int],
+    numbers: dict[str, int],
     previous: str,
     folder: str,
     index_fingerprint: str,
-    segments: list[tuple[str, int]],
-) -> tuple[dict[str, int], ExportState]:
-    """Write ``folder`` as the export of ``previous`` (made from ``state``) with ``changes``:
-    the postings of the ``touched_terms`` and the documents added or changed; the
-    documents ``gone_ids`` are left out. Unchanged files are hard links to the previous
-    export's, which is never modified."""
-    old_hashes = dict(state.hashes)
-    for term in touched_terms:
-        if term in changes.terms:
-            state.entries[term] = _text(term, changes.terms[term])
-        else:
+) -> dict[str, int]:
+    """Write ``folder`` as the export of the documents ``numbers`` (id -> docnum), made from
+    the export ``previous`` (``state``, updated here) and the changes: the terms' entries
+    ``made`` (None: the term is gone), the documents ``hits`` added or changed and their
+    ``lengths``. Every other document's file, and every bucket and author file whose text
+    is unchanged, is a hard link to the previous export's, which is never modified. From
+    an empty state and no ``previous``, a whole export."""
+    old_numbers, old_hashes = state.numbers, dict(state.hashes)
+    for term, text in made.items():
+        if text is None:
             state.entries.pop(term, None)
-    for doc_id in gone_ids:
-        docnum = state.numbers.pop(doc_id, None)
-        if docnum is not None:
-            state.authors.pop(docnum, None)
-    for docnum, hit in changes.docs.items():
-        state.numbers[hit.id] = docnum
-    for folded, docnums in changes.authors.items():
-        for docnum in docnums:
-            state.authors[docnum] = folded
-    keep = set(state.numbers.values()) - set(changes.docs)
-    state.index_fingerprint, state.segments = index_fingerprint, list(segments)
-    counts = _replace(folder, lambda fresh: _write_all(fresh, state, changes, changes.docs, keep, previous, old_hashes))
-    return counts, state
+        else:
+            state.entries[term] = text
+    written = {hit.id for hit in hits}
+    keep = {numbers[i]: old for i, old in old_numbers.items() if i in numbers and i not in written}
+    state.authors = {i: folded for i, folded in state.authors.items() if i in numbers and i not in written}
+    state.authors.update((hit.id, author_key(hit.author)) for hit in hits)
+    state.lengths = {i: n for i, n in state.lengths.items() if i in numbers}
+    state.lengths.update(lengths)
+    state.numbers, state.index_fingerprint = numbers, index_fingerprint
+    count = len(numbers)
+    stats = (count, (sum(state.lengths.values()) / count if count else 0) or 1)
+    docs = {hit.docnum: hit for hit in hits}
+    return _replace(folder, lambda fresh: _write_all(fresh, state, docs, keep, previous, old_hashes, stats))
 
 
-def can_update(state: ExportState | None, previous: str, segments_now: list[tuple[str, int]]) -> bool:
-    """Is ``previous`` the whole export ``state`` describes, and are its documents' numbers still valid?"""
-    return (
-        state is not None
-        and bool(state.segments)
-        and segments_now[: len(state.segments)] == state.segments
-        and is_current(previous, state.index_fingerprint)
-    )
+def usable(state: ExportState | None, previous: str) -> bool:
+    """Is ``previous`` the whole export ``state`` describes?"""
+    return state is not None and bool(state.numbers) and is_current(previous, state.index_fingerprint)
 
 
 def _replace(folder: str, write) -> dict[str, int]:
@@ -196,25 +191,29 @@ def _text(term: str, value: str | tuple[int, list[Posting]]) -> str:
 
 def entry(term: str, df: int, postings: list[Posting]) -> str:
     """A term's text in its bucket: "term":[df, docnum gaps, weights, lengths]."""
-    gaps, last = [], 0
-    for p in postings:
-        gaps.append(p.docnum - last)
-        last = p.docnum
-    return f"{_json(term)}:{_json([df, gaps, [_num(p.weight) for p in postings], [_num(p.length) for p in postings]])}"
+    weights, lengths = [num(p.weight) for p in postings], [num(p.length) for p in postings]
+    return entry_of(term, df, [p.docnum for p in postings], weights, lengths)
+
+
+def entry_of(term: str, df: int, docnums: list[int], weights: list[float | int], lengths: list[float | int]) -> str:
+    """``entry`` of postings given as lists, their weights and lengths as written (``num``)."""
+    gaps = [b - a for a, b in zip([0, *docnums], docnums, strict=False)]
+    return f"{_json(term)}:{_json([df, gaps, weights, lengths])}"
 
 
 def _write_all(
     folder: str,
     state: ExportState,
-    data: Export,
     docs: dict[int, Hit],
-    keep: set[int],
+    keep: dict[int, int],
     previous: str,
     old_hashes: dict[str, str],
+    stats: tuple[int, float],
 ) -> dict[str, int]:
     """Write every file of the export described by ``state``: the documents ``docs``,
-    and the documents ``keep`` linked from ``previous``, as are the bucket and author
-    files whose text is the one in ``old_hashes``."""
+    and the documents ``keep`` (docnum -> its number in ``previous``) linked from
+    ``previous``, as are the bucket and author files whose text is the one in
+    ``old_hashes``. ``stats``: the document count and average length."""
     counts = {"documents": len(docs) + len(keep), "terms": len(state.entries), "written": 0, "linked": 0, "bytes": 0}
     for sub in ("s", "d", "a"):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
@@ -243,19 +242,19 @@ def _write_all(
                **({"w": hit.warning} if hit.warning else {})}  # fmt: skip
         counts["bytes"] += _write(os.path.join(folder, "d", f"{docnum}.json"), doc)
         counts["written"] += 1
-    for docnum in keep:
-        if not _link(previous, folder, f"d/{docnum}.json"):
-            raise OSError(f"the previous search export has no d/{docnum}.json")
+    for docnum, old in keep.items():
+        if not _link(previous, folder, f"d/{old}.json", f"d/{docnum}.json"):
+            raise OSError(f"the previous search export has no d/{old}.json")
         counts["linked"] += 1
     authors: dict[int, dict[str, list[int]]] = {}
     by_name: dict[str, list[int]] = {}
-    for docnum, folded in state.authors.items():
-        by_name.setdefault(folded, []).append(docnum)
+    for doc_id, folded in state.authors.items():
+        by_name.setdefault(folded, []).append(state.numbers[doc_id])
     for folded, docnums in by_name.items():
         authors.setdefault(author_bucket(folded), {})[folded] = sorted(docnums)
     for number in sorted(authors):
         put(f"a/{number}.json", _json(dict(sorted(authors[number].items()))))
-    manifest = {"format": FORMAT, "n": len(docs) + len(keep), "N": data.doc_count_all, "avgfl": data.avg_length,
+    manifest = {"format": FORMAT, "n": len(docs) + len(keep), "N": stats[0], "avgfl": stats[1],
                 "B": B, "K1": K1, "buckets": prefixes, "maxPrefix": MAX_PREFIX, "stop": state.stop_words,
                 "authorFiles": AUTHOR_FILES, "fingerprint": fingerprint(state.index_fingerprint)}  # fmt: skip
     put("manifest.json", _json(manifest))
@@ -263,15 +262,16 @@ def _write_all(
     return counts
 
 
-def _link(previous: str, folder: str, name: str) -> bool:
+def _link(previous: str, folder: str, name: str, new_name: str = "") -> bool:
     try:
-        os.link(os.path.join(previous, name), os.path.join(folder, name))
+        os.link(os.path.join(previous, name), os.path.join(folder, new_name or name))
         return True
     except OSError:
         return False
 
 
-def _num(value: float) -> float | int:
+def num(value: float) -> float | int:
+    """A weight or length as written: 1 for 1.0."""
     return int(value) if float(value).is_integer() else value
 
 

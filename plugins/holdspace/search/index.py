@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .documents import Doc, UpdateStats, content_of, describe, load_digests, save_digests
+from .documents import Doc, UpdateStats, content_of, describe, in_order, load_digests, save_digests
 from .export import Export, Posting
 from .postings import Counted, Gathered, counted, stop_words
 from .query import K1, B, Hit, author_key, parse_query
@@ -96,19 +96,20 @@ def _signature() -> str:
     return json.dumps({"schema": SCHEMA_VERSION, "whoosh": whoosh_version(), "fields": fields, "analyzer": chain})
 
 
-def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
-    """Make the index in ``folder`` hold exactly ``docs``, writing only what changed. Segments
-    are not merged on a commit, so the documents kept keep their numbers and an export can be
-    updated with the changes alone; at MAX_SEGMENTS the index is optimized (``renumbered``)."""
-    wanted = {doc.id: doc for doc in docs}
+def update_index(folder: str, docs: Iterable[Doc], anew: bool = False) -> UpdateStats:
+    """Make the index in ``folder`` hold exactly ``docs`` (``anew``: start from an empty
+    one), writing only what changed, and gather the counts of what it writes, numbered in
+    the export's order (``in_order``: a new index numbers its documents so too). Segments
+    are not merged on a commit; at MAX_SEGMENTS the index is optimized."""
+    wanted = {doc.id: doc for doc in in_order(docs)}
     digests = {doc_id: doc.digest() for doc_id, doc in wanted.items()}
     stats = UpdateStats(
         fingerprint=hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(digests.items())).encode()).hexdigest()
     )
-    stats.rebuilt = stats.renumbered = _create_if_stale(folder)
+    stats.rebuilt = _create_if_stale(folder, anew)
     stats.gathered = Gathered()
+    stats.numbers = {doc_id: number for number, doc_id in enumerate(wanted)}
     ix = whoosh_index.open_dir(folder)
-    stats.offset = sum(segment.doc_count_all() for segment in ix._segments())  # the new documents' first number
     have, old = _stored(ix, wanted, digests, recorded := load_digests(folder, ix.latest_generation()))
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
@@ -119,7 +120,6 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
     if stats.added or stats.changed or stats.removed:
         optimize = len(ix._segments()) + 1 > MAX_SEGMENTS
         writer.commit(merge=False, optimize=optimize)
-        stats.renumbered = stats.renumbered or optimize
     else:
         writer.cancel()
     if stats.changed_anything or recorded is None:  # else the record stands as it is
@@ -127,9 +127,9 @@ def update_index(folder: str, docs: Iterable[Doc]) -> UpdateStats:
     return stats
 
 
-def _create_if_stale(folder: str) -> bool:
-    """Create the index afresh when there is none, or it was built with another schema or
-    analyzer; True when it was."""
+def _create_if_stale(folder: str, anew: bool = False) -> bool:
+    """Create the index afresh when asked, when there is none, or when it was built with
+    another schema or analyzer; True when it was."""
     signature = _signature()
     version_path = os.path.join(folder, VERSION_FILE)
     try:
@@ -137,7 +137,7 @@ def _create_if_stale(folder: str) -> bool:
             current = f.read()
     except OSError:
         current = ""
-    if current == signature and whoosh_index.exists_in(folder):
+    if current == signature and not anew and whoosh_index.exists_in(folder):
         return False
     if os.path.isdir(folder):
         shutil.rmtree(folder)  # a cache: rebuilt from the archive
@@ -184,20 +184,17 @@ def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: d
             stats.changed += 1
         else:
             stats.added += 1
-        stats.new_ids.add(doc_id)
         text = doc.text
         content = counted(content_of(doc.kind, doc.title, text), a)
-        stats.gathered.add(Hit(writer.docnum, 0.0, doc.id, doc.kind, doc.title, doc.author, doc.date, doc.url,
+        stats.gathered.add(Hit(stats.numbers[doc_id], 0.0, doc.id, doc.kind, doc.title, doc.author, doc.date, doc.url,
                                text, doc.warning, doc.shown_date), content.freqs)  # fmt: skip
-        if not stats.rebuilt:
-            stats.touched_terms.update(content.freqs)
+        stats.touched_terms.update(content.freqs)
         writer.add_document(
             id=doc.id, kind=doc.kind, title=doc.title, author=doc.author, author_key=author_key(doc.author),
             content=content, text=text, date=doc.date, thread=doc.thread, tags=doc.tags, url=doc.url,
             warning=doc.warning, shown_date=doc.shown_date, digest=digest,
         )  # fmt: skip
-    for doc_id, fields in old.items():
-        stats.gone_ids.add(doc_id)
+    for fields in old.values():
         stats.touched_terms.update(t.text for t in a(content_of(fields["kind"], fields["title"], fields["text"])))
 
 
@@ -289,10 +286,9 @@ def export(
         )
 
 
-def export_gathered(gathered: Gathered, encode: Callable[[str, int, list[Posting]], Any] | None = None) -> Export:
-    """What ``export`` reads back from a new index, made from the counts gathered while it
-    was written (``update_index``)."""
-    return gathered.export(rounded_length, frozenset(stop_words(analyzer())), encode)
+def stopped() -> list[str]:
+    """The words the analyzer leaves out, for the export's manifest."""
+    return sorted(stop_words(analyzer()))
 
 
 def rounded_length(n: int) -> float:

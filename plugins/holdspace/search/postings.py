@@ -1,11 +1,14 @@
-"""Each term's postings, gathered while a new index is written, so that its export needs
-no second reading of the index.
+"""Each term's postings, gathered while the index is written, and the export made from
+them: no reading the index back.
 
-A new index numbers its documents in the order they are added; ``Gathered.add`` is called
-in that order with each document's words counted once (the counts Whoosh indexes), and
-``Gathered.export`` makes the ``Export`` that reading the index back would: the same
-numbers, weights, lengths (as the scorer reads them: ``rounded``), document frequencies,
-counts and average length. Pure: no Whoosh here.
+The export numbers the documents in one order, whatever the history of the index: by
+date, then id (``documents.in_order``), so a build that updates the export after a change
+writes the same files as a cold build of the same archive. ``Gathered.add`` is called with
+each document written, numbered as the export numbers it, and its words counted once (the
+counts Whoosh indexes); ``updated_entries`` makes each term's entry from the previous
+export's and those counts: document frequencies, counts and lengths are of the documents
+published now, as a new index's are (Whoosh's own count deleted documents until segments
+are merged). Pure: no Whoosh here.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from __future__ import annotations
 import json
 from array import array
 from collections.abc import Callable, Iterable
+from itertools import accumulate
 from typing import Any
 
-from .export import Export, Posting, entry
-from .query import Hit, author_key
+from .export import entry_of, num
+from .query import Hit
 
 
 class Counted(str):
@@ -39,78 +43,69 @@ def counted(text: str, analyzer: Callable[..., Any]) -> Counted:
 
 
 class Gathered:
+    """The documents an update writes, in the export's order, each numbered as the export
+    numbers it (``Hit.docnum``), with its words counted."""
+
     def __init__(self) -> None:
         self.terms: dict[str, tuple[array, array]] = {}  # term -> (docnums, frequencies)
-        self.lengths = array("I")  # each document's length: its words counted, stop words left out
+        self.lengths: dict[str, int] = {}  # id -> length: its words counted, stop words left out
         self.hits: list[Hit] = []
 
     def add(self, hit: Hit, freqs: dict[str, int]) -> None:
-        docnum = len(self.hits)
         self.hits.append(hit)
-        self.lengths.append(sum(freqs.values()))
+        self.lengths[hit.id] = sum(freqs.values())
         for term, count in freqs.items():
             postings = self.terms.get(term)
             if postings is None:
                 postings = self.terms[term] = (array("I"), array("I"))
-            postings[0].append(docnum)
+            postings[0].append(hit.docnum)
             postings[1].append(count)
 
-    def changed(
-        self,
-        terms: Iterable[str],
-        offset: int,
-        entries: dict[str, str],
-        gone: set[int],
-        rounded: Callable[[int], float],
-    ) -> dict[str, str | None]:
-        """The new entry of each of ``terms`` the previous export has (``entries``): its
-        postings but those of the documents ``gone``, then those of the documents gathered
-        here (numbered from ``offset``, after every other). Its df counts them too, as
-        Whoosh's does (it counts deleted documents until segments are merged). None: no
-        posting is left."""
-        made: dict[str, str | None] = {}
-        for term in terms:
-            old = entries.get(term)
-            if old is None:
-                continue  # a term new to the export: read back (deleted documents may count in its df)
-            [(df, gaps, weights, lengths)] = json.loads("{" + old + "}").values()
-            docnum, kept = 0, []
-            for gap, weight, length in zip(gaps, weights, lengths, strict=True):
-                docnum += gap
-                if docnum not in gone:
-                    kept.append(Posting(docnum, weight, length))
-            docnums, freqs = self.terms.get(term, ((), ()))
-            added = [
-                Posting(offset + d, float(f), rounded(self.lengths[d])) for d, f in zip(docnums, freqs, strict=True)
-            ]
-            made[term] = entry(term, df + len(added), kept + added) if kept or added else None
-        return made
 
-    def export(
-        self,
-        rounded: Callable[[int], float],
-        stop_words: frozenset[str],
-        encode: Callable[[str, int, list[Posting]], Any] | None = None,
-    ) -> Export:
-        count = len(self.hits)
-        length = [rounded(n) for n in self.lengths]
-        terms: dict[str, Any] = {}
-        for term in sorted(self.terms):
-            docnums, freqs = self.terms[term]
-            postings = [Posting(d, float(f), length[d]) for d, f in zip(docnums, freqs, strict=True)]
-            terms[term] = (len(postings), postings) if encode is None else encode(term, len(postings), postings)
-        authors: dict[str, list[int]] = {}
-        for hit in self.hits:
-            authors.setdefault(author_key(hit.author), []).append(hit.docnum)
-        return Export(
-            doc_count=count,
-            doc_count_all=count,
-            avg_length=(sum(self.lengths) / count if count else 0) or 1,
-            terms=terms,
-            docs={hit.docnum: hit for hit in self.hits},
-            authors=authors,
-            stop_words=stop_words,
-        )
+def updated_entries(
+    entries: dict[str, str],
+    terms: Iterable[str],
+    renumber: list[int],
+    gathered: Gathered,
+    rounded: Callable[[int], float],
+) -> dict[str, str | None]:
+    """The new entry of each of ``terms``: the postings its previous entry (``entries``) has
+    of the documents kept, under their new numbers (``renumber[old]``; -1: the document is
+    gone), and those of the documents ``gathered``, in the order of their numbers. Its df
+    counts them. None: no posting is left."""
+    length = {hit.docnum: num(rounded(gathered.lengths[hit.id])) for hit in gathered.hits}
+    made: dict[str, str | None] = {}
+    for term in terms:
+        docnums: list[int] = []
+        weights: list[float | int] = []
+        lengths: list[float | int] = []
+        old = entries.get(term)
+        if old is not None:
+            [(_, gaps, weights, lengths)] = json.loads("{" + old + "}").values()
+            docnums = [renumber[d] for d in accumulate(gaps)]
+            if -1 in docnums:  # some are gone
+                kept = [i for i, d in enumerate(docnums) if d >= 0]
+                docnums = [docnums[i] for i in kept]
+                weights, lengths = [weights[i] for i in kept], [lengths[i] for i in kept]
+        added, freqs = gathered.terms.get(term, ((), ()))
+        if added:
+            docnums, weights, lengths = _merged(
+                (docnums, weights, lengths), (list(added), list(freqs), [length[d] for d in added])
+            )
+        made[term] = entry_of(term, len(docnums), docnums, weights, lengths) if docnums else None
+    return made
+
+
+def _merged(a: tuple[list, list, list], b: tuple[list, list, list]) -> tuple[list, list, list]:
+    """Two sets of postings (docnums, weights, lengths), each in order, as one in order."""
+    if not a[0] or a[0][-1] < b[0][0]:
+        return a[0] + b[0], a[1] + b[1], a[2] + b[2]
+    merged = sorted([*zip(*a, strict=True), *zip(*b, strict=True)], key=_first)
+    return [p[0] for p in merged], [p[1] for p in merged], [p[2] for p in merged]
+
+
+def _first(posting: tuple) -> int:
+    return posting[0]
 
 
 def stop_words(analyzer: Any) -> Iterable[str]:
@@ -122,18 +117,22 @@ def stop_words(analyzer: Any) -> Iterable[str]:
 
 
 def export_changes(
-    stats: Any,
     entries: dict[str, str],
+    old_numbers: dict[str, int],
     numbers: dict[str, int],
-    read_back: Callable[[set[str], set[str]], Export],
+    gathered: Gathered,
+    touched: set[str],
     rounded: Callable[[int], float],
-) -> Export:
-    """What ``read_back(terms, ids)`` (``index.export`` of those terms and documents) gives after
-    an update (``stats``): the entries of the terms the previous export had (``entries``;
-    ``numbers``: its documents') are made from those and the counts of the documents just
-    written (``Gathered.changed``); only the others are read back."""
-    gone = {numbers[doc_id] for doc_id in stats.gone_ids if doc_id in numbers}
-    made = stats.gathered.changed(stats.touched_terms, stats.offset, entries, gone, rounded)
-    changes = read_back(stats.touched_terms - made.keys(), stats.new_ids)
-    changes.terms.update({term: text for term, text in made.items() if text is not None})
-    return changes
+) -> dict[str, str | None]:
+    """The entries that change when the export of the documents ``old_numbers`` (id ->
+    number; their terms' ``entries``) becomes that of ``numbers``, the documents
+    ``gathered`` written anew: those of the ``touched`` terms (of the documents written or
+    gone) while every document kept keeps its number, and every entry when one does not."""
+    written = {hit.id for hit in gathered.hits}
+    renumber = [-1] * (max(old_numbers.values(), default=-1) + 1)
+    moved = False
+    for doc_id, old in old_numbers.items():
+        if doc_id in numbers and doc_id not in written:
+            renumber[old] = numbers[doc_id]
+            moved = moved or renumber[old] != old
+    return updated_entries(entries, set(entries) | touched if moved else touched, renumber, gathered, rounded)
