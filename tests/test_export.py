@@ -179,8 +179,12 @@ def test_an_export_updated_with_the_changes_equals_a_cold_one(tmp_path):
 
 
 def test_after_max_segments_the_index_is_merged_and_the_export_still_updated(tmp_path, monkeypatch):
+    from whoosh import index as whoosh_index
+
     from holdspace.search import index as searchindex
-    from holdspace.search.index import segments
+
+    def segments(folder):
+        return whoosh_index.open_dir(folder)._segments()
 
     monkeypatch.setattr(searchindex, "MAX_SEGMENTS", 3)
     folder, out = str(tmp_path / "ix"), tmp_path / "out"

@@ -180,6 +180,22 @@ def test_the_browser_ranks_exactly_as_whoosh(corpus, tmp_path):
             assert a == pytest.approx(b, rel=1e-12), query
 
 
+def test_words_are_counted_as_whoosh_s_analyzer_counts_them(corpus):
+    """The counter the index is written with (no Token object per word) counts what the
+    analyzer's tokens count, on every document of the corpus and odd texts."""
+    from holdspace.search.index import analyzer
+    from holdspace.search.postings import _tokens_counted, counter
+
+    _, _, docs, _ = corpus
+    a = analyzer()
+    fast = counter(a)
+    assert fast.__name__ == "count"  # the fast one, not the fallback
+    texts = [d.text for d in docs] + ["padding PADDING padd", "A I a i ab AB", "e.g. U.S.A. 3.14 x*y", "İstanbul ǅ",
+                                      "the THE The", "naïve café ᾼlex", "don't DON’T", "", "   ", "a" * 300]  # fmt: skip
+    assert [fast(t) for t in texts] == [_tokens_counted(a, t) for t in texts]
+    assert sum(len(fast(t)) for t in texts) > 5000
+
+
 @pytest.mark.node
 def test_the_browser_analyses_words_exactly_as_whoosh(corpus, tmp_path):
     """search.js's copy of Whoosh's Porter stemmer, over every word of the corpus and many forms of them."""
@@ -230,3 +246,23 @@ def test_whoosh_indexes_the_counts_it_is_given_not_the_text_again(tmp_path):
         assert [searcher.stored_fields(n)["id"] for n in searcher.search(Term("content", "zebra")).docs()] == ["c1"]
         assert list(searcher.search(Term("content", "tea")).docs()) == []
         assert searcher.doc_field_length(0, "content") == 3
+
+
+@pytest.mark.parametrize(("broken", "step"), [("update_index", "index"), ("update_export", "export")])
+def test_a_search_step_failing_in_its_own_process_fails_the_build(site, monkeypatch, broken, step):
+    """With two workers the index is written in a forked process and a new index's export in
+    another: an error in either stops the build, as it would inline."""
+    from holdspace.glue import search as gluesearch
+
+    site.post("t")
+    site.comment("t", "c1", "Words about tea.")
+
+    def fail(*args, **kwargs):
+        raise OSError(f"the {step} broke")
+
+    monkeypatch.setattr(gluesearch, broken, fail)
+    with pytest.raises(RuntimeError, match="the search index could not be updated"):
+        site.build(HOLDSPACE_WORKERS=2)
+    monkeypatch.undo()
+    built = site.build(HOLDSPACE_WORKERS=2)
+    assert (built.output / "search" / "data" / "d" / "1.json").exists()

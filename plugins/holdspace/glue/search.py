@@ -6,8 +6,9 @@ from moderation/ is read.
 The threads are ready once every Generator has read its content; from there the
 search work needs nothing Pelican still does. So with more than one worker
 (HOLDSPACE_WORKERS) it runs in a forked process while Pelican renders and
-writes the pages, and ``generate_output`` waits for it. The child dies with
-the build (PR_SET_PDEATHSIG), so a killed build leaves no writer behind."""
+writes the pages, and ``generate_output`` waits for it; a new index's export
+is written by a second process while Whoosh commits the index. Each child dies
+with the build (PR_SET_PDEATHSIG), so a killed build leaves no writer behind."""
 
 from __future__ import annotations
 
@@ -20,12 +21,14 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pelican.generators import Generator
 from pelican.utils import strftime
 
-from ..search.documents import documents
+from ..search.documents import UpdateStats, documents
 from ..search.export import ExportState, is_current, load_state, save_state, update_export, usable
 from ..search.index import rounded_length, stopped, update_index
 from ..search.postings import export_changes
@@ -39,35 +42,20 @@ class SearchGenerator(Generator):
         """Start the search work in a child process when there are cores for it. This
         Generator is registered after the comments' one, so the threads are ready."""
         self._child: int | None = None
-        if self.settings["HOLDSPACE_WORKERS"] < 2 or not hasattr(os, "fork"):
+        if not self._parallel():
             return
         _give_back_memory()  # what the comments' Generator freed, so the child does not start with it
-        sys.stdout.flush()
-        sys.stderr.flush()
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: index, export, report, exit; never back into Pelican
-            code = 1
-            try:
-                _die_with_parent(parent)
-                self._update()
-                code = 0
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                logging.shutdown()
-                sys.stderr.flush()
-                os._exit(code)
-        self._child = pid
+        self._child = _forked(self._update)
 
     def generate_output(self, writer: Any) -> None:
         if self._child is None:
             self._update()
             return
-        _, status = os.waitpid(self._child, 0)
-        self._child = None
-        if status != 0:
-            raise RuntimeError("the search index could not be updated (the error is above)")
+        child, self._child = self._child, None
+        _wait(child, "the search index could not be updated (the error is above)")
+
+    def _parallel(self) -> bool:
+        return self.settings["HOLDSPACE_WORKERS"] >= 2 and hasattr(os, "fork")
 
     def _update(self) -> None:
         start = time.perf_counter()
@@ -76,14 +64,24 @@ class SearchGenerator(Generator):
         pages = self.context.get("pages", [])  # comments on hidden pages stay out too
         # Dates as the pages write them: Pelican's strftime, each with its post's date_format.
         docs = list(documents(posts, pages=pages, show_date=strftime))
-        stats = update_index(cache, docs)
         target = os.path.join(self.output_path, "search", "data")
         # The export being replaced: the one in the previous output (a build into a new
         # folder, by holdspace build) or the one already in this output (plain pelican).
         prev_output = self.settings["HOLDSPACE_PREVIOUS_OUTPUT"]
         previous = os.path.join(prev_output, "search", "data") if prev_output else target
-        state = load_state(cache)
-        if not stats.changed_anything and usable(state, previous) and is_current(previous, stats.fingerprint):
+        beside: list[int] = []
+
+        def export_beside(stats: UpdateStats) -> None:
+            """A new index: its export is written by another process while Whoosh commits."""
+            if stats.rebuilt and self._parallel():
+                beside.append(_forked(partial(_export, cache, stats, None, "", target)))
+
+        stats = update_index(cache, docs, before_commit=export_beside)
+        state = load_state(cache) if not beside else None
+        if beside:
+            _wait(beside[0], "the search export could not be written (the error is above)")
+            exported = f"{len(stats.numbers)} documents exported"
+        elif not stats.changed_anything and usable(state, previous) and is_current(previous, stats.fingerprint):
             if previous != target:
                 # Its files are never changed in place (an export replaces the folder), so links are safe.
                 shutil.copytree(previous, target, copy_function=os.link)
@@ -92,21 +90,54 @@ class SearchGenerator(Generator):
             if not stats.rebuilt and not usable(state, previous):
                 # No previous export to update (or no record of it): count every document's words again.
                 stats = update_index(cache, docs, anew=True)
-            if stats.rebuilt or state is None:
-                state, previous = ExportState(stop_words=stopped()), ""
-            old_numbers, gathered = state.numbers, stats.gathered
-            made = export_changes(state.entries, old_numbers, stats.numbers, gathered, stats.touched_terms,
-                                  rounded_length)  # fmt: skip
-            files = update_export(state, made, gathered.hits, gathered.lengths, stats.numbers, previous, target,
-                                  stats.fingerprint)  # fmt: skip
-            exported = (f"{files['written']} files written, {files['linked']} unchanged" if previous
-                        else f"{files['documents']} documents exported")  # fmt: skip
-            save_state(cache, state)
+            exported = _export(cache, stats, None if stats.rebuilt else state, previous, target)
         logger.info(
             "Holdspace search: %d added, %d changed, %d removed, %d unchanged%s; %s (%.1f s)",
             stats.added, stats.changed, stats.removed, stats.unchanged, " (rebuilt)" if stats.rebuilt else "",
             exported, time.perf_counter() - start,
         )  # fmt: skip
+
+
+def _export(cache: str, stats: UpdateStats, state: ExportState | None, previous: str, target: str) -> str:
+    """Write the export of the index ``stats`` tells of into ``target``, from the export
+    ``previous`` (``state``) or, with none, whole; what was done, for the report."""
+    if state is None:
+        state, previous = ExportState(stop_words=stopped()), ""
+    gathered = stats.gathered
+    made = export_changes(state.entries, state.numbers, stats.numbers, gathered, stats.touched_terms, rounded_length)
+    files = update_export(state, made, gathered.hits, gathered.lengths, stats.numbers, previous, target,
+                          stats.fingerprint)  # fmt: skip
+    save_state(cache, state)
+    if not previous:
+        return f"{files['documents']} documents exported"
+    return f"{files['written']} files written, {files['linked']} unchanged"
+
+
+def _forked(work: Callable[[], Any]) -> int:
+    """Run ``work`` in a forked process, which dies with this one; its pid."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: work, exit; never back into Pelican
+        code = 1
+        try:
+            _die_with_parent(parent)
+            work()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            logging.shutdown()
+            sys.stderr.flush()
+            os._exit(code)
+    return pid
+
+
+def _wait(pid: int, failed: str) -> None:
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise RuntimeError(failed)
 
 
 def _give_back_memory() -> None:

@@ -30,7 +30,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .documents import Doc, UpdateStats, content_of, describe, in_order, load_digests, save_digests
 from .export import Export, Posting
-from .postings import Counted, Gathered, counted, stop_words
+from .postings import Counted, Gathered, counted, counter, stop_words
 from .query import K1, B, Hit, author_key, parse_query
 
 VERSION_FILE = "holdspace-index.json"
@@ -96,11 +96,13 @@ def _signature() -> str:
     return json.dumps({"schema": SCHEMA_VERSION, "whoosh": whoosh_version(), "fields": fields, "analyzer": chain})
 
 
-def update_index(folder: str, docs: Iterable[Doc], anew: bool = False) -> UpdateStats:
-    """Make the index in ``folder`` hold exactly ``docs`` (``anew``: start from an empty
-    one), writing only what changed, and gather the counts of what it writes, numbered in
-    the export's order (``in_order``: a new index numbers its documents so too). Segments
-    are not merged on a commit; at MAX_SEGMENTS the index is optimized."""
+def update_index(
+    folder: str, docs: Iterable[Doc], anew: bool = False, before_commit: Callable[[UpdateStats], None] | None = None
+) -> UpdateStats:
+    """Make the index in ``folder`` hold exactly ``docs`` (``anew``: from an empty one),
+    writing only what changed, and gather the counts of what it writes, numbered in the
+    export's order (``in_order``, as a new index numbers them), whole when ``before_commit``
+    is called. Segments are not merged on a commit; at MAX_SEGMENTS, optimized."""
     wanted = {doc.id: doc for doc in in_order(docs)}
     digests = {doc_id: doc.digest() for doc_id, doc in wanted.items()}
     stats = UpdateStats(
@@ -117,6 +119,8 @@ def update_index(folder: str, docs: Iterable[Doc], anew: bool = False) -> Update
     except BaseException:
         writer.cancel()
         raise
+    if before_commit is not None:
+        before_commit(stats)
     if stats.added or stats.changed or stats.removed:
         optimize = len(ix._segments()) + 1 > MAX_SEGMENTS
         writer.commit(merge=False, optimize=optimize)
@@ -171,6 +175,7 @@ def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: d
     """Delete the documents that went or changed, add the new and changed ones, and note
     the terms they touch (for an export of the changes alone)."""
     a = analyzer()
+    count = counter(a)
     for doc_id in have.keys() - wanted.keys():
         writer.delete_by_term("id", doc_id)
         stats.removed += 1
@@ -185,7 +190,7 @@ def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: d
         else:
             stats.added += 1
         text = doc.text
-        content = counted(content_of(doc.kind, doc.title, text), a)
+        content = counted(content_of(doc.kind, doc.title, text), count)
         stats.gathered.add(Hit(stats.numbers[doc_id], 0.0, doc.id, doc.kind, doc.title, doc.author, doc.date, doc.url,
                                text, doc.warning, doc.shown_date), content.freqs)  # fmt: skip
         stats.touched_terms.update(content.freqs)
@@ -196,13 +201,6 @@ def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: d
         )  # fmt: skip
     for fields in old.values():
         stats.touched_terms.update(t.text for t in a(content_of(fields["kind"], fields["title"], fields["text"])))
-
-
-def segments(folder: str) -> list[tuple[str, int]]:
-    """(id, documents counted deleted ones too) of each segment, in order: while the old
-    ones are still first and the same, every document kept has kept its number."""
-    ix = whoosh_index.open_dir(folder)
-    return [(seg.segment_id(), seg.doc_count_all()) for seg in ix._segments()]
 
 
 def index_exists(folder: str) -> bool:

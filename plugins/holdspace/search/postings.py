@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from array import array
 from collections.abc import Callable, Iterable
+from functools import partial
 from itertools import accumulate
 from typing import Any
 
@@ -30,16 +31,53 @@ class Counted(str):
     freqs: dict[str, int]
 
 
-def counted(text: str, analyzer: Callable[..., Any]) -> Counted:
-    """``text`` with its words counted as Whoosh counts them when it indexes: the analyzer in
-    its index mode, the tokens it marks stopped left out (Whoosh's ``formats.tokens``)."""
+def counted(text: str, count: Callable[[str], dict[str, int]]) -> Counted:
+    """``text`` with its words counted by ``count`` (``counter``)."""
+    value = Counted(text)
+    value.freqs = count(text)
+    return value
+
+
+def counter(analyzer: Callable[..., Any]) -> Callable[[str], dict[str, int]]:
+    """Each word of a text counted as Whoosh counts them when it indexes: the analyzer in its
+    index mode, the tokens it marks stopped left out (Whoosh's ``formats.tokens``). For the
+    chain Whoosh's StemmingAnalyzer makes, the same steps without a Token object per word
+    (twice as fast; a test compares the two)."""
+    items = getattr(analyzer, "items", [])
+    if [type(item).__name__ for item in items] != ["RegexTokenizer", "LowercaseFilter", "StopFilter", "StemFilter"]:
+        return partial(_tokens_counted, analyzer)
+    tokens, _, stop, stem = items
+    if tokens.gaps:
+        return partial(_tokens_counted, analyzer)
+    find, stops, low, high, stemmed, ignore = (
+        tokens.expression.finditer,
+        stop.stops,
+        stop.min,
+        stop.max,
+        stem._stem,
+        stem.ignore,
+    )
+
+    def count(text: str) -> dict[str, int]:
+        freqs: dict[str, int] = {}
+        for match in find(text):
+            word = match.group(0).lower()
+            if len(word) < low or (high is not None and len(word) > high) or word in stops:
+                continue
+            if word not in ignore:
+                word = stemmed(word)
+            freqs[word] = freqs.get(word, 0) + 1
+        return freqs
+
+    return count
+
+
+def _tokens_counted(analyzer: Callable[..., Any], text: str) -> dict[str, int]:
     freqs: dict[str, int] = {}
     for token in analyzer(text, mode="index", boosts=True):
         if not token.stopped:
             freqs[token.text] = freqs.get(token.text, 0) + 1
-    value = Counted(text)
-    value.freqs = freqs
-    return value
+    return freqs
 
 
 class Gathered:
