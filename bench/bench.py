@@ -186,6 +186,7 @@ class TreeSampler(threading.Thread):
 
 def run_measured(cmd: list[str], cwd: Path, env: dict[str, str], log: Path, sample: bool = False) -> dict:
     """Run cmd with its output in log; its wall time and ru_maxrss (os.wait4), and the tree's peak PSS if asked."""
+    os.sync()  # what earlier runs wrote and removed is on disk first (peer.build does the same)
     with open(log, "w", encoding="utf-8") as out:
         start = time.perf_counter()
         child = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)

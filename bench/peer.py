@@ -299,6 +299,9 @@ def build(python: str, site: str, *, clean_output: bool, clean_cache: bool) -> d
         if clean:
             shutil.rmtree(folder / stale, ignore_errors=True)
     log = folder / "build.log"
+    # What earlier runs wrote and removed is on disk first: on a file system mounted with
+    # discard, a removal's trims otherwise slow the file creations of the next run.
+    os.sync()
     with open(log, "w", encoding="utf-8") as out:
         start = time.perf_counter()
         child = subprocess.Popen([python, "run.py"], cwd=folder, stdout=out, stderr=subprocess.STDOUT)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_LENGTH = 40
 
@@ -37,6 +38,11 @@ _REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
 
 def name_problems(name: str) -> list[tuple[str, str]]:
     """The hard-rule failures of ``name``, as (what is wrong, what to do)."""
+    return list(_name_problems(name))
+
+
+@lru_cache(maxsize=65536)  # checked for every comment on every build; pseudonyms repeat
+def _name_problems(name: str) -> tuple[tuple[str, str], ...]:
     trimmed = name.strip()
     problems = []
     bad = sorted(
@@ -67,7 +73,7 @@ def name_problems(name: str) -> list[tuple[str, str]]:
         problems.append(
             ("the name is a web address", "put the address in Website and a first name or pseudonym in Author")
         )
-    return problems
+    return tuple(problems)
 
 
 def _joins(text: str, i: int) -> bool:
@@ -92,6 +98,7 @@ def looks_like_full_name(name: str) -> bool:
     return len(capitalised) >= 2
 
 
+@lru_cache(maxsize=65536)  # an archive's pseudonyms repeat: each is folded once per build
 def fold(name: str) -> str:
     """Case, width and spacing folded: the same name written differently."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())

@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from ..archive.commentfile import Comment, raw_body
 from ..archive.posts import PostInfo
@@ -91,7 +92,12 @@ def hard_problems(comment: Comment, rules: Rules, staff_emails: Collection[str])
 
 def takes_reserved_name(name: str, rules: Rules) -> bool:
     """Whether ``name`` is one of the guidelines' names kept for staff (whatever its capitals)."""
-    return any(fold(name) == fold(reserved) for reserved in rules.reserved_names)
+    return fold(name) in _folded(rules.reserved_names)
+
+
+@lru_cache(maxsize=8)
+def _folded(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(name) for name in names)
 
 
 def flags(
