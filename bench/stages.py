@@ -76,8 +76,7 @@ def instrument() -> None:
     patch(pelican.writers.Writer, "write_file", "write")
     patch(redirects, "write", "write")
     patch(search, "update_index", "index")
-    patch(search, "export", "export")
-    patch(search, "write_export", "export")
+    patch(search, "_export", "export")
 
 
 def main() -> None:

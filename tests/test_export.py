@@ -71,7 +71,7 @@ def test_a_whole_export_of_two_comments(tmp_path):
     ]  # fmt: skip
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {k: manifest[k] for k in ("format", "n", "N", "B", "K1", "buckets", "maxPrefix", "authorFiles")} == {
-        "format": 4, "n": 2, "N": 2, "B": 0.75, "K1": 1.2, "buckets": ["ga", "ra", "te"], "maxPrefix": 6,
+        "format": 5, "n": 2, "N": 2, "B": 0.75, "K1": 1.2, "buckets": ["ga", "ra", "te"], "maxPrefix": 6,
         "authorFiles": 64,
     }  # fmt: skip
     assert json.loads((out / "d" / "0.json").read_text(encoding="utf-8")) == {

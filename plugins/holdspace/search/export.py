@@ -37,7 +37,7 @@ from ..archive.moves import write_atomically
 from .buckets import AUTHOR_FILES, BUCKET_BYTES, MAX_PREFIX, author_bucket, bucket_of, bucket_prefixes
 from .query import K1, B, Hit, author_key
 
-FORMAT = 4  # 4: "s", the date as the pages write it
+FORMAT = 5  # 4: "s", the date as the pages write it; 5: numbered by date then id (and the state's layout)
 
 
 @dataclass(frozen=True)
