@@ -13,7 +13,7 @@ from conftest import ROOT
 
 
 def test_the_stage_timer_runs_a_build_and_times_every_stage(site):
-    site.write_settings()
+    site.write_settings(HOLDSPACE_WORKERS=1)  # as benchconf.py does with --workers 1: all in one process
     site.post("t")
     for i in range(6):
         site.comment("t", f"c{i}", f"Words {i} about tea and the garden.", date=f"2025-01-0{i + 2} 10:00")
@@ -26,5 +26,5 @@ def test_the_stage_timer_runs_a_build_and_times_every_stage(site):
     stages = data["stages"]
     assert set(stages) == {"read", "check", "markdown", "sanitize", "tree", "templates", "write", "index", "export",
                            "other"}  # fmt: skip
-    assert data["wall"] > 0 and all(seconds >= 0 for seconds in stages.values()), stages
+    assert all(stages[name] > 0 for name in ("read", "markdown", "templates", "write", "index", "export")), str(stages)
     assert (site.root / "output" / "search" / "data" / "manifest.json").is_file()

@@ -266,3 +266,31 @@ def test_a_search_step_failing_in_its_own_process_fails_the_build(site, monkeypa
     monkeypatch.undo()
     built = site.build(HOLDSPACE_WORKERS=2)
     assert (built.output / "search" / "data" / "d" / "1.json").exists()
+
+
+def test_a_warm_export_that_failed_leaves_the_next_build_the_cold_one(site, monkeypatch):
+    """The index is committed before its export is written: when the export fails, the
+    record of the previous export goes with it, so the next build writes a whole one."""
+    import shutil
+
+    from holdspace.glue import search as gluesearch
+
+    site.post("t")
+    site.comment("t", "c1", "Words about tea.", date="2025-01-02 10:00")
+    site.build(HOLDSPACE_WORKERS=1)
+    site.comment("t", "c2", "New words about marigold.", date="2025-01-03 10:00")
+
+    def fail(*args, **kwargs):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(gluesearch, "update_export", fail)
+    with pytest.raises(OSError, match="the disk is full"):
+        site.build(HOLDSPACE_WORKERS=1)
+    monkeypatch.undo()
+    data = site.build(HOLDSPACE_WORKERS=1).output / "search" / "data"
+    warm = {str(p.relative_to(data)): p.read_bytes() for p in sorted(data.rglob("*.json"))}
+    assert any(b"marigold" in text for text in warm.values())
+    shutil.rmtree(site.root / ".cache")
+    shutil.rmtree(site.root / "output")
+    data = site.build(HOLDSPACE_WORKERS=1).output / "search" / "data"
+    assert warm == {str(p.relative_to(data)): p.read_bytes() for p in sorted(data.rglob("*.json"))}

@@ -1,12 +1,8 @@
 """A warm build is a cold build, faster: after each kind of change (approve, reject,
 unpublish, an edited post, a changed setting, a changed template, an erasure), the output of
 `holdspace build` on the previous build's output and caches is, file for file and byte for
-byte, the output of a cold build of the same state in a fresh copy of the project.
-
-Not yet the search export (search/data/): its document numbers are Whoosh's, which a warm
-index gives changed documents after the others, and its document counts include the
-deleted documents Whoosh has not merged away yet; making them those of a cold build is
-open work (issue 18)."""
+byte, the output of a cold build of the same state in a fresh copy of the project: the
+search export too, whose documents are numbered and counted as a cold build's are."""
 
 from __future__ import annotations
 

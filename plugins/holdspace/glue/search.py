@@ -7,7 +7,7 @@ The threads are ready once every Generator has read its content; from there the
 search work needs nothing Pelican still does. So with more than one worker
 (HOLDSPACE_WORKERS) it runs in a forked process while Pelican renders and
 writes the pages, and ``generate_output`` waits for it; a new index's export
-is written by a second process while Whoosh commits the index. Each child dies
+is written by a second process while Whoosh commits the index (BESIDE_MAX). Each child dies
 with the build (PR_SET_PDEATHSIG), so a killed build leaves no writer behind."""
 
 from __future__ import annotations
@@ -29,12 +29,16 @@ from pelican.generators import Generator
 from pelican.utils import strftime
 
 from ..search.documents import UpdateStats, documents
-from ..search.export import ExportState, is_current, load_state, save_state, update_export, usable
-from ..search.index import rounded_length, stopped, update_index
+from ..search.export import ExportState, forget_state, is_current, load_state, save_state, update_export, usable
+from ..search.index import count_all, rounded_length, stopped, update_index
 from ..search.postings import export_changes
 from .project import project_of
 
 logger = logging.getLogger(__name__)
+# Up to this many documents, a new index's export is written by a second process while
+# Whoosh commits the index; above it, after: at 100,000 comments the two processes
+# together would pass 1 GB (bench/README.md).
+BESIDE_MAX = 50_000
 
 
 class SearchGenerator(Generator):
@@ -69,15 +73,16 @@ class SearchGenerator(Generator):
         # folder, by holdspace build) or the one already in this output (plain pelican).
         prev_output = self.settings["HOLDSPACE_PREVIOUS_OUTPUT"]
         previous = os.path.join(prev_output, "search", "data") if prev_output else target
+        state = load_state(cache)
         beside: list[int] = []
 
-        def export_beside(stats: UpdateStats) -> None:
-            """A new index: its export is written by another process while Whoosh commits."""
-            if stats.rebuilt and self._parallel():
+        def before_commit(stats: UpdateStats) -> None:
+            if stats.added or stats.changed or stats.removed:
+                forget_state(cache)  # the export it records is about to be behind the index
+            if stats.rebuilt and self._parallel() and len(stats.numbers) <= BESIDE_MAX:  # written meanwhile
                 beside.append(_forked(partial(_export, cache, stats, None, "", target)))
 
-        stats = update_index(cache, docs, before_commit=export_beside)
-        state = load_state(cache) if not beside else None
+        stats = update_index(cache, docs, before_commit=before_commit)
         if beside:
             _wait(beside[0], "the search export could not be written (the error is above)")
             exported = f"{len(stats.numbers)} documents exported"
@@ -86,11 +91,12 @@ class SearchGenerator(Generator):
                 # Its files are never changed in place (an export replaces the folder), so links are safe.
                 shutil.copytree(previous, target, copy_function=os.link)
             exported = "the previous export is reused"
+        elif stats.rebuilt or not usable(state, previous):
+            # No export to update (a new index, or the previous export or its record is gone):
+            # a whole one, from every document's words counted (the index stands as it is).
+            exported = _export(cache, stats if stats.rebuilt else count_all(docs), None, "", target)
         else:
-            if not stats.rebuilt and not usable(state, previous):
-                # No previous export to update (or no record of it): count every document's words again.
-                stats = update_index(cache, docs, anew=True)
-            exported = _export(cache, stats, None if stats.rebuilt else state, previous, target)
+            exported = _export(cache, stats, state, previous, target)
         logger.info(
             "Holdspace search: %d added, %d changed, %d removed, %d unchanged%s; %s (%.1f s)",
             stats.added, stats.changed, stats.removed, stats.unchanged, " (rebuilt)" if stats.rebuilt else "",

@@ -1,4 +1,5 @@
-"""The search index as static files, so a browser can rank exactly as Whoosh does.
+"""The search index as static files, so a browser ranks exactly as Whoosh does with a new
+index of the same archive.
 
     search/data/manifest.json     doc counts, average length, BM25F's B and K1, the buckets
     search/data/s/<n>.json        one bucket of terms: term -> [df, docnum gaps, weights, lengths]
@@ -53,7 +54,7 @@ class Export:
     log(doc_count_all / (df + 1)) + 1, computed by search.js from these numbers."""
 
     doc_count: int  # live documents
-    doc_count_all: int  # with the deleted ones not yet merged away, as Whoosh's idf counts them
+    doc_count_all: int  # read back from an index: with the deleted ones not yet merged away, as its idf counts them
     avg_length: float
     terms: dict[str, Any]  # term -> (df as Whoosh counts it, postings of live documents), or as encoded
     docs: dict[int, Hit]
@@ -103,6 +104,15 @@ def load_state(folder: str) -> ExportState | None:
         return state if isinstance(state, ExportState) else None
     except Exception:  # none yet, damaged, or from another version: export whole
         return None
+
+
+def forget_state(folder: str) -> None:
+    """Remove the state file: the index is about to change, and until the export of the
+    change is written, no export matches it (a build stopped in between counts anew)."""
+    try:
+        os.unlink(os.path.join(folder, STATE_FILE))
+    except FileNotFoundError:
+        pass
 
 
 def save_state(folder: str, state: ExportState) -> None:
@@ -159,7 +169,7 @@ def update_export(
 
 def usable(state: ExportState | None, previous: str) -> bool:
     """Is ``previous`` the whole export ``state`` describes?"""
-    return state is not None and bool(state.numbers) and is_current(previous, state.index_fingerprint)
+    return state is not None and is_current(previous, state.index_fingerprint)
 
 
 def _replace(folder: str, write) -> dict[str, int]:

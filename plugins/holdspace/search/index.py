@@ -9,7 +9,6 @@ from published data, which holds none.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,9 +27,10 @@ from whoosh.searching import Searcher
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .documents import Doc, UpdateStats, content_of, describe, in_order, load_digests, save_digests
+from . import postings
+from .documents import Doc, UpdateStats, content_of, describe, load_digests, save_digests
 from .export import Export, Posting
-from .postings import Counted, Gathered, counted, counter, stop_words
+from .postings import Counted, begin, counter, gather, stop_words
 from .query import K1, B, Hit, author_key, parse_query
 
 VERSION_FILE = "holdspace-index.json"
@@ -38,8 +38,7 @@ SCHEMA_VERSION = 5  # a change rebuilds the index. 3: a post's content warning; 
 # Memory for the writer's posting pool, below which postings are sorted in memory: 20,000
 # comments fit; 100,000 spill to disk, which keeps the build under 1 GB (bench/README.md).
 WRITER_LIMIT_MB = 128
-# Commits add a segment each and never merge (numbers stay stable, see update_index);
-# at this many the index is optimized into one segment and exported whole again.
+# Commits add a segment each and never merge; at this many the index is optimized into one.
 MAX_SEGMENTS = 12
 
 
@@ -103,14 +102,8 @@ def update_index(
     writing only what changed, and gather the counts of what it writes, numbered in the
     export's order (``in_order``, as a new index numbers them), whole when ``before_commit``
     is called. Segments are not merged on a commit; at MAX_SEGMENTS, optimized."""
-    wanted = {doc.id: doc for doc in in_order(docs)}
-    digests = {doc_id: doc.digest() for doc_id, doc in wanted.items()}
-    stats = UpdateStats(
-        fingerprint=hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(digests.items())).encode()).hexdigest()
-    )
+    wanted, digests, stats = begin(docs)
     stats.rebuilt = _create_if_stale(folder, anew)
-    stats.gathered = Gathered()
-    stats.numbers = {doc_id: number for number, doc_id in enumerate(wanted)}
     ix = whoosh_index.open_dir(folder)
     have, old = _stored(ix, wanted, digests, recorded := load_digests(folder, ix.latest_generation()))
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
@@ -129,6 +122,12 @@ def update_index(
     if stats.changed_anything or recorded is None:  # else the record stands as it is
         save_digests(folder, whoosh_index.open_dir(folder).latest_generation(), digests)
     return stats
+
+
+def count_all(docs: Iterable[Doc]) -> UpdateStats:
+    """Every document's words counted and gathered as ``update_index`` gathers those it
+    writes, the index left as it is: for a whole export while the index stands."""
+    return postings.count_all(docs, counter(analyzer()))
 
 
 def _create_if_stale(folder: str, anew: bool = False) -> bool:
@@ -189,11 +188,7 @@ def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: d
             stats.changed += 1
         else:
             stats.added += 1
-        text = doc.text
-        content = counted(content_of(doc.kind, doc.title, text), count)
-        stats.gathered.add(Hit(stats.numbers[doc_id], 0.0, doc.id, doc.kind, doc.title, doc.author, doc.date, doc.url,
-                               text, doc.warning, doc.shown_date), content.freqs)  # fmt: skip
-        stats.touched_terms.update(content.freqs)
+        content, text = gather(doc, count, stats)
         writer.add_document(
             id=doc.id, kind=doc.kind, title=doc.title, author=doc.author, author_key=author_key(doc.author),
             content=content, text=text, date=doc.date, thread=doc.thread, tags=doc.tags, url=doc.url,

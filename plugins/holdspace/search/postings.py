@@ -13,13 +13,15 @@ are merged). Pure: no Whoosh here.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from array import array
 from collections.abc import Callable, Iterable
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any
 
+from .documents import Doc, UpdateStats, content_of, in_order
 from .export import entry_of, num
 from .query import Hit
 
@@ -80,6 +82,34 @@ def _tokens_counted(analyzer: Callable[..., Any], text: str) -> dict[str, int]:
     return freqs
 
 
+def begin(docs: Iterable[Doc]) -> tuple[dict[str, Doc], dict[str, str], UpdateStats]:
+    """The documents by id in the export's order, their digests, and the stats of an update
+    of them: their fingerprint, each one's number in the export, nothing gathered yet."""
+    wanted = {doc.id: doc for doc in in_order(docs)}
+    digests = {doc_id: doc.digest() for doc_id, doc in wanted.items()}
+    fingerprint = hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(digests.items())).encode()).hexdigest()
+    numbers = {doc_id: number for number, doc_id in enumerate(wanted)}
+    return wanted, digests, UpdateStats(fingerprint=fingerprint, gathered=Gathered(), numbers=numbers)
+
+
+def gather(doc: Doc, count: Callable[[str], dict[str, int]], stats: UpdateStats) -> tuple[Counted, str]:
+    """``doc``'s words counted, and gathered for the export under its number there."""
+    text = doc.text
+    content = counted(content_of(doc.kind, doc.title, text), count)
+    stats.gathered.add(Hit(stats.numbers[doc.id], 0.0, doc.id, doc.kind, doc.title, doc.author, doc.date, doc.url,
+                           text, doc.warning, doc.shown_date), content.freqs)  # fmt: skip
+    stats.touched_terms.update(content.freqs)
+    return content, text
+
+
+def count_all(docs: Iterable[Doc], count: Callable[[str], dict[str, int]]) -> UpdateStats:
+    """Every document counted and gathered (``index.count_all``)."""
+    wanted, _, stats = begin(docs)
+    for doc in wanted.values():
+        gather(doc, count, stats)
+    return stats
+
+
 class Gathered:
     """The documents an update writes, in the export's order, each numbered as the export
     numbers it (``Hit.docnum``), with its words counted."""
@@ -106,6 +136,7 @@ def updated_entries(
     renumber: list[int],
     gathered: Gathered,
     rounded: Callable[[int], float],
+    ordered: bool = True,
 ) -> dict[str, str | None]:
     """The new entry of each of ``terms``: the postings its previous entry (``entries``) has
     of the documents kept, under their new numbers (``renumber[old]``; -1: the document is
@@ -125,6 +156,8 @@ def updated_entries(
                 kept = [i for i, d in enumerate(docnums) if d >= 0]
                 docnums = [docnums[i] for i in kept]
                 weights, lengths = [weights[i] for i in kept], [lengths[i] for i in kept]
+            if not ordered:  # the documents kept are not in their old order (``export_changes``)
+                docnums, weights, lengths = _sorted(zip(docnums, weights, lengths, strict=True))
         added, freqs = gathered.terms.get(term, ((), ()))
         if added:
             docnums, weights, lengths = _merged(
@@ -138,8 +171,13 @@ def _merged(a: tuple[list, list, list], b: tuple[list, list, list]) -> tuple[lis
     """Two sets of postings (docnums, weights, lengths), each in order, as one in order."""
     if not a[0] or a[0][-1] < b[0][0]:
         return a[0] + b[0], a[1] + b[1], a[2] + b[2]
-    merged = sorted([*zip(*a, strict=True), *zip(*b, strict=True)], key=_first)
-    return [p[0] for p in merged], [p[1] for p in merged], [p[2] for p in merged]
+    return _sorted([*zip(*a, strict=True), *zip(*b, strict=True)])
+
+
+def _sorted(postings: Iterable[tuple]) -> tuple[list, list, list]:
+    """Postings (docnum, weight, length) in the order of their numbers, as three lists."""
+    ordered = sorted(postings, key=_first)
+    return [p[0] for p in ordered], [p[1] for p in ordered], [p[2] for p in ordered]
 
 
 def _first(posting: tuple) -> int:
@@ -168,9 +206,11 @@ def export_changes(
     gone) while every document kept keeps its number, and every entry when one does not."""
     written = {hit.id for hit in gathered.hits}
     renumber = [-1] * (max(old_numbers.values(), default=-1) + 1)
-    moved = False
     for doc_id, old in old_numbers.items():
         if doc_id in numbers and doc_id not in written:
             renumber[old] = numbers[doc_id]
-            moved = moved or renumber[old] != old
-    return updated_entries(entries, set(entries) | touched if moved else touched, renumber, gathered, rounded)
+    kept = [new for new in renumber if new >= 0]
+    moved = any(new != old for old, new in enumerate(renumber) if new >= 0)
+    ordered = all(a < b for a, b in pairwise(kept))  # else, a date read otherwise
+    terms = set(entries) | touched if moved else touched
+    return updated_entries(entries, terms, renumber, gathered, rounded, ordered)
