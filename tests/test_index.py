@@ -294,3 +294,29 @@ def test_a_warm_export_that_failed_leaves_the_next_build_the_cold_one(site, monk
     shutil.rmtree(site.root / "output")
     data = site.build(HOLDSPACE_WORKERS=1).output / "search" / "data"
     assert warm == {str(p.relative_to(data)): p.read_bytes() for p in sorted(data.rglob("*.json"))}
+
+
+def test_a_commit_that_fails_leaves_no_record_of_the_export_written_beside_it(site, monkeypatch):
+    """With two workers a new index's export is written while Whoosh commits: when the
+    commit then fails, the export's record must not survive it (the index holds none of it)."""
+    import time
+
+    from whoosh.writing import SegmentWriter
+
+    site.post("t")
+    site.comment("t", "c1", "Words about tea.")
+    state = site.root / ".cache" / "holdspace" / "search" / "export-state.pickle"
+
+    def fail(self, *args, **kwargs):
+        deadline = time.monotonic() + 20
+        while not state.exists() and time.monotonic() < deadline:  # the export beside is done first
+            time.sleep(0.05)
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(SegmentWriter, "commit", fail)
+    with pytest.raises(RuntimeError, match="the search index could not be updated"):
+        site.build(HOLDSPACE_WORKERS=2)
+    assert not state.exists()
+    monkeypatch.undo()
+    data = site.build(HOLDSPACE_WORKERS=2).output / "search" / "data"
+    assert any(b"Words about tea" in p.read_bytes() for p in (data / "d").iterdir())

@@ -82,7 +82,14 @@ class SearchGenerator(Generator):
             if stats.rebuilt and self._parallel() and len(stats.numbers) <= BESIDE_MAX:  # written meanwhile
                 beside.append(_forked(partial(_export, cache, stats, None, "", target)))
 
-        stats = update_index(cache, docs, before_commit=before_commit)
+        try:
+            stats = update_index(cache, docs, before_commit=before_commit)
+        except BaseException:
+            if beside:  # the export of an index that was not committed: stopped, and its record gone
+                os.kill(beside[0], signal.SIGKILL)
+                os.waitpid(beside[0], 0)
+                forget_state(cache)
+            raise
         if beside:
             _wait(beside[0], "the search export could not be written (the error is above)")
             exported = f"{len(stats.numbers)} documents exported"

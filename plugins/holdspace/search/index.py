@@ -96,24 +96,24 @@ def _signature() -> str:
 
 
 def update_index(
-    folder: str, docs: Iterable[Doc], anew: bool = False, before_commit: Callable[[UpdateStats], None] | None = None
+    folder: str, docs: Iterable[Doc], before_commit: Callable[[UpdateStats], None] | None = None
 ) -> UpdateStats:
-    """Make the index in ``folder`` hold exactly ``docs`` (``anew``: from an empty one),
-    writing only what changed, and gather the counts of what it writes, numbered in the
-    export's order (``in_order``, as a new index numbers them), whole when ``before_commit``
-    is called. Segments are not merged on a commit; at MAX_SEGMENTS, optimized."""
+    """Make the index in ``folder`` hold exactly ``docs``, writing only what changed, and
+    gather the counts of what it writes, numbered in the export's order (``in_order``, as
+    a new index numbers them), whole when ``before_commit`` is called. Segments are not
+    merged on a commit; at MAX_SEGMENTS, optimized."""
     wanted, digests, stats = begin(docs)
-    stats.rebuilt = _create_if_stale(folder, anew)
+    stats.rebuilt = _create_if_stale(folder)
     ix = whoosh_index.open_dir(folder)
     have, old = _stored(ix, wanted, digests, recorded := load_digests(folder, ix.latest_generation()))
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
         _write(writer, wanted, digests, have, old, stats)
+        if before_commit is not None:
+            before_commit(stats)
     except BaseException:
         writer.cancel()
         raise
-    if before_commit is not None:
-        before_commit(stats)
     if stats.added or stats.changed or stats.removed:
         optimize = len(ix._segments()) + 1 > MAX_SEGMENTS
         writer.commit(merge=False, optimize=optimize)
@@ -130,9 +130,9 @@ def count_all(docs: Iterable[Doc]) -> UpdateStats:
     return postings.count_all(docs, counter(analyzer()))
 
 
-def _create_if_stale(folder: str, anew: bool = False) -> bool:
-    """Create the index afresh when asked, when there is none, or when it was built with
-    another schema or analyzer; True when it was."""
+def _create_if_stale(folder: str) -> bool:
+    """Create the index afresh when there is none, or it was built with another schema or
+    analyzer; True when it was."""
     signature = _signature()
     version_path = os.path.join(folder, VERSION_FILE)
     try:
@@ -140,7 +140,7 @@ def _create_if_stale(folder: str, anew: bool = False) -> bool:
             current = f.read()
     except OSError:
         current = ""
-    if current == signature and not anew and whoosh_index.exists_in(folder):
+    if current == signature and whoosh_index.exists_in(folder):
         return False
     if os.path.isdir(folder):
         shutil.rmtree(folder)  # a cache: rebuilt from the archive
