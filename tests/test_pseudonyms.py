@@ -49,3 +49,20 @@ def test_fold_and_skeleton():
                          ("sonia_fan", "Sonia", True), ("Soniah", "Sonia", False), ("Alison", "admin", False)])  # fmt: skip
 def test_looks_like(name, other, alike):
     assert looks_like(name, other) is alike
+
+
+def test_only_names_of_a_sensible_length_are_remembered():
+    """Names are folded and checked once per process (they repeat in an archive), but one
+    far longer than any allowed is not kept: the intake runs for months."""
+    from holdspace.review import pseudonyms
+
+    pseudonyms._remembered_fold.cache_clear()
+    pseudonyms._remembered_problems.cache_clear()
+    long = "x" * 10_000
+    assert pseudonyms.fold(long) == long
+    assert any("characters long" in what for what, _ in pseudonyms.name_problems(long))
+    assert pseudonyms._remembered_fold.cache_info().currsize == 0
+    assert pseudonyms._remembered_problems.cache_info().currsize == 0
+    assert pseudonyms.fold("Ana  B") == "ana b" and pseudonyms.name_problems("Ana") == []
+    assert pseudonyms._remembered_fold.cache_info().currsize == 1
+    assert pseudonyms._remembered_problems.cache_info().currsize == 1

@@ -14,6 +14,10 @@ import unicodedata
 from functools import lru_cache
 
 MAX_LENGTH = 40
+# Names up to this long are remembered once checked or folded (an archive's pseudonyms
+# repeat); a longer one, which the rules refuse anyway, is not, so the intake, a
+# long-running process, never keeps what a stranger sends.
+_REMEMBERED = 4 * MAX_LENGTH
 
 # Letters and digits that pass for Latin letters. Not the whole Unicode
 # confusables table: the common look-alikes used to impersonate a name.
@@ -38,10 +42,9 @@ _REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
 
 def name_problems(name: str) -> list[tuple[str, str]]:
     """The hard-rule failures of ``name``, as (what is wrong, what to do)."""
-    return list(_name_problems(name))
+    return list(_remembered_problems(name) if len(name) <= _REMEMBERED else _name_problems(name))
 
 
-@lru_cache(maxsize=65536)  # checked for every comment on every build; pseudonyms repeat
 def _name_problems(name: str) -> tuple[tuple[str, str], ...]:
     trimmed = name.strip()
     problems = []
@@ -98,10 +101,17 @@ def looks_like_full_name(name: str) -> bool:
     return len(capitalised) >= 2
 
 
-@lru_cache(maxsize=65536)  # an archive's pseudonyms repeat: each is folded once per build
 def fold(name: str) -> str:
     """Case, width and spacing folded: the same name written differently."""
+    return _remembered_fold(name) if len(name) <= _REMEMBERED else _fold(name)
+
+
+def _fold(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+_remembered_problems = lru_cache(maxsize=65536)(_name_problems)
+_remembered_fold = lru_cache(maxsize=65536)(_fold)
 
 
 def skeleton(name: str) -> str:
