@@ -56,13 +56,13 @@ def test_only_names_of_a_sensible_length_are_remembered():
     far longer than any allowed is not kept: the intake runs for months."""
     from holdspace.review import pseudonyms
 
-    pseudonyms._remembered_fold.cache_clear()
-    pseudonyms._remembered_problems.cache_clear()
+    pseudonyms.fold.cache_clear()
+    pseudonyms._name_problems.cache_clear()
     long = "x" * 10_000
     assert pseudonyms.fold(long) == long
     assert any("characters long" in what for what, _ in pseudonyms.name_problems(long))
-    assert pseudonyms._remembered_fold.cache_info().currsize == 0
-    assert pseudonyms._remembered_problems.cache_info().currsize == 0
+    assert pseudonyms.fold.cache_info().currsize == 0
+    assert pseudonyms._name_problems.cache_info().currsize == 0
     assert pseudonyms.fold("Ana  B") == "ana b" and pseudonyms.name_problems("Ana") == []
-    assert pseudonyms._remembered_fold.cache_info().currsize == 1
-    assert pseudonyms._remembered_problems.cache_info().currsize == 1
+    assert pseudonyms.fold.cache_info().currsize == 1
+    assert pseudonyms._name_problems.cache_info().currsize == 1

@@ -11,13 +11,29 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 MAX_LENGTH = 40
-# Names up to this long are remembered once checked or folded (an archive's pseudonyms
-# repeat); a longer one, which the rules refuse anyway, is not, so the intake, a
-# long-running process, never keeps what a stranger sends.
+# Names up to this long are remembered once checked, folded or reduced to their skeleton
+# (an archive's pseudonyms repeat); a longer one, which the rules refuse anyway, is not,
+# so the intake, a long-running process, never keeps what a stranger sends.
 _REMEMBERED = 4 * MAX_LENGTH
+T = TypeVar("T")
+
+
+def _remembered(compute: Callable[[str], T]) -> Callable[[str], T]:
+    """``compute`` of a name, remembered for names up to _REMEMBERED characters long."""
+    cached = lru_cache(maxsize=65536)(compute)
+
+    @wraps(compute)
+    def lookup(name: str) -> T:
+        return cached(name) if len(name) <= _REMEMBERED else compute(name)
+
+    lookup.cache_info, lookup.cache_clear = cached.cache_info, cached.cache_clear  # type: ignore[attr-defined]
+    return lookup
+
 
 # Letters and digits that pass for Latin letters. Not the whole Unicode
 # confusables table: the common look-alikes used to impersonate a name.
@@ -42,9 +58,10 @@ _REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
 
 def name_problems(name: str) -> list[tuple[str, str]]:
     """The hard-rule failures of ``name``, as (what is wrong, what to do)."""
-    return list(_remembered_problems(name) if len(name) <= _REMEMBERED else _name_problems(name))
+    return list(_name_problems(name))
 
 
+@_remembered
 def _name_problems(name: str) -> tuple[tuple[str, str], ...]:
     trimmed = name.strip()
     problems = []
@@ -101,19 +118,13 @@ def looks_like_full_name(name: str) -> bool:
     return len(capitalised) >= 2
 
 
+@_remembered
 def fold(name: str) -> str:
     """Case, width and spacing folded: the same name written differently."""
-    return _remembered_fold(name) if len(name) <= _REMEMBERED else _fold(name)
-
-
-def _fold(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-_remembered_problems = lru_cache(maxsize=65536)(_name_problems)
-_remembered_fold = lru_cache(maxsize=65536)(_fold)
-
-
+@_remembered
 def skeleton(name: str) -> str:
     """What a name looks like: folded, accents and look-alike characters mapped, only letters kept."""
     return "".join(ch for ch in _mapped(name) if ch.isalnum())

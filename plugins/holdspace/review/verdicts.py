@@ -170,12 +170,8 @@ def body_flags(body: str, body_line: int, rules: Rules) -> list[Flag]:
 def name_index(comments: Iterable[Comment]) -> dict[str, set[str]]:
     """What each name looks like (``skeleton``) -> the emails it was used with."""
     index: dict[str, set[str]] = {}
-    seen: dict[str, str] = {}  # a name -> its skeleton: most names come back many times
     for comment in comments:
-        shape = seen.get(comment.author)
-        if shape is None:
-            shape = seen[comment.author] = skeleton(comment.author)
-        index.setdefault(shape, set()).add(normalise_email(comment.email))
+        index.setdefault(skeleton(comment.author), set()).add(normalise_email(comment.email))
     return index
 
 
