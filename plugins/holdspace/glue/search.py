@@ -29,7 +29,7 @@ from pelican.generators import Generator
 from pelican.utils import strftime
 
 from ..search.documents import UpdateStats, documents
-from ..search.export import ExportState, forget_state, is_current, load_state, save_state, update_export, usable
+from ..search.export import ExportState, forget_state, load_state, save_state, update_export, usable
 from ..search.index import count_all, rounded_length, stopped, update_index
 from ..search.postings import export_changes
 from .project import project_of
@@ -90,20 +90,22 @@ class SearchGenerator(Generator):
                 os.waitpid(beside[0], 0)
                 forget_state(cache)
             raise
+        # The record of the previous export, when that export is whole and this index's.
+        current = state if not stats.rebuilt and usable(state, previous) else None
         if beside:
             _wait(beside[0], "the search export could not be written (the error is above)")
             exported = f"{len(stats.numbers)} documents exported"
-        elif not stats.changed_anything and usable(state, previous) and is_current(previous, stats.fingerprint):
+        elif current is not None and not stats.changed_anything and current.index_fingerprint == stats.fingerprint:
             if previous != target:
                 # Its files are never changed in place (an export replaces the folder), so links are safe.
                 shutil.copytree(previous, target, copy_function=os.link)
             exported = "the previous export is reused"
-        elif stats.rebuilt or not usable(state, previous):
+        elif current is None:
             # No export to update (a new index, or the previous export or its record is gone):
             # a whole one, from every document's words counted (the index stands as it is).
             exported = _export(cache, stats if stats.rebuilt else count_all(docs), None, "", target)
         else:
-            exported = _export(cache, stats, state, previous, target)
+            exported = _export(cache, stats, current, previous, target)
         logger.info(
             "Holdspace search: %d added, %d changed, %d removed, %d unchanged%s; %s (%.1f s)",
             stats.added, stats.changed, stats.removed, stats.unchanged, " (rebuilt)" if stats.rebuilt else "",
