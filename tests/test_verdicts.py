@@ -88,7 +88,7 @@ def test_no_flag_for_dates_numbers_or_one_link(body):
 def test_full_names_and_impersonation_are_flagged():
     assert kinds(judge(comment(author="Jane Doe"), RULES, STAFF)) == ["full-name"]
     assert kinds(judge(comment(author="S0nia"), RULES, STAFF)) == ["impersonation"]
-    names = name_index([comment(author="Mira", email="first@example.org")])
+    names = name_index([("Mira", "first@example.org")])
     flagged = judge(comment(author="mira", email="second@example.org"), RULES, STAFF, names)
     assert kinds(flagged) == ["impersonation"] and "commented before with another email" in flagged.flags[0].message
     assert judge(comment(author="Mira", email="FIRST@example.org"), RULES, STAFF, names).flags == []
@@ -137,6 +137,6 @@ def test_phone_numbers(body):
 
 @pytest.mark.parametrize("name", ["Wren", "wren", "Wr\u0435n", "Wren.", "W r e n", "Wren \U0001f33f"])
 def test_a_name_that_looks_like_one_in_the_archive_is_flagged(name):
-    names = name_index([comment(author="Wren", email="wren@example.org")])
+    names = name_index([("Wren", "wren@example.org")])
     flagged = judge(comment(author=name, email="new@example.org"), RULES, STAFF, names)
     assert [f.kind for f in flagged.flags] == ["impersonation"]

@@ -25,9 +25,10 @@ from .moves import write_atomically
 
 FILE = "comments.pickle"
 Parsed = tuple[Comment | None, list[Problem]]
+Stamps = dict[str, tuple[tuple[int, ...], str]]  # absolute path -> (size, times, inode), thread
 
 
-def _version(tz: tzinfo) -> str:
+def version(tz: tzinfo) -> str:
     source = hashlib.sha256()
     for module in (commentfile, header, removed, values):  # the parser and what it reads with
         with open(module.__file__ or "", "rb") as f:
@@ -35,10 +36,20 @@ def _version(tz: tzinfo) -> str:
     return f"1 {source.hexdigest()} {tz}"
 
 
+def file_key(path: str) -> str:
+    """The name a file is kept under: the build and the commands name it differently (relative, absolute)."""
+    return path if os.path.isabs(path) else os.path.abspath(path)
+
+
+def stamp_of(st: os.stat_result) -> tuple[int, ...]:
+    """What tells a file changed: its size, modification and change times, inode."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 class ParseCache:
     def __init__(self, folder: str, tz: tzinfo) -> None:
         self.path = os.path.join(folder, FILE)
-        self.version = _version(tz)
+        self.version = version(tz)
         self.hits = 0
         self.misses = 0
         self._old: dict[str, tuple[tuple[int, ...], str, Parsed]] = {}
@@ -57,9 +68,8 @@ class ParseCache:
             st = os.stat(path)
         except OSError:
             return read_comment(path, thread, tz)  # reports the problem
-        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        # The build and the commands name the same file differently (relative, absolute).
-        key = path if os.path.isabs(path) else os.path.abspath(path)
+        stamp = stamp_of(st)
+        key = file_key(path)
         entry = self._old.get(key)
         cached = entry[2][0] if entry is not None and entry[0] == stamp and entry[1] == thread else None
         if cached is not None:
@@ -73,6 +83,10 @@ class ParseCache:
             result = read_comment(path, thread, tz)
         self._new[key] = (stamp, thread, result)
         return result[0], list(result[1])
+
+    def stamps(self) -> Stamps:
+        """Every file read, as it was when read."""
+        return {key: (stamp, thread) for key, (stamp, thread, _) in self._new.items()}
 
     def save(self) -> None:
         if self.misses == 0 and self._new.keys() == self._old.keys():

@@ -71,7 +71,7 @@ def describe(item: Examined, known: Published, indent: str = "  ") -> list[str]:
     if c is not None:
         head += f"  {c.author} · {when(c.date)}"
         if c.reply_to:
-            parent = known.comments.get(c.reply_to)
+            parent = known.comment(c.reply_to)
             head += f" · replies to {c.reply_to}" + (f" ({parent.author})" if parent else "")
     lines = [head]
     lines += [f"{indent}  {line}" for line in flag_lines(item)]
@@ -123,7 +123,7 @@ def cmd_show(desk: Desk, cid: str) -> int:
         print(f"Website:    {c.website or '-'}")
         print(f"Date:       {when(c.date)}")
         if c.reply_to:
-            parent = known.comments.get(c.reply_to)
+            parent = known.comment(c.reply_to)
             if parent:
                 print(f'Replies to: {c.reply_to}, by {parent.author}: "{excerpt(parent.body, 70)}"')
             else:

@@ -28,7 +28,7 @@ import shutil
 import uuid
 from dataclasses import asdict, dataclass, field
 
-from ..archive import gitrepo, parsecache
+from ..archive import gitrepo, idindex, parsecache
 from ..archive.commentfile import read_comment
 from ..archive.moves import write_atomically
 from ..archive.project import Project
@@ -158,6 +158,7 @@ def forget_copies(project: Project, ids: list[str], paths: list[str], bodies: se
     """The caches, the digest, the alerts and the record of what is live forget ``ids``."""
     done = []
     parsed = parsecache.forget(project.cache, paths)
+    idindex.forget(project.cache)  # names and addresses: the next command reads the archive again
     rendered = bodycache.forget(project.cache, MARKUP_VERSION, bodies)
     index = os.path.isdir(project.search_index)
     shutil.rmtree(project.search_index, ignore_errors=True)

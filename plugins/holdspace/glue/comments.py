@@ -18,6 +18,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
+from ..archive import idindex
 from ..archive.parsecache import ParseCache
 from ..archive.posts import closed_by_age, comments_state, default_comments
 from ..archive.project import Project, project_path
@@ -112,6 +113,8 @@ class CommentsGenerator(Generator):
             read=parsed.read,
         )
         parsed.save()
+        if not archive.held_back and not archive.problems:  # the moderation commands' index of ids and names
+            idindex.save(project.cache, project.tz, parsed.stamps(), idindex.of_archive(archive))
         self.report.problems.extend(archive.problems)
         return archive
 

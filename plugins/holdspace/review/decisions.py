@@ -8,19 +8,20 @@ that never overwrites or deletes a file, followed by one line in the audit log.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..archive.commentfile import Comment, read_comment
 from ..archive.moves import MoveError, move_file
-from ..archive.parsecache import ParseCache
 from ..archive.posts import PostInfo, closed_by_age
 from ..archive.project import Project
-from ..archive.reader import comment_files, read_archive
+from ..archive.reader import comment_files
 from ..archive.removed import place_aside
 from ..problems import HoldspaceError, Problem, closest, display_path
 from . import auditlog
 from .guidelines import Rules, load_rules
+from .known import Published
+from .known import published as read_published
 from .verdicts import (
     LIKELY_REJECT,
     Flag,
@@ -30,7 +31,6 @@ from .verdicts import (
     file_flags,
     flags,
     hard_problems,
-    name_index,
     staff_set,
 )
 
@@ -73,23 +73,9 @@ class Examined:
     post: PostInfo | None = None
 
 
-@dataclass
-class Published:
-    """What the approved archive holds, for the checks that look across files."""
-
-    paths: dict[str, str]  # id -> path of every file in content/comments/
-    names: dict[str, set[str]]  # folded name -> emails
-    comments: dict[str, Comment]
-    removed: set[str] = field(default_factory=set)  # ids of removed comments' records (their places)
-
-
 def published(desk: Desk) -> Published:
-    project = desk.project
-    parsed = ParseCache(project.cache, project.tz)
-    archive = read_archive(project.comments, set(desk.posts), project.tz, read=parsed.read)  # saved by builds
-    comments = {c.id: c for thread in archive.threads.values() for c in thread}
-    removed = {c.id for thread in archive.removed.values() for c in thread}
-    return Published(dict(archive.paths), name_index(comments.values()), comments, removed)
+    """What the approved archive holds now (``known``)."""
+    return read_published(desk.project, desk.posts)
 
 
 def examine(desk: Desk, path: str, thread: str, known: Published) -> Examined:
@@ -140,9 +126,9 @@ def _examine_comment(desk: Desk, comment: Comment, post: PostInfo | None, known:
         verdict.flags.append(Flag("closed", 1, f"the post is closed to new comments (older than {days} days)"))
     if comment.reply_to and comment.reply_to in known.removed:
         pass  # a reply to a removed comment's place: it is shown under it
-    elif comment.reply_to and comment.reply_to not in known.comments:
+    elif comment.reply_to and not known.has(comment.reply_to):
         verdict.problems.append(_missing_parent(desk.project, comment))
-    elif comment.reply_to and known.comments[comment.reply_to].thread != comment.thread:
+    elif comment.reply_to and known.thread_of(comment.reply_to) != comment.thread:
         verdict.problems.append(
             Problem(
                 comment.path,
@@ -226,7 +212,8 @@ def approve(desk: Desk, cid: str, moderator: str, crisis_note: bool = True, forc
     that the site shows no note (``auditlog.NO_CRISIS_NOTE``). ``force``: approve a comment
     flagged "likely reject" (the guidelines' disallowed words) all the same."""
     path, thread = locate(desk.project.queue, cid, "moderation/queue/", desk.elsewhere("queue"))
-    examined = examine(desk, path, thread, published(desk))
+    known = published(desk)
+    examined = examine(desk, path, thread, known)
     if examined.verdict.problems:
         reasons = "\n".join(f"  {p}" for p in examined.verdict.problems)
         raise ModerationError(
@@ -245,7 +232,9 @@ def approve(desk: Desk, cid: str, moderator: str, crisis_note: bool = True, forc
             os.rename(aside, destination)  # the removed comment's place, as it was
         raise
     if aside is not None:
-        os.unlink(aside)
+        os.unlink(aside)  # a removed comment back in its place: the next command reads the archive
+    elif examined.comment is not None:
+        known.added(examined.comment, destination)
     return decision
 
 

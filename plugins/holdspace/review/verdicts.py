@@ -167,11 +167,12 @@ def body_flags(body: str, body_line: int, rules: Rules) -> list[Flag]:
     return found
 
 
-def name_index(comments: Iterable[Comment]) -> dict[str, set[str]]:
-    """What each name looks like (``skeleton``) -> the emails it was used with."""
+def name_index(people: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """What each name looks like (``skeleton``) -> the emails it was used with, of the
+    (name, email) pairs of the archive's comments."""
     index: dict[str, set[str]] = {}
-    for comment in comments:
-        index.setdefault(skeleton(comment.author), set()).add(normalise_email(comment.email))
+    for name, email in people:
+        index.setdefault(skeleton(name), set()).add(normalise_email(email))
     return index
 
 

@@ -1,0 +1,97 @@
+"""What the approved archive holds, for the moderation commands: every comment's id,
+file and thread, the names and addresses published, the ids of removed comments.
+
+A command that checks one comment against the archive (an id used twice, a
+name that looks like another's, a Reply-To) would otherwise read every comment
+file, 20,000 of them, from the parse cache. The index is saved by a build whose
+archive held nothing back (so the build's hard rules changed nothing in it),
+and by ``approve`` for the comment it adds. It is used only when every comment
+file below the comments folder is the one recorded (size, modification and
+change times in nanoseconds, inode, thread: any edit, move, new or removed file
+fails it), the parser is the one that read them, and every thread is a post the
+command knows; otherwise the command reads the archive as before and saves the
+index anew. It holds addresses, as the parse cache does: an erasure removes it
+(``forget``). A pickle in the cache folder, written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from .moves import write_atomically
+from .parsecache import Stamps, file_key, stamp_of, version
+from .reader import Archive, comment_files
+
+FILE = "ids.pickle"
+
+
+@dataclass
+class Index:
+    """The archive's ids and names, as ``read_archive`` gives them when nothing is held back."""
+
+    paths: dict[str, str]  # id -> its file
+    threads: dict[str, str]  # id -> thread, of each published comment (not the removed ones)
+    people: set[tuple[str, str]]  # (name, address) of the published comments
+    removed: set[str]  # ids of removed comments' records
+
+
+def of_archive(archive: Archive) -> Index:
+    shown = [c for thread in archive.threads.values() for c in thread]
+    return Index(
+        dict(archive.paths),
+        {c.id: c.thread for c in shown},
+        {(c.author, c.email) for c in shown},
+        {c.id for thread in archive.removed.values() for c in thread},
+    )
+
+
+def stamps(root: str) -> Stamps | None:
+    """Every comment file below ``root`` as it is now, or ``None`` when one is not a comment
+    file in a post's folder (then the archive is read as before, and reports it)."""
+    found: Stamps = {}
+    for path, thread, problem in comment_files(root):
+        if problem is not None or thread is None:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        found[file_key(path)] = (stamp_of(st), thread)
+    return found
+
+
+def save(folder: str, tz: tzinfo, files: Stamps, index: Index) -> None:
+    """Record ``index`` as the archive of ``files`` (``stamps``, taken before they were read)."""
+    data = {"version": version(tz), "files": files, "index": index}
+    with contextlib.suppress(OSError):  # a cache: a folder the command cannot write is read in full next time
+        write_atomically(os.path.join(folder, FILE), lambda f: pickle.dump(data, f, pickle.HIGHEST_PROTOCOL), True)
+
+
+def load(folder: str, tz: tzinfo, files: Stamps | None, threads: Collection[str]) -> Index | None:
+    """The index recorded for exactly ``files``, when each of their threads is in ``threads``."""
+    if files is None:
+        return None
+    try:
+        with open(os.path.join(folder, FILE), "rb") as f:
+            data = pickle.load(f)
+        if data["version"] != version(tz) or data["files"] != files or not isinstance(data["index"], Index):
+            return None
+    except Exception:  # none yet, damaged, or pickled by other code: read the archive
+        return None
+    if any(thread not in threads for _, thread in files.values()):
+        return None
+    return data["index"]  # type: ignore[no-any-return]
+
+
+def forget(folder: str) -> bool:
+    """Remove the index (an erasure: it holds names and addresses); whether there was one."""
+    try:
+        os.unlink(os.path.join(folder, FILE))
+    except FileNotFoundError:
+        return False
+    return True
