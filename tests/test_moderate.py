@@ -2,7 +2,7 @@
 
 import pytest
 
-from holdspace.cli.moderate import moderator_name
+from holdspace.cli.gitcommit import moderator_name
 from holdspace.review.decisions import ModerationError
 
 

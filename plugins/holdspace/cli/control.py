@@ -14,7 +14,6 @@ import argparse
 import os
 import shlex
 
-from ..archive import gitrepo
 from ..archive.lock import sweep
 from ..archive.project import Project
 from ..archive.values import EMAIL_RE
@@ -25,6 +24,7 @@ from ..problems import HoldspaceError, display_path
 from ..review.decisions import Desk, ModerationError, open_desk
 from ..review.removal import unpublish
 from . import gitcommit
+from .gitcommit import moderator_name
 from .spell import spell
 
 SHOWN = 10  # commits listed
@@ -32,16 +32,6 @@ SHOWN = 10  # commits listed
 
 def waiting_note() -> None:
     print("Waiting for a build or a decision to finish ...")
-
-
-def moderator_name(given: str = "") -> str:
-    """Who decides: --moderator, else $MODERATOR, else git's user.name."""
-    name = given.strip() or os.environ.get("MODERATOR", "").strip()
-    if not name:
-        name = gitrepo.config(os.curdir, "user.name")
-    if not name:
-        raise ModerationError(f"who is deciding? {spell('approve-as')}")
-    return name
 
 
 def cmd_unpublish(desk: Desk, cid: str, reason: str, moderator: str) -> int:

@@ -8,6 +8,7 @@ When git cannot commit, one line says why and what to do, and the decision stand
 from __future__ import annotations
 
 import contextlib
+import os
 import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -17,9 +18,20 @@ from ..archive.lock import project_lock
 from ..archive.project import Project
 from ..problems import display_path
 from ..review.decisions import Decision, ModerationError
+from .spell import spell
 
 SETTING = "MODERATION_GIT_COMMIT"
 GUIDE = "docs/moderating-with-git.md"
+
+
+def moderator_name(given: str = "") -> str:
+    """Who decides: --moderator, else $MODERATOR, else git's user.name."""
+    name = given.strip() or os.environ.get("MODERATOR", "").strip()
+    if not name:
+        name = gitrepo.config(os.curdir, "user.name")
+    if not name:
+        raise ModerationError(f"who is deciding? {spell('approve-as')}")
+    return name
 
 
 @contextlib.contextmanager

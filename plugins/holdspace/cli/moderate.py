@@ -43,7 +43,7 @@ from ..review.decisions import (
 )
 from ..review.verdicts import CRISIS, is_staff
 from . import gitcommit
-from .control import moderator_name
+from .gitcommit import moderator_name
 from .spell import spell
 
 QUEUE = "moderation/queue/"
