@@ -88,8 +88,11 @@ class Thread:
             h.update(f"\0page\0{page.number}\0{page.url}\0{page.save_as}".encode())
             for s in page.steps():
                 item = s.node.item
+                if not s.opens:  # the end of a comment and its replies, drawn when it was opened
+                    h.update(f"\0end\0{item.id}".encode())
+                    continue
                 text = item.signature() if hasattr(item, "signature") else repr(item)
-                h.update(f"\0{text}\0{s.node.depth}\0{s.node.number}\0{s.node.in_reply_to}\0{s.opens}".encode())
+                h.update(f"\0{text}\0{s.node.depth}\0{s.node.number}\0{s.node.in_reply_to}".encode())
         return h.hexdigest()
 
 
