@@ -1,19 +1,23 @@
-"""The moderation commands' index of ids and names (archive/idindex.py): used while no
-comment file has changed, equal to reading every file, and kept current by approve."""
+"""The moderation commands' index of ids and names (archive/idindex.py): recorded by a
+build and by approve, used while no comment file has changed, equal to reading every file."""
 
 import os
+import shutil
 
 import pytest
 
 from holdspace.archive import idindex
 from holdspace.archive.parsecache import ParseCache
 from holdspace.archive.reader import read_archive
-from holdspace.review.decisions import approve, examine, open_desk, published
+from holdspace.review.decisions import ModerationError, approve, examine, open_desk, published
 
 
 @pytest.fixture
 def archive_site(site, monkeypatch):
+    """Two posts; in t a comment and a reply, in u a comment, and one taken off the site
+    (its place kept) with a reply under it."""
     monkeypatch.setenv("MODERATOR", "Ana")
+    monkeypatch.chdir(site.root)
     site.write_settings()
     site.use_project_rules()
     site.post("t", "The Post")
@@ -21,11 +25,17 @@ def archive_site(site, monkeypatch):
     site.comment("t", "a", "First.", author="Mira", email="mira@example.org")
     site.comment("t", "b", "A reply.", author="Jo", reply_to="a", date="2025-01-03 10:00")
     site.comment("u", "c", "Elsewhere.", author="Wren", email="wren@example.org")
+    site.comment("u", "gone", "Taken off.", author="Lee", date="2025-01-03 10:00")
+    site.comment("u", "under", "Below it.", author="Kim", reply_to="gone", date="2025-01-04 10:00")
+    assert site.cli("unpublish", "gone", "--reason", "names a town") == 0
     return site
 
 
+INDEX = os.path.join(".cache", "holdspace", idindex.FILE)
+
+
 def read_in_full(site):
-    """The index as reading every comment file gives it, and the names it gives."""
+    """The index as reading every comment file gives it."""
     desk = open_desk(site.project())
     project = desk.project
     archive = read_archive(
@@ -34,21 +44,28 @@ def read_in_full(site):
     return idindex.of_archive(archive)
 
 
-def kept(site):
-    """published() as a command sees it, and whether it came from the index (no file read)."""
-    known = published(open_desk(site.project()))
-    return known, known.files is not None and not known.read
+def known(site):
+    return published(open_desk(site.project()))
 
 
-def test_the_index_is_read_once_recorded_and_is_what_every_file_says(archive_site):
+def recorded(site):
+    """The archive built, so its index is recorded; the index as a command then reads it."""
+    site.build()
+    assert os.path.exists(INDEX)
+    now = known(site)
+    assert now.from_index
+    return now
+
+
+def test_a_build_records_the_index_and_it_is_what_every_file_says(archive_site):
     site = archive_site
-    first, from_index = kept(site)
-    assert not from_index and first.files is not None  # read in full, then recorded
-    second, from_index = kept(site)
-    assert from_index
-    assert second.index == first.index == read_in_full(site)
-    assert second.names == first.names and set(second.index.threads) == {"a", "b", "c"}
-    assert second.comment("a").author == "Mira"  # a parent's name and words, read from its file
+    before = known(site)
+    assert not before.from_index and not os.path.exists(INDEX)  # a command reads every file, and records nothing
+    now = recorded(site)
+    assert now.index == before.index == read_in_full(site)
+    assert now.names == before.names and set(now.index.threads) == {"a", "b", "c", "under"}
+    assert now.removed == {"gone": "u"}
+    assert now.comment("a").author == "Mira"  # a parent's name and words, read from its file
 
 
 def _same_size_rename(site):
@@ -66,7 +83,7 @@ CHANGES = {
         site.root / "content/comments/u/c.md", site.root / "content/comments/t/c.md"
     ),
     "a file that is no comment": lambda site: (site.root / "content/comments/t/notes.txt").write_text("x"),
-    "a folder naming no post": lambda site: site.comment("gone", "e", "Lost."),
+    "a folder naming no post": lambda site: site.comment("lost", "e", "Lost."),
     "a post removed": lambda site: (site.content / "posts" / "u.md").unlink(),
 }
 
@@ -74,17 +91,16 @@ CHANGES = {
 @pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
 def test_any_change_of_the_comment_files_reads_them_again(archive_site, change):
     site = archive_site
-    kept(site)
-    assert kept(site)[1]
+    recorded(site)
     CHANGES[change](site)
-    after, from_index = kept(site)
-    assert not from_index
+    after = known(site)
+    assert not after.from_index
     assert after.index == read_in_full(site)
 
 
 def test_an_edited_name_is_seen_by_the_look_alike_check(archive_site):
     site = archive_site
-    kept(site)
+    recorded(site)
     _same_size_rename(site)
     path = site.comment("t", "q", "Hello.", author="Miro", email="someone@example.org", folder="moderation/queue")
     desk = open_desk(site.project())
@@ -94,39 +110,74 @@ def test_an_edited_name_is_seen_by_the_look_alike_check(archive_site):
 
 def test_approve_records_the_comment_it_adds(archive_site):
     site = archive_site
-    kept(site)
+    recorded(site)
     site.comment("t", "q", "A reply.", author="Ren", reply_to="a", folder="moderation/queue", date="2025-02-01 10:00")
     approve(open_desk(site.project()), "q", "Ana")
-    after, from_index = kept(site)
-    assert from_index and "q" in after.index.threads
+    after = known(site)
+    assert after.from_index and "q" in after.index.threads
     assert after.index == read_in_full(site)
 
 
-def test_a_build_records_the_index_and_one_that_held_something_back_does_not(archive_site):
+def test_approve_after_a_change_reads_every_file_then_records_the_index(archive_site):
     site = archive_site
-    site.build()
-    assert kept(site)[1]
+    recorded(site)
+    (site.root / "content/comments/t/b.md").unlink()
+    site.comment("u", "q", "Hi.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
+    approve(open_desk(site.project()), "q", "Ana")
+    after = known(site)
+    assert after.from_index and after.index == read_in_full(site)
+
+
+def test_a_reply_to_a_removed_comment_must_be_in_its_thread(archive_site):
+    site = archive_site
+    recorded(site)
+    site.comment("t", "wrong", "Hi.", author="Ren", reply_to="gone", folder="moderation/queue", date="2025-02-01 10:00")
+    with pytest.raises(ModerationError, match="Reply-To 'gone' is a comment on another post"):
+        approve(open_desk(site.project()), "wrong", "Ana")
+    site.comment("u", "right", "Hi.", author="Ren", reply_to="gone", folder="moderation/queue", date="2025-02-01 10:00")
+    approve(open_desk(site.project()), "right", "Ana")
+    after = known(site)
+    assert after.from_index and after.index == read_in_full(site)
+    assert site.build().report.held_back == 0
+
+
+def test_a_build_that_holds_something_back_removes_the_index(archive_site):
+    site = archive_site
+    recorded(site)
     site.comment("t", "bad", "Hi.", author="Ann", reply_to="nobody")
-    os.unlink(site.root / ".cache/holdspace" / idindex.FILE)
     site.build()
-    assert not (site.root / ".cache/holdspace" / idindex.FILE).exists()
-    after, from_index = kept(site)
-    assert not from_index and after.index == read_in_full(site)
+    assert not os.path.exists(INDEX)
+    assert not known(site).from_index
+
+
+def test_the_commands_that_only_read_record_nothing(archive_site, capsys):
+    site = archive_site
+    site.comment("t", "q", "Hi.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
+    assert site.cli("queue") == 0 and site.cli("show", "q") == 0
+    assert not os.path.exists(INDEX)
+
+
+def test_an_erasure_removes_the_index_even_when_the_address_holds_nothing(archive_site, capsys):
+    site = archive_site
+    recorded(site)
+    assert b"mira@example.org" in (site.root / INDEX).read_bytes()
+    assert site.cli("forget", "nobody@example.org") == 0
+    assert not os.path.exists(INDEX)
 
 
 def test_a_cache_folder_that_cannot_be_written_only_reads_in_full(archive_site):
     site = archive_site
-    (site.root / ".cache").mkdir()
+    shutil.rmtree(site.root / ".cache/holdspace")  # the lock's, from the fixture's unpublish
     (site.root / ".cache/holdspace").write_text("a file where the cache folder should be")
-    first, _ = kept(site)
-    second, from_index = kept(site)
-    assert not from_index and second.index == first.index == read_in_full(site)
+    site.comment("t", "q", "Hi.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
+    approve(open_desk(site.project()), "q", "Ana")
+    after = known(site)
+    assert not after.from_index and after.index == read_in_full(site)
 
 
 def test_a_damaged_index_is_ignored(archive_site):
     site = archive_site
-    kept(site)
-    (site.root / ".cache/holdspace" / idindex.FILE).write_bytes(b"not a pickle")
-    after, from_index = kept(site)
-    assert not from_index and after.index == read_in_full(site)
-    assert kept(site)[1]  # and recorded again
+    recorded(site)
+    (site.root / INDEX).write_bytes(b"not a pickle")
+    after = known(site)
+    assert not after.from_index and after.index == read_in_full(site)

@@ -17,14 +17,17 @@ index anew. It holds addresses, as the parse cache does: an erasure removes it
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
+import sys
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from . import parsecache, reader
 from .moves import write_atomically
-from .parsecache import Stamps, file_key, stamp_of, version
+from .parsecache import Stamps, file_key, stamp_of
 from .reader import Archive, comment_files
 
 FILE = "ids.pickle"
@@ -37,7 +40,7 @@ class Index:
     paths: dict[str, str]  # id -> its file
     threads: dict[str, str]  # id -> thread, of each published comment (not the removed ones)
     people: set[tuple[str, str]]  # (name, address) of the published comments
-    removed: set[str]  # ids of removed comments' records
+    removed: dict[str, str]  # id -> thread, of removed comments' records (their places)
 
 
 def of_archive(archive: Archive) -> Index:
@@ -46,7 +49,7 @@ def of_archive(archive: Archive) -> Index:
         dict(archive.paths),
         {c.id: c.thread for c in shown},
         {(c.author, c.email) for c in shown},
-        {c.id for thread in archive.removed.values() for c in thread},
+        {c.id: c.thread for thread in archive.removed.values() for c in thread},
     )
 
 
@@ -65,11 +68,28 @@ def stamps(root: str) -> Stamps | None:
     return found
 
 
-def save(folder: str, tz: tzinfo, files: Stamps, index: Index) -> None:
-    """Record ``index`` as the archive of ``files`` (``stamps``, taken before they were read)."""
-    data = {"version": version(tz), "files": files, "index": index}
+def _version(tz: tzinfo) -> str:
+    """The parser's version, and this module's and the reader's (the checks across files)."""
+    source = hashlib.sha256(parsecache.version(tz).encode())
+    for module in (reader, sys.modules[__name__]):
+        with open(module.__file__ or "", "rb") as f:
+            source.update(hashlib.sha256(f.read()).digest())
+    return source.hexdigest()
+
+
+def save(folder: str, tz: tzinfo, files: Stamps, index: Index | None) -> None:
+    """Record ``index`` as the archive of ``files`` (``stamps``, taken before they were read);
+    ``None``: the archive held something back, and the index is removed (it would hold the
+    names of files gone). Only under the project's lock (a build, ``approve``): an erasure
+    removes the index under it, and a command reading meanwhile must not write back what
+    was erased."""
+    path = os.path.join(folder, FILE)
+    data = {"version": _version(tz), "files": files, "index": index}
     with contextlib.suppress(OSError):  # a cache: a folder the command cannot write is read in full next time
-        write_atomically(os.path.join(folder, FILE), lambda f: pickle.dump(data, f, pickle.HIGHEST_PROTOCOL), True)
+        if index is None:
+            os.unlink(path)
+        else:
+            write_atomically(path, lambda f: pickle.dump(data, f, pickle.HIGHEST_PROTOCOL), binary=True)
 
 
 def load(folder: str, tz: tzinfo, files: Stamps | None, threads: Collection[str]) -> Index | None:
@@ -79,7 +99,7 @@ def load(folder: str, tz: tzinfo, files: Stamps | None, threads: Collection[str]
     try:
         with open(os.path.join(folder, FILE), "rb") as f:
             data = pickle.load(f)
-        if data["version"] != version(tz) or data["files"] != files or not isinstance(data["index"], Index):
+        if data["version"] != _version(tz) or data["files"] != files or not isinstance(data["index"], Index):
             return None
     except Exception:  # none yet, damaged, or pickled by other code: read the archive
         return None

@@ -68,6 +68,7 @@ def forget(project: Project, email: str, mode: str, who: str, dry_run: bool = Fa
     """Erase everything held about ``email``; ``dry_run``: only say what would be touched."""
     report = Report()
     if not dry_run:
+        idindex.forget(project.cache)  # the commands' index of names and addresses, whatever is found
         for path in pending(project):
             _finish(project, path, who, report)
             report.resumed += 1

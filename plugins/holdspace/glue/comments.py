@@ -113,8 +113,8 @@ class CommentsGenerator(Generator):
             read=parsed.read,
         )
         parsed.save()
-        if not archive.held_back and not archive.problems:  # the moderation commands' index of ids and names
-            idindex.save(project.cache, project.tz, parsed.stamps(), idindex.of_archive(archive))
+        whole = not archive.held_back and not archive.problems  # then the commands' full read is this one
+        idindex.save(project.cache, project.tz, parsed.stamps(), idindex.of_archive(archive) if whole else None)
         self.report.problems.extend(archive.problems)
         return archive
 

@@ -124,11 +124,10 @@ def _examine_comment(desk: Desk, comment: Comment, post: PostInfo | None, known:
         verdict.flags.append(Flag("closed", 1, "the post is closed to new comments"))
     elif post is not None and closed_by_age(post.date, days, datetime.now(UTC)):
         verdict.flags.append(Flag("closed", 1, f"the post is closed to new comments (older than {days} days)"))
-    if comment.reply_to and comment.reply_to in known.removed:
-        pass  # a reply to a removed comment's place: it is shown under it
-    elif comment.reply_to and not known.has(comment.reply_to):
+    parent_thread = known.thread_of(comment.reply_to) if comment.reply_to else None  # a removed one's place too
+    if comment.reply_to and parent_thread is None:
         verdict.problems.append(_missing_parent(desk.project, comment))
-    elif comment.reply_to and known.thread_of(comment.reply_to) != comment.thread:
+    elif comment.reply_to and parent_thread != comment.thread:
         verdict.problems.append(
             Problem(
                 comment.path,

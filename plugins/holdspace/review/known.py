@@ -28,23 +28,21 @@ class Published:
     names: dict[str, set[str]]  # what each name looks like -> emails (``name_index``)
     tz: tzinfo
     cache: str  # the cache folder, where the index is kept
-    files: Stamps | None = None  # the comment files it holds, when its index is recorded
+    files: Stamps | None = None  # the comment files it holds, when an index of it may be recorded
     read: dict[str, Comment] = field(default_factory=dict)  # published comments read already
+    from_index: bool = False  # read from the recorded index, not from every file
 
     @property
     def paths(self) -> dict[str, str]:  # id -> path of every file in content/comments/
         return self.index.paths
 
     @property
-    def removed(self) -> set[str]:  # ids of removed comments' records (their places)
+    def removed(self) -> dict[str, str]:  # id -> thread, of removed comments' records (their places)
         return self.index.removed
 
-    def has(self, cid: str) -> bool:
-        """Whether ``cid`` is a published comment (not a removed one's place)."""
-        return cid in self.index.threads
-
     def thread_of(self, cid: str) -> str | None:
-        return self.index.threads.get(cid)
+        """The thread of comment ``cid``, published or a removed one's place (``None``: neither)."""
+        return self.index.threads.get(cid) or self.index.removed.get(cid)
 
     def comment(self, cid: str) -> Comment | None:
         """The published comment ``cid`` (its name and words, for the queue), read from its file."""
@@ -59,9 +57,12 @@ class Published:
         return self.read[cid]
 
     def added(self, comment: Comment, path: str) -> None:
-        """``comment`` was just approved into ``path``: recorded in the index, when it is kept (a
-        removed comment's record is not: the next command reads the archive, as the file moved)."""
+        """``comment`` was just approved into ``path`` (under the project's lock): the index of the
+        archive with it is recorded. Not for a removed comment's record, or a reply whose parent
+        is not in its thread (a build would hold it back): the next command reads every file."""
         if self.files is None or comment.removed:
+            return
+        if comment.reply_to and self.thread_of(comment.reply_to) != comment.thread:
             return
         try:
             st = os.stat(path)
@@ -77,17 +78,16 @@ class Published:
 def published(project: Project, posts: Collection[str]) -> Published:
     """The archive's ids and names (``posts``: the slugs that take comments): from the index
     kept in the cache while no comment file has changed since it was recorded
-    (``archive.idindex``), else read from every file."""
+    (``archive.idindex``), else read from every file. It records nothing: ``approve``, under
+    the project's lock, records the index with the comment it adds (``added``)."""
     files = idindex.stamps(project.comments)
     index = idindex.load(project.cache, project.tz, files, posts)
     if index is not None:
-        return Published(index, name_index(index.people), project.tz, project.cache, files)
+        return Published(index, name_index(index.people), project.tz, project.cache, files, from_index=True)
     parsed = ParseCache(project.cache, project.tz)
     archive = read_archive(project.comments, set(posts), project.tz, read=parsed.read)  # saved by builds
     index = idindex.of_archive(archive)
     read = {c.id: c for thread in archive.threads.values() for c in thread}
-    if files is None or archive.held_back or archive.problems:
+    if archive.held_back or archive.problems:
         files = None  # the index of an archive that held something back would not be read_archive's
-    else:
-        idindex.save(project.cache, project.tz, files, index)
     return Published(index, name_index(index.people), project.tz, project.cache, files, read)
