@@ -43,8 +43,8 @@ def describe(value: Any, top: bool = True, _listings: dict[int, Any] | None = No
     """A JSON-able description of ``value`` that changes when what a template could show does.
 
     Posts and pages (anything with ``source_path`` and ``_content``) are described
-    whole at the top and by their listing fields inside other values (each once:
-    the site context lists every post several times)."""
+    whole at the top and by the digest of their listing fields inside other values
+    (each once: the site context and the lists name every post several times)."""
     if _listings is None:
         _listings = {}
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -66,7 +66,7 @@ def describe(value: Any, top: bool = True, _listings: dict[int, Any] | None = No
         if top:
             return _content(value, _listings)
         if id(value) not in _listings:
-            _listings[id(value)] = _listing(value)
+            _listings[id(value)] = digest(_listing(value))
         return _listings[id(value)]
     if hasattr(value, "slug") and hasattr(value, "name") and isinstance(getattr(type(value), "url", None), property):
         # A category, tag or author (without asking for its URL, which Pelican computes each time)
@@ -159,6 +159,7 @@ class PageReuse:
         self._pending: dict[str, str] = {}  # list pages Pelican writes after they are keyed
         self._lists: dict[int, tuple[list[Any], str]] = {}  # lists of posts described, for this build
         self._shown_posts: dict[int, str] = {}  # each post as lists show it, for this build
+        self._shown_lists: dict[tuple[int, ...], str] = {}  # the posts a list shows, for this build
         try:
             with open(self.path, encoding="utf-8") as f:
                 data = json.load(f)
@@ -195,8 +196,7 @@ class PageReuse:
             return None
         try:
             described = {k: self._list_value(v) for k, v in sorted(values.items())}
-            shown = [self._shown(p) for p in listed]
-            return digest([self.site_key, name, template, describe(parts), described, shown])
+            return digest([self.site_key, name, template, describe(parts), described, self._shown_list(listed)])
         except (Unkeyable, RecursionError):
             return None
 
@@ -208,6 +208,13 @@ class PageReuse:
                 self._lists[id(value)] = (value, digest([describe(p, False, self._listings) for p in value]))
             return self._lists[id(value)][1]
         return describe(_paged(value), False, self._listings)
+
+    def _shown_list(self, listed: list[Any]) -> str:
+        """The digest of what a list shows of its posts: once for the lists of every post."""
+        ids = tuple(map(id, listed))
+        if ids not in self._shown_lists:
+            self._shown_lists[ids] = digest([self._shown(p) for p in listed])
+        return self._shown_lists[ids]
 
     def _shown(self, post: Any) -> str:
         if id(post) not in self._shown_posts:
