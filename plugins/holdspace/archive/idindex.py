@@ -1,17 +1,18 @@
 """What the approved archive holds, for the moderation commands: every comment's id,
-file and thread, the names and addresses published, the ids of removed comments.
+file and thread, the names and addresses published, the removed comments' places.
 
 A command that checks one comment against the archive (an id used twice, a
 name that looks like another's, a Reply-To) would otherwise read every comment
-file, 20,000 of them, from the parse cache. The index is saved by a build whose
-archive held nothing back (so the build's hard rules changed nothing in it),
-and by ``approve`` for the comment it adds. It is used only when every comment
-file below the comments folder is the one recorded (size, modification and
-change times in nanoseconds, inode, thread: any edit, move, new or removed file
-fails it), the parser is the one that read them, and every thread is a post the
-command knows; otherwise the command reads the archive as before and saves the
-index anew. It holds addresses, as the parse cache does: an erasure removes it
-(``forget``). A pickle in the cache folder, written atomically.
+file, 20,000 of them, from the parse cache. The index is recorded, under the
+project's lock, by a build whose archive held nothing back (so the build's hard
+rules changed nothing in it; one that held something back removes it), and by
+``approve`` with the comment it adds. It is used only when every comment file
+below the comments folder is the one recorded (size, modification and change
+times in nanoseconds, inode, thread: any edit, move, new or removed file fails
+it), the parser and the reader are the code that made it, and every thread is a
+post the command knows; otherwise the command reads every file, as before. It
+holds addresses, as the parse cache does: an erasure removes it (``forget``).
+A pickle in the cache folder, written atomically.
 """
 
 from __future__ import annotations
