@@ -3,10 +3,11 @@ file and thread, the names and addresses published, the removed comments' places
 
 A command that checks one comment against the archive (an id used twice, a
 name that looks like another's, a Reply-To) would otherwise read every comment
-file, 20,000 of them, from the parse cache. The index is recorded, under the
-project's lock, by a build whose archive held nothing back (so the build's hard
-rules changed nothing in it; one that held something back removes it), and by
-``approve`` with the comment it adds. It is used only when every comment file
+file, 20,000 of them, from the parse cache. The index is recorded by a build
+whose archive held nothing back (so the build's hard rules changed nothing in
+it; one that held something back removes it), and by ``approve`` with the
+comment it adds (``add``): under the project's lock, but for a plain
+``pelican`` run, which takes no lock (as it writes the parse cache). It is used only when every comment file
 below the comments folder is the one recorded (size, modification and change
 times in nanoseconds, inode, thread: any edit, move, new or removed file fails
 it), the parser and the reader are the code that made it, and every thread is a
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from . import parsecache, reader
+from .commentfile import Comment
 from .moves import write_atomically
 from .parsecache import Stamps, file_key, stamp_of
 from .reader import Archive, comment_files
@@ -70,7 +72,8 @@ def stamps(root: str) -> Stamps | None:
 
 
 def _version(tz: tzinfo) -> str:
-    """The parser's version, and this module's and the reader's (the checks across files)."""
+    """The parser's version, and this module's (what is recorded, ``add`` included) and the
+    reader's (the checks across files)."""
     source = hashlib.sha256(parsecache.version(tz).encode())
     for module in (reader, sys.modules[__name__]):
         with open(module.__file__ or "", "rb") as f:
@@ -81,9 +84,9 @@ def _version(tz: tzinfo) -> str:
 def save(folder: str, tz: tzinfo, files: Stamps, index: Index | None) -> None:
     """Record ``index`` as the archive of ``files`` (``stamps``, taken before they were read);
     ``None``: the archive held something back, and the index is removed (it would hold the
-    names of files gone). Only under the project's lock (a build, ``approve``): an erasure
-    removes the index under it, and a command reading meanwhile must not write back what
-    was erased."""
+    names of files gone). Only by a build and ``approve``, which hold the project's lock
+    (but for a plain ``pelican`` run): an erasure removes the index under it, and a command
+    reading meanwhile must not write back what was erased."""
     path = os.path.join(folder, FILE)
     data = {"version": _version(tz), "files": files, "index": index}
     with contextlib.suppress(OSError):  # a cache: a folder the command cannot write is read in full next time
@@ -91,6 +94,25 @@ def save(folder: str, tz: tzinfo, files: Stamps, index: Index | None) -> None:
             os.unlink(path)
         else:
             write_atomically(path, lambda f: pickle.dump(data, f, pickle.HIGHEST_PROTOCOL), binary=True)
+
+
+def add(folder: str, tz: tzinfo, files: Stamps, index: Index, comment: Comment, path: str) -> None:
+    """Record ``index`` and ``files`` with ``comment``, just approved into ``path`` (under the
+    project's lock). Not a removed comment's record, or a reply whose parent is not in its
+    thread (a build would hold it back): then nothing is recorded, and as the file moved, the
+    next command reads every file."""
+    parent = (index.threads.get(comment.reply_to) or index.removed.get(comment.reply_to)) if comment.reply_to else None
+    if comment.removed or (comment.reply_to and parent != comment.thread):
+        return
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    index.paths[comment.id] = path
+    index.threads[comment.id] = comment.thread
+    index.people.add((comment.author, comment.email))
+    files[file_key(path)] = (stamp_of(st), comment.thread)
+    save(folder, tz, files, index)
 
 
 def load(folder: str, tz: tzinfo, files: Stamps | None, threads: Collection[str]) -> Index | None:

@@ -7,14 +7,13 @@ changed since it was recorded, else from every file (through the parse cache).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from ..archive import idindex
 from ..archive.commentfile import Comment, read_comment
-from ..archive.parsecache import ParseCache, Stamps, file_key, stamp_of
+from ..archive.parsecache import ParseCache, Stamps
 from ..archive.project import Project
 from ..archive.reader import read_archive
 from .verdicts import name_index
@@ -57,22 +56,10 @@ class Published:
         return self.read[cid]
 
     def added(self, comment: Comment, path: str) -> None:
-        """``comment`` was just approved into ``path`` (under the project's lock): the index of the
-        archive with it is recorded. Not for a removed comment's record, or a reply whose parent
-        is not in its thread (a build would hold it back): the next command reads every file."""
-        if self.files is None or comment.removed:
-            return
-        if comment.reply_to and self.thread_of(comment.reply_to) != comment.thread:
-            return
-        try:
-            st = os.stat(path)
-        except OSError:
-            return
-        self.index.paths[comment.id] = path
-        self.index.threads[comment.id] = comment.thread
-        self.index.people.add((comment.author, comment.email))
-        self.files[file_key(path)] = (stamp_of(st), comment.thread)
-        idindex.save(self.cache, self.tz, self.files, self.index)
+        """``comment`` was just approved into ``path``, under the project's lock: the index of
+        the archive with it is recorded, when this one was whole (``idindex.add``)."""
+        if self.files is not None:
+            idindex.add(self.cache, self.tz, self.files, self.index, comment, path)
 
 
 def published(project: Project, posts: Collection[str]) -> Published:
