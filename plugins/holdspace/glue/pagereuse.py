@@ -159,7 +159,6 @@ class PageReuse:
         self._pending: dict[str, str] = {}  # list pages Pelican writes after they are keyed
         self._lists: dict[int, tuple[list[Any], str]] = {}  # lists of posts described, for this build
         self._shown_posts: dict[int, str] = {}  # each post as lists show it, for this build
-        self._shown_lists: dict[tuple[int, ...], str] = {}  # the posts a list shows, for this build
         try:
             with open(self.path, encoding="utf-8") as f:
                 data = json.load(f)
@@ -196,7 +195,8 @@ class PageReuse:
             return None
         try:
             described = {k: self._list_value(v) for k, v in sorted(values.items())}
-            return digest([self.site_key, name, template, describe(parts), described, self._shown_list(listed)])
+            shown = digest([self._shown(p) for p in listed])  # one string, however many posts it lists
+            return digest([self.site_key, name, template, describe(parts), described, shown])
         except (Unkeyable, RecursionError):
             return None
 
@@ -208,13 +208,6 @@ class PageReuse:
                 self._lists[id(value)] = (value, digest([describe(p, False, self._listings) for p in value]))
             return self._lists[id(value)][1]
         return describe(_paged(value), False, self._listings)
-
-    def _shown_list(self, listed: list[Any]) -> str:
-        """The digest of what a list shows of its posts: once for the lists of every post."""
-        ids = tuple(map(id, listed))
-        if ids not in self._shown_lists:
-            self._shown_lists[ids] = digest([self._shown(p) for p in listed])
-        return self._shown_lists[ids]
 
     def _shown(self, post: Any) -> str:
         if id(post) not in self._shown_posts:
