@@ -45,6 +45,10 @@ class Index:
     people: set[tuple[str, str]]  # (name, address) of the published comments
     removed: dict[str, str]  # id -> thread, of removed comments' records (their places)
 
+    def thread_of(self, cid: str) -> str | None:
+        """The thread of comment ``cid``, published or a removed one's place (``None``: neither)."""
+        return self.threads.get(cid) or self.removed.get(cid)
+
 
 def of_archive(archive: Archive) -> Index:
     shown = [c for thread in archive.threads.values() for c in thread]
@@ -87,13 +91,14 @@ def save(folder: str, tz: tzinfo, files: Stamps, index: Index | None) -> None:
     names of files gone). Only by a build and ``approve``, which hold the project's lock
     (but for a plain ``pelican`` run): an erasure removes the index under it, and a command
     reading meanwhile must not write back what was erased."""
-    path = os.path.join(folder, FILE)
     data = {"version": _version(tz), "files": files, "index": index}
     with contextlib.suppress(OSError):  # a cache: a folder the command cannot write is read in full next time
         if index is None:
-            os.unlink(path)
+            forget(folder)
         else:
-            write_atomically(path, lambda f: pickle.dump(data, f, pickle.HIGHEST_PROTOCOL), binary=True)
+            write_atomically(
+                os.path.join(folder, FILE), lambda f: pickle.dump(data, f, pickle.HIGHEST_PROTOCOL), binary=True
+            )
 
 
 def add(folder: str, tz: tzinfo, files: Stamps, index: Index, comment: Comment, path: str) -> None:
@@ -101,8 +106,7 @@ def add(folder: str, tz: tzinfo, files: Stamps, index: Index, comment: Comment, 
     project's lock). Not a removed comment's record, or a reply whose parent is not in its
     thread (a build would hold it back): then nothing is recorded, and as the file moved, the
     next command reads every file."""
-    parent = (index.threads.get(comment.reply_to) or index.removed.get(comment.reply_to)) if comment.reply_to else None
-    if comment.removed or (comment.reply_to and parent != comment.thread):
+    if comment.removed or (comment.reply_to and index.thread_of(comment.reply_to) != comment.thread):
         return
     try:
         st = os.stat(path)
@@ -131,10 +135,7 @@ def load(folder: str, tz: tzinfo, files: Stamps | None, threads: Collection[str]
     return data["index"]  # type: ignore[no-any-return]
 
 
-def forget(folder: str) -> bool:
-    """Remove the index (an erasure: it holds names and addresses); whether there was one."""
-    try:
+def forget(folder: str) -> None:
+    """Remove the index (an erasure: it holds names and addresses)."""
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(os.path.join(folder, FILE))
-    except FileNotFoundError:
-        return False
-    return True

@@ -124,7 +124,7 @@ def _examine_comment(desk: Desk, comment: Comment, post: PostInfo | None, known:
         verdict.flags.append(Flag("closed", 1, "the post is closed to new comments"))
     elif post is not None and closed_by_age(post.date, days, datetime.now(UTC)):
         verdict.flags.append(Flag("closed", 1, f"the post is closed to new comments (older than {days} days)"))
-    parent_thread = known.thread_of(comment.reply_to) if comment.reply_to else None  # a removed one's place too
+    parent_thread = known.index.thread_of(comment.reply_to) if comment.reply_to else None  # a removed one's place too
     if comment.reply_to and parent_thread is None:
         verdict.problems.append(_missing_parent(desk.project, comment))
     elif comment.reply_to and parent_thread != comment.thread:

@@ -39,10 +39,6 @@ class Published:
     def removed(self) -> dict[str, str]:  # id -> thread, of removed comments' records (their places)
         return self.index.removed
 
-    def thread_of(self, cid: str) -> str | None:
-        """The thread of comment ``cid``, published or a removed one's place (``None``: neither)."""
-        return self.index.threads.get(cid) or self.index.removed.get(cid)
-
     def comment(self, cid: str) -> Comment | None:
         """The published comment ``cid`` (its name and words, for the queue), read from its file."""
         thread = self.index.threads.get(cid)
