@@ -194,6 +194,11 @@ def test_words_are_counted_as_whoosh_s_analyzer_counts_them(corpus):
                                       "the THE The", "naïve café ᾼlex", "don't DON’T", "", "   ", "a" * 300]  # fmt: skip
     assert [fast(t) for t in texts] == [_tokens_counted(a, t) for t in texts]
     assert sum(len(fast(t)) for t in texts) > 5000
+    from whoosh.analysis import StemmingAnalyzer
+
+    for pattern in (r"\w+", r"\w+(-\w+)*"):  # other patterns: without a group, and with one
+        other = StemmingAnalyzer(expression=pattern)
+        assert [counter(other)(t) for t in texts] == [_tokens_counted(other, t) for t in texts]
 
 
 @pytest.mark.node
@@ -246,6 +251,51 @@ def test_whoosh_indexes_the_counts_it_is_given_not_the_text_again(tmp_path):
         assert [searcher.stored_fields(n)["id"] for n in searcher.search(Term("content", "zebra")).docs()] == ["c1"]
         assert list(searcher.search(Term("content", "tea")).docs()) == []
         assert searcher.doc_field_length(0, "content") == 3
+
+
+def _segments(folder):
+    """Each segment of an index: its documents, deletions and field lengths, and every file
+    in it, the segment's random name taken out."""
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(folder))
+    found = []
+    for segment in ix._segments():
+        storage = segment.open_compound_file(ix.storage) if segment.compound else ix.storage
+        files = {}
+        for name in storage.list():
+            if segment.segid in name:
+                with storage.open_file(name) as f:
+                    files[name.replace(segment.segid, "")] = f.read().replace(segment.segid.encode(), b"")
+        deleted = sorted(segment.deleted_docs()) if segment.has_deletions() else []
+        found.append((segment.doc_count_all(), deleted, dict(segment._fieldlengths), files))
+    return found
+
+
+def test_the_counted_writer_writes_whoosh_s_own_segments_byte_for_byte(corpus, tmp_path, monkeypatch):
+    """``segments.CountedWriter`` keeps the counted postings by term instead of Whoosh's
+    sorting pool: a new index, an update (documents added, changed and removed) and a merge
+    of every segment into one are the files Whoosh's own writer makes, byte for byte."""
+    from holdspace.search import index as searchindex
+
+    docs = corpus[2]
+    changed = [doc(i, f"now about {'winter ' * i}snow") for i in range(0, 40, 3)]
+    steps = [docs[:300], docs[20:] + changed, [*docs[30:], *changed, doc(950, "a late word about snow")]]
+    made = {}
+    for writer in ("counted", "whoosh's"):
+        if writer == "whoosh's":
+            monkeypatch.setattr(searchindex, "CountedWriter", lambda ix, **kwargs: ix.writer(**kwargs))
+        monkeypatch.setattr(searchindex, "MAX_SEGMENTS", 2)  # the third update merges every segment
+        folder = tmp_path / writer
+        made[writer] = []
+        for step in steps:
+            stats = update_index(str(folder), step)
+            made[writer].append(_segments(folder))
+        assert (stats.added, stats.removed) == (1, 7)
+    assert [len(segments) for segments in made["counted"]] == [1, 2, 1]
+    assert made["counted"] == made["whoosh's"]
+    found = {h.id for h in search(str(tmp_path / "counted"), "winter snow", limit=50)}
+    assert found == {f"c{i}" for i in range(3, 40, 3)}  # the changed ones, found in the merged segment
 
 
 @pytest.mark.parametrize(("broken", "step"), [("update_index", "index"), ("update_export", "export")])

@@ -1,4 +1,4 @@
-"""The search index: the only module that imports Whoosh.
+"""The search index: with its writer (``segments``), the only module that imports Whoosh.
 
 Built at compile time from published posts and comments (never from
 moderation/), kept in a cache folder outside output/, updated incrementally:
@@ -32,11 +32,12 @@ from .documents import Doc, UpdateStats, content_of, describe, load_digests, sav
 from .export import Export, Posting
 from .postings import Counted, begin, counter, gather, stop_words
 from .query import K1, B, Hit, author_key, parse_query
+from .segments import CountedWriter
 
 VERSION_FILE = "holdspace-index.json"
 SCHEMA_VERSION = 5  # a change rebuilds the index. 3: a post's content warning; 4: dates as pages write them; 5: Counted
-# Memory for the writer's posting pool, below which postings are sorted in memory: 20,000
-# comments fit; 100,000 spill to disk, which keeps the build under 1 GB (bench/README.md).
+# Memory for the writer's posting pool (the ids and authors' keys, and the postings of
+# segments merged), below which they are sorted in memory (bench/README.md).
 WRITER_LIMIT_MB = 128
 # Commits add a segment each and never merge; at this many the index is optimized into one.
 MAX_SEGMENTS = 12
@@ -106,7 +107,7 @@ def update_index(
     stats.rebuilt = _create_if_stale(folder)
     ix = whoosh_index.open_dir(folder)
     have, old = _stored(ix, wanted, digests, recorded := load_digests(folder, ix.latest_generation()))
-    writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+    writer = CountedWriter(ix, limitmb=WRITER_LIMIT_MB)
     try:
         _write(writer, wanted, digests, have, old, stats)
         if before_commit is not None:

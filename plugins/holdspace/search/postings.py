@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from array import array
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -52,7 +53,7 @@ def counter(analyzer: Callable[..., Any]) -> Callable[[str], dict[str, int]]:
     if tokens.gaps:
         return partial(_tokens_counted, analyzer)
     find, stops, low, high, stemmed, ignore = (
-        tokens.expression.finditer,
+        _words(tokens.expression),
         stop.stops,
         stop.min,
         stop.max,
@@ -60,18 +61,39 @@ def counter(analyzer: Callable[..., Any]) -> Callable[[str], dict[str, int]]:
         stem.ignore,
     )
 
+    terms: dict[str, str] = {}  # each word as written -> its term, "" when stopped
+
+    def term_of(word: str) -> str:
+        word = word.lower()
+        if len(word) < low or (high is not None and len(word) > high) or word in stops:
+            return ""
+        return word if word in ignore else stemmed(word)
+
     def count(text: str) -> dict[str, int]:
         freqs: dict[str, int] = {}
-        for match in find(text):
-            word = match.group(0).lower()
-            if len(word) < low or (high is not None and len(word) > high) or word in stops:
-                continue
-            if word not in ignore:
-                word = stemmed(word)
-            freqs[word] = freqs.get(word, 0) + 1
+        for word in find(text):
+            term = terms.get(word)
+            if term is None:
+                term = terms[word] = term_of(word)
+            if term:
+                freqs[term] = freqs.get(term, 0) + 1
         return freqs
 
     return count
+
+
+# Whoosh's word pattern, and the same without its group: ``findall`` then gives the words
+# themselves, without a Match object each.
+_WITHOUT_GROUPS = {r"[\w\*]+(\.?[\w\*]+)*": r"[\w\*]+(?:\.?[\w\*]+)*"}
+
+
+def _words(expression: re.Pattern[str]) -> Callable[[str], Iterable[str]]:
+    """The words of a text, as the tokenizer's ``expression`` finds them."""
+    if expression.groups == 0:
+        return expression.findall
+    if expression.pattern in _WITHOUT_GROUPS:
+        return re.compile(_WITHOUT_GROUPS[expression.pattern], expression.flags).findall
+    return lambda text: [match.group(0) for match in expression.finditer(text)]
 
 
 def _tokens_counted(analyzer: Callable[..., Any], text: str) -> dict[str, int]:

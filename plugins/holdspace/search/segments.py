@@ -1,0 +1,156 @@
+"""Whoosh's segment writer, for documents whose words come counted (``postings.Counted``).
+
+Whoosh's own writer puts every posting of every document into a sorting pool as a
+tuple (700,000 for 20,000 comments), sorts them at commit, and reads each document's
+length back from the segment's length column, one posting at a time. Here the counted
+field's postings are kept by term in arrays, in the order of the documents (which is
+their order in the segment), and written at commit term by term with the lengths kept
+in memory. The other fields (the id and the author's key: one posting each) go through
+Whoosh's pool as before. The segment's files are the ones Whoosh's writer makes, byte
+for byte (``tests/test_index.py``). Whoosh is imported here and in ``index`` only.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any
+
+from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
+
+from .postings import Counted
+
+
+class CountedWriter(SegmentWriter):
+    """A SegmentWriter that keeps a Counted field's postings by term. A schema with term
+    vectors, spelling or columns, a document given boosts, or a merge of older segments
+    into this one (which fills Whoosh's pool with their postings) takes Whoosh's own way."""
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        self._counted: dict[str, tuple[array, array]] = {}  # term -> (docnums, frequencies)
+        self._lengths: dict[int, int] = {}  # docnum -> the counted field's length, as Whoosh scores it
+        self._field: str | None = None  # the counted field
+        self._plain = any(
+            f.vector or f.separate_spelling() or f.column_type for f in self.schema._fields.values()
+        )  # fmt: skip
+
+    def add_document(self, **fields: Any) -> None:
+        if self._plain or any(name.startswith("_") for name in fields):
+            super().add_document(**fields)
+            return
+        self._check_state()
+        schema, docnum, pdw = self.schema, self.docnum, self.perdocwriter
+        names = sorted(fields)  # Whoosh's order: the stored fields are pickled in it
+        self._check_fields(schema, names)
+        pdw.start_doc(docnum)
+        for name in names:
+            value = fields[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed and isinstance(value, Counted) and self._field in (None, name):
+                self._field = name
+                length = self._keep(docnum, value.freqs)
+            elif field.indexed:
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    if field.scorable:
+                        length += freq
+                    self.pool.add((name, tbytes, docnum, weight, vbytes))
+            pdw.add_field(name, field, value if field.stored else None, length)
+        pdw.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _keep(self, docnum: int, freqs: dict[str, int]) -> int:
+        counted = self._counted
+        length = 0
+        for word, n in freqs.items():
+            postings = counted.get(word)
+            if postings is None:
+                postings = counted[word] = (array("I"), array("I"))
+            postings[0].append(docnum)
+            postings[1].append(n)
+            length += n
+        if length:
+            self._lengths[docnum] = byte_to_length(length_to_byte(length))
+        return length
+
+    def add_reader(self, reader: Any) -> None:
+        """A merge: the postings kept go into Whoosh's pool, where the merged ones go."""
+        self._to_pool()
+        super().add_reader(reader)
+
+    def _to_pool(self) -> None:
+        if self._field is not None:
+            name, boost = self._field, self.schema[self._field].format.field_boost
+            for word, (docnums, freqs) in self._counted.items():
+                tbytes = word.encode("utf-8")
+                for docnum, n in zip(docnums, freqs, strict=True):
+                    self.pool.add((name, tbytes, docnum, float(n) * boost, pack_uint(n)))
+        self._counted, self._lengths, self._plain = {}, {}, True
+
+    def _flush_segment(self) -> None:
+        """Whoosh's, with the counted field's terms written between the fields before it
+        and after it in the pool (the terms table is written in order of field and term)."""
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        items = list(self.pool.iter_postings())
+        name = self._field if self._counted else None
+        write = self.fieldwriter.add_postings
+        if name is None:
+            write(self.schema, lengths, iter(items))
+        else:
+            if before := [item for item in items if item[0] < name]:
+                write(self.schema, lengths, iter(before))
+            self._write_counted(name)
+            if after := [item for item in items if item[0] > name]:
+                write(self.schema, lengths, iter(after))
+        self.fieldwriter.close()
+        if lengths is not None:
+            lengths.close()
+
+    def _write_counted(self, name: str) -> None:
+        """Each term's postings, in the order of the terms' bytes (UTF-8 keeps the order of
+        code points, so the words' own order), as Whoosh's ``add_postings`` writes them."""
+        field, fw, lengths = self.schema[name], self.fieldwriter, self._lengths
+        boost = field.format.field_boost
+        weight: dict[int, float] = {}
+        value: dict[int, bytes] = {}
+        fw.start_field(name, field)
+        blocks = type(fw._postwriter) is W3PostingsWriter
+        for word in sorted(self._counted):
+            docnums, freqs = self._counted[word]
+            for n in freqs:
+                if n not in weight:
+                    weight[n], value[n] = float(n) * boost, pack_uint(n)
+            fw.start_term(word.encode("utf-8"))
+            if blocks:
+                _fill(fw._postwriter, docnums, [weight[n] for n in freqs], [value[n] for n in freqs],
+                      [lengths[d] for d in docnums])  # fmt: skip
+            else:
+                for docnum, n in zip(docnums, freqs, strict=True):
+                    fw.add(docnum, weight[n], value[n], lengths[docnum])
+            fw.finish_term()
+        fw.finish_field()
+
+
+def _fill(writer: W3PostingsWriter, docnums: array, weights: list[float], values: list[bytes],
+          lengths: list[int]) -> None:  # fmt: skip
+    """A term's postings given to Whoosh's postings writer a block at a time, as its
+    ``add_posting`` gives them one by one: a full block is written when the next posting
+    comes (the last by ``finish_postings``), and each block keeps its greatest weight and
+    its shortest and longest document. Each slice fills a new, empty block."""
+    limit = writer._blocklimit
+    for start in range(0, len(docnums), limit):
+        if start:
+            writer._write_block()
+        end = start + limit
+        writer._ids.extend(docnums[start:end])
+        writer._weights.extend(weights[start:end])
+        writer._values.extend(values[start:end])
+        writer._maxweight = max(writer._maxweight, *weights[start:end])
+        writer._minlength, writer._maxlength = min(lengths[start:end]), max(lengths[start:end])
