@@ -101,7 +101,7 @@ def test_one_process_and_several_build_the_same_site(tmp_path):
     rendered in worker processes are compared in test_bodycache.py.)"""
     from conftest import Site
 
-    outputs = []
+    outputs, linked = [], []
     for workers in (1, 2):
         site = Site(tmp_path / f"w{workers}")
         two_threads(site, HOLDSPACE_WORKERS=workers)
@@ -112,8 +112,30 @@ def test_one_process_and_several_build_the_same_site(tmp_path):
         build(site)
         folder = site.root / "output"
         outputs.append({str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()})
+        site.comment("b", "b1", "Words 1 on b, edited.", date="2025-01-02 10:01")
+        linked.append(build(site))  # the redirect pages a forked process wrote are recorded, and linked
     assert outputs[0].keys() == outputs[1].keys() and any(k.startswith("search/data/d/") for k in outputs[0])
     assert outputs[0] == outputs[1]
+    assert linked[0] == linked[1] == 15 + 33  # a's 15 pages, and every redirect page (b1's is the same)
+
+
+def test_redirect_pages_failing_in_their_own_process_fail_the_build(site, monkeypatch):
+    """With two workers the redirect pages are written by a forked process: an error there
+    stops the build, as it would inline."""
+    import pytest
+
+    from holdspace.glue import redirects
+
+    two_threads(site)
+
+    def fail(*args, **kwargs):
+        raise OSError("the disk broke")
+
+    monkeypatch.setattr(redirects, "_put", fail)
+    with pytest.raises(RuntimeError, match="the redirect pages could not be written"):
+        site.build(HOLDSPACE_WORKERS=2)
+    monkeypatch.undo()
+    assert (site.build(HOLDSPACE_WORKERS=2).output / "comment" / "a0.html").exists()
 
 
 def test_a_new_siteurl_renders_every_page_again(site):

@@ -5,6 +5,7 @@ only modules that import Pelican).
     rewrite    settings checked once a build; posts' defaults, off-site rewriting, the rules page, feeds
     comments   the comments' Generator: reads the archive, renders the threads, writes pages 2..N
     redirects  the small page per comment id, rendered once and filled in
+    forks      work in a forked process beside Pelican's page writing
     feeds      the comment feeds' entries
     search     the search's Generator: index and export, beside Pelican's page writing
     assets     the plugin's static files (search.js, reply.js, holdspace.css) into the output
@@ -40,6 +41,7 @@ def register_threads() -> None:
     signals.get_generators.connect(comments.get_generators)
     signals.get_generators.connect(assets.get_generators)  # reply.js, for the reply form
     signals.get_writer.connect(writer.get_writer)
+    signals.all_generators_finalized.connect(comments.start_redirects)  # beside the posts' pages
     signals.feed_generated.connect(rewrite.warn_in_feeds)
 
 

@@ -37,6 +37,7 @@ from ..review import auditlog
 from ..review.guidelines import Rules, load_rules
 from ..review.verdicts import CRISIS, hard_problems, queue_crisis, staff_set
 from . import feeds, redirects, rewrite
+from .forks import parallel
 from .project import project_of
 from .report import BuildReport, build_report
 
@@ -47,6 +48,7 @@ class CommentsGenerator(Generator):
     """Reads the approved comments and writes the pages Pelican does not."""
 
     def generate_context(self) -> None:
+        self._redirects: redirects.Started | None = None
         self.project = project = project_of(self.settings)
         self.report = report = BuildReport()
         self.posts, drafts = self._threads()
@@ -146,6 +148,9 @@ class CommentsGenerator(Generator):
         write_live(project.cache, str(settings.get("SITEURL") or ""), _live(self.posts))  # for `holdspace notify`
         return discussions.held_back
 
+    def _with_redirects(self) -> bool:
+        return bool(getattr(self, "redirects", None) and self.settings["COMMENT_REDIRECT_SAVE_AS"])
+
     def generate_output(self, writer: Any) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
         for post in self.posts:
@@ -161,7 +166,9 @@ class CommentsGenerator(Generator):
                     page.save_as, template, self.context, relative_urls=relative, comments_page=page, url=page.url,
                     **about,
                 )  # fmt: skip
-        if self.redirects and self.settings["COMMENT_REDIRECT_SAVE_AS"]:
+        if self._redirects is not None:
+            redirects.finish(self._redirects, writer)
+        elif self._with_redirects():
             redirects.write(self, writer, relative)
         for path in sorted(self.local_avatars):
             target = os.path.join(self.output_path, path)
@@ -220,6 +227,14 @@ def _warn_shadowed(page: Any, content: str, comments_path: str) -> None:
             "give the page another Slug: to give it a thread",
             display_path(page.source_path), page.slug, comments_path, page.slug,
         )  # fmt: skip
+
+
+def start_redirects(generators: list[Any]) -> None:
+    """When every Generator has its context (Pelican's all_generators_finalized), the
+    redirect pages are started in a forked process, if there are cores for it."""
+    for generator in generators:
+        if isinstance(generator, CommentsGenerator) and generator._with_redirects() and parallel(generator.settings):
+            generator._redirects = redirects.start(generator, generator.settings.get("RELATIVE_URLS", False))
 
 
 def get_generators(pelican_object: Any) -> type[Generator]:

@@ -258,6 +258,15 @@ class PageReuse:
         self.reused += 1
         return True
 
+    def new_records(self) -> dict[str, list[Any]]:
+        """What this build recorded so far: for each file, its key, size, time and inode."""
+        return dict(self._new)
+
+    def take(self, records: dict[str, list[Any]], reused: int) -> None:
+        """The records of files another process linked (``reused`` of them) or wrote."""
+        self._new.update(records)
+        self.reused += reused
+
     def record(self, name: str, key: str) -> None:
         """``name`` was just written with ``key``."""
         try:

@@ -7,21 +7,15 @@ The threads are ready once every Generator has read its content; from there the
 search work needs nothing Pelican still does. So with more than one worker
 (HOLDSPACE_WORKERS) it runs in a forked process while Pelican renders and
 writes the pages, and ``generate_output`` waits for it; a new index's export
-is written by a second process while Whoosh commits the index (BESIDE_MAX). Each child dies
-with the build (PR_SET_PDEATHSIG), so a killed build leaves no writer behind."""
+is written by a second process while Whoosh commits the index (BESIDE_MAX); see ``forks``."""
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import logging
 import os
 import shutil
 import signal
-import sys
 import time
-import traceback
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -32,6 +26,7 @@ from ..search.documents import UpdateStats, documents
 from ..search.export import ExportState, forget_state, load_state, save_state, update_export, usable
 from ..search.index import count_all, rounded_length, stopped, update_index
 from ..search.postings import export_changes
+from .forks import forked, give_back_memory, parallel, wait
 from .project import project_of
 
 logger = logging.getLogger(__name__)
@@ -46,20 +41,17 @@ class SearchGenerator(Generator):
         """Start the search work in a child process when there are cores for it. This
         Generator is registered after the comments' one, so the threads are ready."""
         self._child: int | None = None
-        if not self._parallel():
+        if not parallel(self.settings):
             return
-        _give_back_memory()  # what the comments' Generator freed, so the child does not start with it
-        self._child = _forked(self._update)
+        give_back_memory()  # what the comments' Generator freed, so the child does not start with it
+        self._child = forked(self._update)
 
     def generate_output(self, writer: Any) -> None:
         if self._child is None:
             self._update()
             return
         child, self._child = self._child, None
-        _wait(child, "the search index could not be updated (the error is above)")
-
-    def _parallel(self) -> bool:
-        return self.settings["HOLDSPACE_WORKERS"] >= 2 and hasattr(os, "fork")
+        wait(child, "the search index could not be updated (the error is above)")
 
     def _update(self) -> None:
         start = time.perf_counter()
@@ -79,8 +71,8 @@ class SearchGenerator(Generator):
         def before_commit(stats: UpdateStats) -> None:
             if stats.added or stats.changed or stats.removed:
                 forget_state(cache)  # the export it records is about to be behind the index
-            if stats.rebuilt and self._parallel() and len(stats.numbers) <= BESIDE_MAX:  # written meanwhile
-                beside.append(_forked(partial(_export, cache, stats, None, "", target)))
+            if stats.rebuilt and parallel(self.settings) and len(stats.numbers) <= BESIDE_MAX:  # written meanwhile
+                beside.append(forked(partial(_export, cache, stats, None, "", target)))
 
         try:
             stats = update_index(cache, docs, before_commit=before_commit)
@@ -93,7 +85,7 @@ class SearchGenerator(Generator):
         # The record of the previous export, when that export is whole and this index's.
         current = state if not stats.rebuilt and usable(state, previous) else None
         if beside:
-            _wait(beside[0], "the search export could not be written (the error is above)")
+            wait(beside[0], "the search export could not be written (the error is above)")
             exported = f"{len(stats.numbers)} documents exported"
         elif current is not None and not stats.changed_anything and current.index_fingerprint == stats.fingerprint:
             if previous != target:
@@ -126,55 +118,6 @@ def _export(cache: str, stats: UpdateStats, state: ExportState | None, previous:
     if not previous:
         return f"{files['documents']} documents exported"
     return f"{files['written']} files written, {files['linked']} unchanged"
-
-
-def _forked(work: Callable[[], Any]) -> int:
-    """Run ``work`` in a forked process, which dies with this one; its pid."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: work, exit; never back into Pelican
-        code = 1
-        try:
-            _die_with_parent(parent)
-            work()
-            code = 0
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            logging.shutdown()
-            sys.stderr.flush()
-            os._exit(code)
-    return pid
-
-
-def _wait(pid: int, failed: str) -> None:
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        raise RuntimeError(failed)
-
-
-def _give_back_memory() -> None:
-    """Return freed memory to the system (glibc's malloc_trim): comment bodies are
-    allocated one by one, and after they are freed their pages would otherwise stay
-    resident, in this process and in the forked one."""
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
-def _die_with_parent(parent: int) -> None:
-    """Linux: be killed when the build is (prctl PR_SET_PDEATHSIG, SIGKILL)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before prctl: do not go on alone
-        os._exit(1)
 
 
 def get_generators(pelican_object: Any) -> type[Generator]:

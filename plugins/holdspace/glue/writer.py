@@ -26,10 +26,7 @@ PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # all of 
 class ReusingWriter(Writer):
     def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
-        self.reuse: pagereuse.PageReuse | None = None
-        if self.settings["HOLDSPACE_REUSE_PAGES"] and self.settings["HOLDSPACE_PREVIOUS_OUTPUT"]:
-            project: Project = project_of(self.settings)
-            self.reuse = pagereuse.PageReuse(project.cache, self.settings["HOLDSPACE_PREVIOUS_OUTPUT"], output_path)
+        self.reuse = page_reuse(self.settings, output_path)
         self._keyed = False
         self._warned: list[Any] | None = None
         self._reaches: dict[str, set[str]] = {}
@@ -243,6 +240,15 @@ def site_key(env: Any, context: dict[str, Any]) -> str | None:
     except Exception as e:  # anything without a stable description: render every page
         logger.debug("Holdspace: pages are rendered, not reused (%s: %s)", e.__class__.__name__, e)
         return None
+
+
+def page_reuse(settings: dict[str, Any], output_path: str) -> pagereuse.PageReuse | None:
+    """The record of the previous build's pages, for linking them into ``output_path``; None
+    when pages are not reused (turned off, or no previous build: a plain pelican run)."""
+    if not (settings["HOLDSPACE_REUSE_PAGES"] and settings["HOLDSPACE_PREVIOUS_OUTPUT"]):
+        return None
+    project: Project = project_of(settings)
+    return pagereuse.PageReuse(project.cache, settings["HOLDSPACE_PREVIOUS_OUTPUT"], output_path)
 
 
 def get_writer(pelican_object: Any) -> type[Writer]:

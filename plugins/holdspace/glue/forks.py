@@ -1,0 +1,71 @@
+"""Work done in a forked process beside Pelican's page writing (the search, the redirect
+pages), when there are cores for it (HOLDSPACE_WORKERS). Each child dies with the build
+(PR_SET_PDEATHSIG), so a killed build leaves no writer behind; one that fails fails the
+build when it is waited for."""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import logging
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+
+def parallel(settings: dict[str, Any]) -> bool:
+    """Whether this build works beside Pelican in forked processes."""
+    return settings["HOLDSPACE_WORKERS"] >= 2 and hasattr(os, "fork")
+
+
+def forked(work: Callable[[], Any]) -> int:
+    """Run ``work`` in a forked process, which dies with this one; its pid."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: work, exit; never back into Pelican
+        code = 1
+        try:
+            _die_with_parent(parent)
+            work()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            logging.shutdown()
+            sys.stderr.flush()
+            os._exit(code)
+    return pid
+
+
+def wait(pid: int, failed: str) -> None:
+    """Wait for the child ``pid``; ``failed`` is the error when it did not end well."""
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise RuntimeError(failed)
+
+
+def give_back_memory() -> None:
+    """Return freed memory to the system (glibc's malloc_trim): comment bodies are
+    allocated one by one, and after they are freed their pages would otherwise stay
+    resident, in this process and in the forked one."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: be killed when the build is (prctl PR_SET_PDEATHSIG, SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl: do not go on alone
+        os._exit(1)
