@@ -277,11 +277,19 @@ def test_the_counted_writer_writes_whoosh_s_own_segments_byte_for_byte(corpus, t
     sorting pool: a new index, an update (documents added, changed and removed) and a merge
     of every segment into one are the files Whoosh's own writer makes, byte for byte."""
     from holdspace.search import index as searchindex
+    from holdspace.search import segments
 
     docs = corpus[2]
     changed = [doc(i, f"now about {'winter ' * i}snow") for i in range(0, 40, 3)]
     steps = [docs[:300], docs[20:] + changed, [*docs[30:], *changed, doc(950, "a late word about snow")]]
-    made = {}
+    made, filled = {}, []
+    fill = segments._fill
+
+    def counting_fill(writer, docnums, *rest):
+        filled[-1].append(len(docnums))
+        fill(writer, docnums, *rest)
+
+    monkeypatch.setattr(segments, "_fill", counting_fill)
     for writer in ("counted", "whoosh's"):
         if writer == "whoosh's":
             monkeypatch.setattr(searchindex, "CountedWriter", lambda ix, **kwargs: ix.writer(**kwargs))
@@ -289,13 +297,52 @@ def test_the_counted_writer_writes_whoosh_s_own_segments_byte_for_byte(corpus, t
         folder = tmp_path / writer
         made[writer] = []
         for step in steps:
+            filled.append([])
             stats = update_index(str(folder), step)
             made[writer].append(_segments(folder))
         assert (stats.added, stats.removed) == (1, 7)
     assert [len(segments) for segments in made["counted"]] == [1, 2, 1]
     assert made["counted"] == made["whoosh's"]
+    # The counted way wrote the new index (some terms in more than one block) and the update;
+    # the merge went Whoosh's way, as did every step of Whoosh's own writer.
+    assert max(filled[0]) > 128 and filled[1] and filled[2:] == [[]] * 4
     found = {h.id for h in search(str(tmp_path / "counted"), "winter snow", limit=50)}
     assert found == {f"c{i}" for i in range(3, 40, 3)}  # the changed ones, found in the merged segment
+
+
+def test_the_counted_writer_takes_whoosh_s_way_for_what_it_cannot_keep(tmp_path):
+    """A document given a boost, or whose content is a plain string, after or before
+    documents whose counts are kept: the postings kept go into Whoosh's pool, and the
+    segment is the one Whoosh's own writer makes."""
+    from whoosh import index as whoosh_index
+
+    from holdspace.search.index import schema
+    from holdspace.search.postings import Counted
+    from holdspace.search.segments import CountedWriter
+
+    def counted(text):
+        value = Counted(text)
+        value.freqs = {w: text.split().count(w) for w in text.split()}
+        return value
+
+    for case in ("boost", "plain", "plain first"):
+        made = []
+        for make in (CountedWriter, lambda ix: ix.writer()):
+            folder = tmp_path / f"{case}-{len(made)}"
+            folder.mkdir()
+            writer = make(whoosh_index.create_in(str(folder), schema()))
+            if case == "plain first":
+                writer.add_document(id="c0", content="tea tea cake")
+            writer.add_document(id="c1", content=counted("tea and cake"))
+            if case == "boost":
+                writer.add_document(id="c2", content=counted("tea alone"), _boost=2.0)
+            elif case == "plain":
+                writer.add_document(id="c2", content="tea alone")
+            writer.add_document(id="c3", content=counted("cake and more cake"))
+            writer.commit()
+            made.append(_segments(folder))
+        assert made[0] == made[1], case
+        assert [b"tea" in data for name, data in made[0][0][3].items() if name.endswith(".trm")] == [True]
 
 
 @pytest.mark.parametrize(("broken", "step"), [("update_index", "index"), ("update_export", "export")])

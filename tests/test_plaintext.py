@@ -52,7 +52,9 @@ def test_the_sanitizer_s_html_is_read_without_htmlparser_to_the_same_text(monkey
     wxr = (SHARED_DATA / "themeunittestdata.wordpress.xml").read_text(encoding="utf-8")
     renderer = CommentRenderer()
     comments = re.findall(r"<wp:comment_content><!\[CDATA\[(.*?)\]\]>", wxr, re.S)
-    texts = [renderer.render(body) for body in bodies + comments] + comments  # and the comments' own HTML
+    odd = ["a<br\xa0>b", '<p\x0bclass="x">t</p>', "<P>Up</P>", "<br/>x", '<a href="x"/>y', "</p >z", "x <3 y",
+           "&amp;&lt;&#39;&nbsp;&bogus;", '<a href="a&amp;b" title>t</a>', "<p>a</p\n>", "<a  href=\"x\"\t>y</a>"]  # fmt: skip
+    texts = [renderer.render(body) for body in bodies + comments] + comments + odd  # and the comments' own HTML
     fast = [as_text(t) for t in texts]
     simple = sum(plaintext._simple_events(t) is not None for t in texts)
     monkeypatch.setattr(plaintext, "_simple_events", lambda html: None)  # HTMLParser only

@@ -100,9 +100,9 @@ def _spawn_remover(folder: str) -> int:
 
 
 def _stop_helpers(keep: set[int]) -> None:
-    """Stop what a failed build started beside Pelican (the search process, forked), so
-    nothing writes into its folder once it is removed. Linux lists a process's children
-    in /proc; elsewhere the helpers die with the build (see glue.search)."""
+    """Stop what a failed build started beside Pelican (the search and redirect pages'
+    processes, forked), so nothing writes into its folder once it is removed. Linux lists a
+    process's children in /proc; elsewhere the helpers die with the build (glue.forks)."""
     try:
         with open(f"/proc/self/task/{os.getpid()}/children", encoding="ascii") as f:
             children = {int(pid) for pid in f.read().split()}

@@ -43,10 +43,12 @@ def forked(work: Callable[[], Any]) -> int:
 
 
 def wait(pid: int, failed: str) -> None:
-    """Wait for the child ``pid``; ``failed`` is the error when it did not end well."""
+    """Wait for the child ``pid``; ``failed`` says what it did not do when it did not end well."""
     _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        raise RuntimeError(f"{failed} (its process was killed by signal {os.WTERMSIG(status)})")
     if status != 0:
-        raise RuntimeError(failed)
+        raise RuntimeError(f"{failed} (the error is above)")
 
 
 def give_back_memory() -> None:

@@ -48,13 +48,17 @@ def start(generator: Any, relative: bool) -> Started:
             records.write(json.dumps({"pages": reuse.new_records(), "reused": reuse.reused}).encode("utf-8"))
             records.flush()
 
-    return Started(forks.forked(work), records)
+    try:
+        return Started(forks.forked(work), records)
+    except BaseException:  # no process (fork failed): no record either
+        records.close()
+        raise
 
 
 def finish(started: Started, writer: Any) -> None:
     """Wait for the pages ``start`` writes, and record them as the writer's own."""
     with started.records as f:
-        forks.wait(started.pid, "the redirect pages could not be written (the error is above)")
+        forks.wait(started.pid, "the redirect pages could not be written")
         f.seek(0)
         data = f.read()
     reuse = getattr(writer, "reuse", None)

@@ -51,7 +51,7 @@ class SearchGenerator(Generator):
             self._update()
             return
         child, self._child = self._child, None
-        wait(child, "the search index could not be updated (the error is above)")
+        wait(child, "the search index could not be updated")
 
     def _update(self) -> None:
         start = time.perf_counter()
@@ -85,7 +85,7 @@ class SearchGenerator(Generator):
         # The record of the previous export, when that export is whole and this index's.
         current = state if not stats.rebuilt and usable(state, previous) else None
         if beside:
-            wait(beside[0], "the search export could not be written (the error is above)")
+            wait(beside[0], "the search export could not be written")
             exported = f"{len(stats.numbers)} documents exported"
         elif current is not None and not stats.changed_anything and current.index_fingerprint == stats.fingerprint:
             if previous != target:

@@ -12,7 +12,9 @@ for byte (``tests/test_index.py``). Whoosh is imported here and in ``index`` onl
 
 from __future__ import annotations
 
+import itertools
 from array import array
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3PostingsWriter
@@ -25,20 +27,24 @@ from .postings import Counted
 
 class CountedWriter(SegmentWriter):
     """A SegmentWriter that keeps a Counted field's postings by term. A schema with term
-    vectors, spelling or columns, a document given boosts, or a merge of older segments
-    into this one (which fills Whoosh's pool with their postings) takes Whoosh's own way."""
+    vectors, spelling or columns, a document given boosts or whose counted field is not
+    Counted, and a merge of older segments into this one (which fills Whoosh's pool with
+    their postings) take Whoosh's own way from there, the postings kept put into its pool."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         self._counted: dict[str, tuple[array, array]] = {}  # term -> (docnums, frequencies)
         self._lengths: dict[int, int] = {}  # docnum -> the counted field's length, as Whoosh scores it
         self._field: str | None = None  # the counted field
+        self._pooled: set[str] = set()  # the fields whose postings went into Whoosh's pool
         self._plain = any(
             f.vector or f.separate_spelling() or f.column_type for f in self.schema._fields.values()
         )  # fmt: skip
 
     def add_document(self, **fields: Any) -> None:
-        if self._plain or any(name.startswith("_") for name in fields):
+        if not self._plain and not self._countable(fields):
+            self._to_pool()  # from here on, Whoosh's own way: the postings kept go into its pool first
+        if self._plain:
             super().add_document(**fields)
             return
         self._check_state()
@@ -52,10 +58,11 @@ class CountedWriter(SegmentWriter):
                 continue
             field = schema[name]
             length = 0
-            if field.indexed and isinstance(value, Counted) and self._field in (None, name):
+            if field.indexed and isinstance(value, Counted):
                 self._field = name
                 length = self._keep(docnum, value.freqs)
             elif field.indexed:
+                self._pooled.add(name)
                 for tbytes, freq, weight, vbytes in field.index(value):
                     if field.scorable:
                         length += freq
@@ -64,6 +71,20 @@ class CountedWriter(SegmentWriter):
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _countable(self, fields: dict[str, Any]) -> bool:
+        """Whether this document's counted postings can be kept by term: no boost, one
+        indexed field at most with a Counted value (the one before, if there was one, and
+        none of whose postings went into the pool), and no other value for it."""
+        if any(name.startswith("_") for name in fields):
+            return False
+        schema = self.schema
+        counted = [n for n, v in fields.items() if isinstance(v, Counted) and n in schema and schema[n].indexed]
+        if len(counted) > 1 or (self._field is not None and counted not in ([], [self._field])):
+            return False
+        if counted and counted[0] in self._pooled:  # some of its postings are in the pool already
+            return False
+        return self._field is None or isinstance(fields.get(self._field), (Counted, type(None)))
 
     def _keep(self, docnum: int, freqs: dict[str, int]) -> int:
         counted = self._counted
@@ -98,17 +119,23 @@ class CountedWriter(SegmentWriter):
         and after it in the pool (the terms table is written in order of field and term)."""
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        items = list(self.pool.iter_postings())
-        name = self._field if self._counted else None
+        items = iter(self.pool.iter_postings())  # sorted: the fields before the counted one, then after it
         write = self.fieldwriter.add_postings
-        if name is None:
-            write(self.schema, lengths, iter(items))
+        if not self._counted:
+            write(self.schema, lengths, items)
         else:
-            if before := [item for item in items if item[0] < name]:
-                write(self.schema, lengths, iter(before))
+            name, after = str(self._field), []
+
+            def before() -> Iterator[Any]:
+                for item in items:
+                    if item[0] > name:  # (none is of the counted field: its postings are all kept here)
+                        after.append(item)
+                        return
+                    yield item
+
+            write(self.schema, lengths, before())
             self._write_counted(name)
-            if after := [item for item in items if item[0] > name]:
-                write(self.schema, lengths, iter(after))
+            write(self.schema, lengths, itertools.chain(after, items))
         self.fieldwriter.close()
         if lengths is not None:
             lengths.close()
