@@ -290,6 +290,13 @@ def test_the_counted_writer_writes_whoosh_s_own_segments_byte_for_byte(corpus, t
         fill(writer, docnums, *rest)
 
     monkeypatch.setattr(segments, "_fill", counting_fill)
+    shared, init = [], segments.CountedWriter.__init__
+
+    def recording_init(self, ix, kept=None, **kwargs):
+        shared.append(kept is not None)
+        init(self, ix, kept, **kwargs)
+
+    monkeypatch.setattr(segments.CountedWriter, "__init__", recording_init)
     for writer in ("counted", "whoosh's"):
         if writer == "whoosh's":
             monkeypatch.setattr(searchindex, "CountedWriter", lambda ix, **kwargs: ix.writer(**kwargs))
@@ -306,14 +313,32 @@ def test_the_counted_writer_writes_whoosh_s_own_segments_byte_for_byte(corpus, t
     # The counted way wrote the new index (some terms in more than one block) and the update;
     # the merge went Whoosh's way, as did every step of Whoosh's own writer.
     assert max(filled[0]) > 128 and filled[1] and filled[2:] == [[]] * 4
+    assert shared == [True, False, False]  # the new index shares the postings gathered for the export
     found = {h.id for h in search(str(tmp_path / "counted"), "winter snow", limit=50)}
     assert found == {f"c{i}" for i in range(3, 40, 3)}  # the changed ones, found in the merged segment
+
+
+def _add(writer, kept, **fields):
+    """``writer.add_document``, its counted postings first kept in ``kept`` (as the search
+    gathers them before it adds a new index's document) when ``kept`` is a dict."""
+    from array import array
+
+    from holdspace.search.postings import Counted
+
+    if kept is not None and isinstance(fields["content"], Counted):
+        for word, n in fields["content"].freqs.items():
+            kept.setdefault(word, (array("I"), array("I")))
+            kept[word][0].append(writer.docnum)
+            kept[word][1].append(n)
+    writer.add_document(**fields)
 
 
 def test_the_counted_writer_takes_whoosh_s_way_for_what_it_cannot_keep(tmp_path):
     """A document given a boost, or whose content is a plain string, after or before
     documents whose counts are kept: the postings kept go into Whoosh's pool, and the
     segment is the one Whoosh's own writer makes."""
+    from functools import partial
+
     from whoosh import index as whoosh_index
 
     from holdspace.search.index import schema
@@ -327,21 +352,25 @@ def test_the_counted_writer_takes_whoosh_s_way_for_what_it_cannot_keep(tmp_path)
 
     for case in ("boost", "plain", "plain first"):
         made = []
-        for make in (CountedWriter, lambda ix: ix.writer()):
+        for way in ("counted", "counted, kept by the caller", "whoosh's"):
             folder = tmp_path / f"{case}-{len(made)}"
             folder.mkdir()
-            writer = make(whoosh_index.create_in(str(folder), schema()))
+            ix = whoosh_index.create_in(str(folder), schema())
+            kept = {} if way == "counted, kept by the caller" else None
+            writer = ix.writer() if way == "whoosh's" else CountedWriter(ix, kept=kept)
+
+            add = partial(_add, writer, kept)
             if case == "plain first":
-                writer.add_document(id="c0", content="tea tea cake")
-            writer.add_document(id="c1", content=counted("tea and cake"))
+                add(id="c0", content="tea tea cake")
+            add(id="c1", content=counted("tea and cake"))
             if case == "boost":
-                writer.add_document(id="c2", content=counted("tea alone"), _boost=2.0)
+                add(id="c2", content=counted("tea alone"), _boost=2.0)
             elif case == "plain":
-                writer.add_document(id="c2", content="tea alone")
-            writer.add_document(id="c3", content=counted("cake and more cake"))
+                add(id="c2", content="tea alone")
+            add(id="c3", content=counted("cake and more cake"))
             writer.commit()
             made.append(_segments(folder))
-        assert made[0] == made[1], case
+        assert made[0] == made[1] == made[2], case
         assert [b"tea" in data for name, data in made[0][0][3].items() if name.endswith(".trm")] == [True]
 
 

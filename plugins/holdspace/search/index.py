@@ -107,7 +107,8 @@ def update_index(
     stats.rebuilt = _create_if_stale(folder)
     ix = whoosh_index.open_dir(folder)
     have, old = _stored(ix, wanted, digests, recorded := load_digests(folder, ix.latest_generation()))
-    writer = CountedWriter(ix, limitmb=WRITER_LIMIT_MB)
+    # A new index numbers its documents as the export does: they share the gathered postings.
+    writer = CountedWriter(ix, kept=stats.gathered.terms if stats.rebuilt else None, limitmb=WRITER_LIMIT_MB)
     try:
         _write(writer, wanted, digests, have, old, stats)
         if before_commit is not None:

@@ -31,9 +31,13 @@ class CountedWriter(SegmentWriter):
     Counted, and a merge of older segments into this one (which fills Whoosh's pool with
     their postings) take Whoosh's own way from there, the postings kept put into its pool."""
 
-    def __init__(self, ix: Any, **kwargs: Any) -> None:
+    def __init__(self, ix: Any, kept: dict[str, tuple[array, array]] | None = None, **kwargs: Any) -> None:
+        """``kept``: the counted postings as the caller keeps them, by term, numbered as this
+        writer numbers its documents (a new index's, each document's postings kept before
+        it is added); this writer then keeps none of its own."""
         super().__init__(ix, **kwargs)
-        self._counted: dict[str, tuple[array, array]] = {}  # term -> (docnums, frequencies)
+        self._counted: dict[str, tuple[array, array]] = {} if kept is None else kept  # term -> (docnums, frequencies)
+        self._shared = kept is not None
         self._lengths: dict[int, int] = {}  # docnum -> the counted field's length, as Whoosh scores it
         self._field: str | None = None  # the counted field
         self._pooled: set[str] = set()  # the fields whose postings went into Whoosh's pool
@@ -88,8 +92,8 @@ class CountedWriter(SegmentWriter):
 
     def _keep(self, docnum: int, freqs: dict[str, int]) -> int:
         counted = self._counted
-        length = 0
-        for word, n in freqs.items():
+        length = sum(freqs.values()) if self._shared else 0
+        for word, n in () if self._shared else freqs.items():
             postings = counted.get(word)
             if postings is None:
                 postings = counted[word] = (array("I"), array("I"))
@@ -111,8 +115,9 @@ class CountedWriter(SegmentWriter):
             for word, (docnums, freqs) in self._counted.items():
                 tbytes = word.encode("utf-8")
                 for docnum, n in zip(docnums, freqs, strict=True):
-                    self.pool.add((name, tbytes, docnum, float(n) * boost, pack_uint(n)))
-        self._counted, self._lengths, self._plain = {}, {}, True
+                    if docnum < self.docnum:  # (kept by the caller: maybe of a document not added yet)
+                        self.pool.add((name, tbytes, docnum, float(n) * boost, pack_uint(n)))
+        self._counted, self._lengths, self._plain, self._shared = {}, {}, True, False
 
     def _flush_segment(self) -> None:
         """Whoosh's, with the counted field's terms written between the fields before it
