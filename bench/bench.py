@@ -268,6 +268,16 @@ def repeat(label: str, runs: int, once: Callable[[], dict]) -> list[dict]:
     return results
 
 
+def alternate(runs: int, *measures: tuple[str, Callable[[], dict]]) -> list[list[dict]]:
+    """``repeat`` for several measures taken in turn (A, B, A, B ...), so that a slow spell
+    of the machine falls on each of them alike; their results, in the order given."""
+    results: list[list[dict]] = [[] for _ in measures]
+    for i in range(runs):
+        for (label, once), found in zip(measures, results, strict=True):
+            found += repeat(f"{label} ({i + 1}/{runs})", 1, once)
+    return results
+
+
 def median(results: list[dict], key: str = "seconds") -> float:
     return statistics.median(r[key] for r in results)
 
@@ -293,39 +303,22 @@ def measure(args: argparse.Namespace, work: Path) -> dict:
             work / f"peer-{args.posts}-{args.comments}",
         )
         peer.prepare_plain(str(main), str(plain_site))
-        out["plain_cold"] = repeat("plain Pelican, cold", args.runs, lambda: peer_build(python, plain_site, cold=True))
+        if not args.skip_peer:
+            say("Preparing the pelican-comment-system site ...")
+            peer.prepare_peer(str(main), str(peer_site), python)
+        ids = queued_ids(main)
 
         def plain_warm() -> dict:
             peer.touch_one_post(str(plain_site))
             return peer_build(python, plain_site, cold=False)
 
-        out["plain_warm"] = repeat("plain Pelican, warm (one post changed)", args.runs, plain_warm)
-        if not args.skip_peer:
-            say("Preparing the pelican-comment-system site ...")
-            peer.prepare_peer(str(main), str(peer_site), python)
-            out["peer_cold"] = repeat(
-                "pelican-comment-system, cold", args.runs, lambda: peer_build(python, peer_site, cold=True)
-            )
-            checked = peer.verify_peer(str(main), str(peer_site))
-            out["peer_check"] = checked
-            say(f"pelican-comment-system's pages read back: {checked['comments']} comments, "
-                f"{len(checked['problems'])} problems" + "".join(f"\n  {p}" for p in checked["problems"][:10]))  # fmt: skip
-
-            def peer_warm() -> dict:
-                peer.touch_one_post(str(peer_site))
-                return peer_build(python, peer_site, cold=False)
-
-            out["peer_warm"] = repeat("pelican-comment-system, warm (one post changed)", args.runs, peer_warm)
-
-        out["hs_alone_cold"] = repeat("Holdspace, posts alone, cold", args.runs, lambda: hs_build(alone, cold=True))
-        out["hs_cold"] = repeat("Holdspace, cold", args.runs, lambda: hs_build(main, cold=True))
+        def peer_warm() -> dict:
+            peer.touch_one_post(str(peer_site))
+            return peer_build(python, peer_site, cold=False)
 
         def hs_warm() -> dict:
             peer.touch_one_post(str(main))  # the same post as the baselines', as a new file: no hard link changed
             return hs_build(main, cold=False)
-
-        out["hs_warm"] = repeat("Holdspace, warm (one post changed)", args.runs, hs_warm)
-        ids = queued_ids(main)
 
         def hs_approve() -> dict:
             cid, seconds = approve(main, ids)
@@ -334,7 +327,35 @@ def measure(args: argparse.Namespace, work: Path) -> dict:
             result["extra"] = f"approve {cid} {seconds:.1f} s + build {result['build']:.1f} s"
             return result
 
-        out["hs_approve"] = repeat("Holdspace, approve one comment + rebuild", args.runs, hs_approve)
+        # Each of Holdspace's measures in turn with the baseline it is compared with.
+        out["plain_cold"], out["hs_alone_cold"] = alternate(
+            args.runs,
+            ("plain Pelican, cold", lambda: peer_build(python, plain_site, cold=True)),
+            ("Holdspace, posts alone, cold", lambda: hs_build(alone, cold=True)),
+        )
+        if not args.skip_peer:
+            out["peer_cold"], out["hs_cold"] = alternate(
+                args.runs,
+                ("pelican-comment-system, cold", lambda: peer_build(python, peer_site, cold=True)),
+                ("Holdspace, cold", lambda: hs_build(main, cold=True)),
+            )
+            checked = peer.verify_peer(str(main), str(peer_site))
+            out["peer_check"] = checked
+            say(f"pelican-comment-system's pages read back: {checked['comments']} comments, "
+                f"{len(checked['problems'])} problems" + "".join(f"\n  {p}" for p in checked["problems"][:10]))  # fmt: skip
+            out["peer_warm"], out["hs_warm"] = alternate(
+                args.runs,
+                ("pelican-comment-system, warm (one post changed)", peer_warm),
+                ("Holdspace, warm (one post changed)", hs_warm),
+            )
+        else:
+            out["hs_cold"] = repeat("Holdspace, cold", args.runs, lambda: hs_build(main, cold=True))
+            out["hs_warm"] = repeat("Holdspace, warm (one post changed)", args.runs, hs_warm)
+        out["plain_warm"], out["hs_approve"] = alternate(
+            args.runs,
+            ("plain Pelican, warm (one post changed)", plain_warm),
+            ("Holdspace, approve one comment + rebuild", hs_approve),
+        )
         if args.no_stages:
             restore(main, args.comments)
             restore(alone, 0)
