@@ -259,13 +259,15 @@ def stages(folder: Path) -> dict:
 
 
 def repeat(label: str, runs: int, once: Callable[[], dict]) -> list[dict]:
-    results = []
-    for i in range(runs):
-        result = once()
-        extra = f", {result['extra']}" if result.get("extra") else ""
-        say(f"{label}, run {i + 1}/{runs}: {result['seconds']:.1f} s, {result['peak_rss_mb']:.0f} MB{extra}")
-        results.append(result)
-    return results
+    return [run(label, i, runs, once) for i in range(runs)]
+
+
+def run(label: str, i: int, runs: int, once: Callable[[], dict]) -> dict:
+    """Run ``i`` (from 0) of ``runs``, said as it ends."""
+    result = once()
+    extra = f", {result['extra']}" if result.get("extra") else ""
+    say(f"{label}, run {i + 1}/{runs}: {result['seconds']:.1f} s, {result['peak_rss_mb']:.0f} MB{extra}")
+    return result
 
 
 def alternate(runs: int, *measures: tuple[str, Callable[[], dict]]) -> list[list[dict]]:
@@ -274,7 +276,7 @@ def alternate(runs: int, *measures: tuple[str, Callable[[], dict]]) -> list[list
     results: list[list[dict]] = [[] for _ in measures]
     for i in range(runs):
         for (label, once), found in zip(measures, results, strict=True):
-            found += repeat(f"{label} ({i + 1}/{runs})", 1, once)
+            found.append(run(label, i, runs, once))
     return results
 
 
