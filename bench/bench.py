@@ -7,7 +7,8 @@
 Writes the deterministic synthetic archives (bench/synth.py, seed 1; reused from the work folder while their
 parameters and synth.py are unchanged): POSTS posts with COMMENTS comments and 50 queued, the same posts alone,
 and POSTS posts with 100,000 comments. The plain Pelican and pelican-comment-system sites are prepared from the
-first one by bench/peer.py. Every figure is the median of --runs builds (the 100,000-comment build runs once):
+first one by bench/peer.py. Every figure is the median of --runs builds (the 100,000-comment build runs once),
+each measure's runs alternating with its baseline's:
 
   (a) Holdspace cold, with the comments and on the posts alone, against plain Pelican cold (posts only);
   (b) Holdspace against pelican-comment-system, cold and warm (warm: one post changed, the same way for both);
@@ -411,7 +412,7 @@ def cell(results: list[dict] | None) -> str:
 
 
 def report(args: argparse.Namespace, m: dict) -> str:
-    runs = f"median of {args.runs} run{'s' if args.runs != 1 else ''} each"
+    runs = f"median of {args.runs} run{'s' if args.runs != 1 else ''} each, alternated with the baseline's"
     comments = f"{args.comments:,} comments" + ("" if args.skip_100k else f" (and {BIG:,}, 1 run)")
     if args.only_100k:
         comments, runs = f"{BIG:,} comments", "1 run"
