@@ -412,7 +412,8 @@ def cell(results: list[dict] | None) -> str:
 
 
 def report(args: argparse.Namespace, m: dict) -> str:
-    runs = f"median of {args.runs} run{'s' if args.runs != 1 else ''} each, alternated with the baseline's"
+    runs = f"median of {args.runs} run{'s' if args.runs != 1 else ''} each"
+    runs += "" if args.skip_peer else ", alternated with the baseline's"
     comments = f"{args.comments:,} comments" + ("" if args.skip_100k else f" (and {BIG:,}, 1 run)")
     if args.only_100k:
         comments, runs = f"{BIG:,} comments", "1 run"

@@ -111,6 +111,8 @@ def update_index(
     writer = CountedWriter(ix, kept=stats.gathered.terms if stats.rebuilt else None, limitmb=WRITER_LIMIT_MB)
     try:
         _write(writer, wanted, digests, have, old, stats)
+        if stats.rebuilt and writer.docnum != len(stats.gathered.hits):  # the shared numbering broken
+            raise RuntimeError("the search index's documents are not numbered as the export's")
         if before_commit is not None:
             before_commit(stats)
     except BaseException:

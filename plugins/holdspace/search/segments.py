@@ -133,7 +133,8 @@ class CountedWriter(SegmentWriter):
 
             def before() -> Iterator[Any]:
                 for item in items:
-                    if item[0] > name:  # (none is of the counted field: its postings are all kept here)
+                    assert item[0] != name, "the counted field's postings are all kept here"
+                    if item[0] > name:
                         after.append(item)
                         return
                     yield item
