@@ -272,11 +272,13 @@ def run(label: str, i: int, runs: int, once: Callable[[], dict]) -> dict:
 
 
 def alternate(runs: int, *measures: tuple[str, Callable[[], dict]]) -> list[list[dict]]:
-    """``repeat`` for several measures taken in turn (A, B, A, B ...), so that a slow spell
-    of the machine falls on each of them alike; their results, in the order given."""
+    """``repeat`` for several measures taken in turn (A, B, B, A, A, B ...), so that a slow
+    spell of the machine, or the first run's cold caches, fall on each of them alike; their
+    results, in the order given."""
     results: list[list[dict]] = [[] for _ in measures]
     for i in range(runs):
-        for (label, once), found in zip(measures, results, strict=True):
+        turn = list(zip(measures, results, strict=True))
+        for (label, once), found in turn if i % 2 == 0 else turn[::-1]:  # B first every other time
             found.append(run(label, i, runs, once))
     return results
 
