@@ -56,7 +56,7 @@ def test_the_sanitizer_s_html_is_read_without_htmlparser_to_the_same_text(monkey
            "&amp;&lt;&#39;&nbsp;&bogus;", '<a href="a&amp;b" title>t</a>', "<p>a</p\n>", "<a  href=\"x\"\t>y</a>"]  # fmt: skip
     texts = [renderer.render(body) for body in bodies + comments] + comments + odd  # and the comments' own HTML
     fast = [as_text(t) for t in texts]
-    simple = sum(plaintext._simple_events(t) is not None for t in texts)
-    monkeypatch.setattr(plaintext, "_simple_events", lambda html: None)  # HTMLParser only
+    simple = sum(plaintext._fed_simply(plaintext._Text(), t) for t in texts)
+    monkeypatch.setattr(plaintext, "_fed_simply", lambda parser, html: False)  # HTMLParser only
     assert fast == [as_text(t) for t in texts]
     assert len(texts) > 1800 and simple > len(texts) * 0.9  # nearly all took the fast way

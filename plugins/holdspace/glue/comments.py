@@ -149,7 +149,7 @@ class CommentsGenerator(Generator):
         return discussions.held_back
 
     def _with_redirects(self) -> bool:
-        return bool(getattr(self, "redirects", None) and self.settings["COMMENT_REDIRECT_SAVE_AS"])
+        return bool(self.redirects and self.settings["COMMENT_REDIRECT_SAVE_AS"])
 
     def generate_output(self, writer: Any) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)

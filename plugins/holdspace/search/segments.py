@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
@@ -26,8 +26,9 @@ from .postings import Counted
 
 
 class CountedWriter(SegmentWriter):
-    """A SegmentWriter that keeps a Counted field's postings by term. A schema with term
-    vectors, spelling or columns, a document given boosts or whose counted field is not
+    """A SegmentWriter that keeps a Counted field's postings by term, for Whoosh's own
+    codec (whose postings writer it fills a block at a time). Another codec, a schema with
+    term vectors, spelling or columns, a document given boosts or whose counted field is not
     Counted, and a merge of older segments into this one (which fills Whoosh's pool with
     their postings) take Whoosh's own way from there, the postings kept put into its pool."""
 
@@ -41,7 +42,7 @@ class CountedWriter(SegmentWriter):
         self._lengths: dict[int, int] = {}  # docnum -> the counted field's length, as Whoosh scores it
         self._field: str | None = None  # the counted field
         self._pooled: set[str] = set()  # the fields whose postings went into Whoosh's pool
-        self._plain = any(
+        self._plain = not isinstance(self.codec, W3Codec) or any(
             f.vector or f.separate_spelling() or f.column_type for f in self.schema._fields.values()
         )  # fmt: skip
 
@@ -92,14 +93,13 @@ class CountedWriter(SegmentWriter):
 
     def _keep(self, docnum: int, freqs: dict[str, int]) -> int:
         counted = self._counted
-        length = sum(freqs.values()) if self._shared else 0
-        for word, n in () if self._shared else freqs.items():
+        length = sum(freqs.values())
+        for word, n in () if self._shared else freqs.items():  # shared: the caller keeps them
             postings = counted.get(word)
             if postings is None:
                 postings = counted[word] = (array("I"), array("I"))
             postings[0].append(docnum)
             postings[1].append(n)
-            length += n
         if length:
             self._lengths[docnum] = byte_to_length(length_to_byte(length))
         return length
@@ -154,19 +154,14 @@ class CountedWriter(SegmentWriter):
         weight: dict[int, float] = {}
         value: dict[int, bytes] = {}
         fw.start_field(name, field)
-        blocks = type(fw._postwriter) is W3PostingsWriter
         for word in sorted(self._counted):
             docnums, freqs = self._counted[word]
             for n in freqs:
                 if n not in weight:
                     weight[n], value[n] = float(n) * boost, pack_uint(n)
             fw.start_term(word.encode("utf-8"))
-            if blocks:
-                _fill(fw._postwriter, docnums, [weight[n] for n in freqs], [value[n] for n in freqs],
-                      [lengths[d] for d in docnums])  # fmt: skip
-            else:
-                for docnum, n in zip(docnums, freqs, strict=True):
-                    fw.add(docnum, weight[n], value[n], lengths[docnum])
+            _fill(fw._postwriter, docnums, [weight[n] for n in freqs], [value[n] for n in freqs],
+                  [lengths[d] for d in docnums])  # fmt: skip
             fw.finish_term()
         fw.finish_field()
 
