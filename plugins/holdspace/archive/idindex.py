@@ -91,11 +91,11 @@ def save(folder: str, tz: tzinfo, files: Stamps, index: Index | None) -> None:
     names of files gone). Only by a build and ``approve``, which hold the project's lock
     (but for a plain ``pelican`` run): an erasure removes the index under it, and a command
     reading meanwhile must not write back what was erased."""
-    data = {"version": _version(tz), "files": files, "index": index}
     with contextlib.suppress(OSError):  # a cache: a folder the command cannot write is read in full next time
         if index is None:
             forget(folder)
         else:
+            data = {"version": _version(tz), "files": files, "index": index}
             write_atomically(
                 os.path.join(folder, FILE), lambda f: pickle.dump(data, f, pickle.HIGHEST_PROTOCOL), binary=True
             )
