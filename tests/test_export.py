@@ -10,8 +10,9 @@ import pytest
 
 from conftest import search_doc as doc
 from holdspace.search.buckets import AUTHOR_FILES, author_bucket, bucket_of, bucket_prefixes
-from holdspace.search.export import Posting, entry, write_export
+from holdspace.search.export import Posting, document_text, entry, write_export
 from holdspace.search.index import export, update_index
+from holdspace.search.query import Hit
 
 
 @pytest.mark.parametrize(
@@ -53,6 +54,38 @@ def test_a_term_s_entry_holds_its_df_docnum_gaps_weights_and_lengths():
     postings = [Posting(2, 1.0, 10.0), Posting(5, 2.0, 3.5), Posting(9, 1.5, 12.0)]
     assert entry("word", 3, postings) == '"word":[3,[2,3,4],[1,2,1.5],[10,3.5,12]]'
     assert entry("γάτα", 1, [Posting(0, 1.0, 4.0)]) == '"γάτα":[1,[0],[1],[4]]'
+
+
+def test_a_result_s_file_is_json_dumps_of_its_fields():
+    """Written field by field, a result's file is what json.dumps writes of its dict (every
+    kind of character a title, name or text can hold), with "w" only for a content warning."""
+    rng = random.Random(7)
+    odd = [
+        '"',
+        "\\",
+        "\\u0041",
+        "\x00\x1f\x7f",
+        "\u2028\u2029",
+        "\ud83d\ude00 😀",
+        "</script>",
+        "İstanbul γάτα",
+        "\t\n\r",
+    ]
+    made = 0
+    for i in range(300):
+        words = [
+            rng.choice(odd) if rng.random() < 0.3 else chr(rng.randrange(1, 0x2FFF)) * rng.randrange(3)
+            for _ in range(9)
+        ]
+        hit = Hit(i, 0.0, f"c{i}{words[0]}", "comment", words[1], words[2], datetime(2025, 1, 1 + i % 28, tzinfo=UTC),
+                  words[3], "".join(words[4:7]), words[7] if i % 2 else "", words[8])  # fmt: skip
+        fields = {"id": hit.id, "k": hit.kind, "t": hit.title, "a": hit.author, "d": hit.date.isoformat(),
+                  "s": hit.shown_date, "u": hit.url, "x": hit.text}  # fmt: skip
+        if hit.warning:
+            fields["w"] = hit.warning
+            made += 1
+        assert document_text(hit) == json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    assert 100 < made < 200  # with a warning and without
 
 
 def test_a_whole_export_of_two_comments(tmp_path):

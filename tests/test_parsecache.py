@@ -72,3 +72,59 @@ def test_a_cache_pickled_by_code_that_has_moved_is_ignored(site, tmp_path, monke
     moved = ParseCache(str(cache_folder), UTC)
     comment, problems = moved.read(str(path), "t", UTC)
     assert comment.body == "Words." and problems == [] and (moved.hits, moved.misses) == (0, 1)
+
+
+def _parsed_where(site, monkeypatch, workers):
+    """Build cold with ``workers``; the process that parsed each comment file (``read_comment``
+    records it in a file: a forked process's memory is its own)."""
+    from holdspace.archive import parsecache
+
+    record = site.root / "parsed-by.txt"
+    record.write_text("", encoding="utf-8")
+    real = parsecache.read_comment
+
+    def recorded(path, thread, tz):
+        with open(record, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()} {os.path.basename(path)}\n")
+        return real(path, thread, tz)
+
+    monkeypatch.setattr(parsecache, "read_comment", recorded)
+    built = site.build(HOLDSPACE_WORKERS=workers)
+    assert built.report.held_back == 0 and (built.output / "comment" / "c7.html").exists()
+    return [line.split() for line in record.read_text(encoding="utf-8").splitlines()]
+
+
+def _twelve_comments(site):
+    site.post("t")
+    for i in range(12):
+        site.comment("t", f"c{i}", f"Words {i}.", date=f"2025-01-02 10:{i:02d}")
+
+
+def test_with_two_workers_a_forked_process_parses_the_comments_while_pelican_reads_the_posts(site, monkeypatch):
+    _twelve_comments(site)
+    parsed = _parsed_where(site, monkeypatch, 2)
+    assert sorted(name for _, name in parsed) == sorted(f"c{i}.md" for i in range(12))  # each once
+    assert {pid for pid, _ in parsed} and str(os.getpid()) not in {pid for pid, _ in parsed}  # none by the build itself
+
+
+def test_with_one_worker_the_build_parses_the_comments_itself(site, monkeypatch):
+    _twelve_comments(site)
+    parsed = _parsed_where(site, monkeypatch, 1)
+    assert len(parsed) == 12 and {pid for pid, _ in parsed} == {str(os.getpid())}
+
+
+def test_parsing_failing_in_its_own_process_fails_the_build(site, monkeypatch):
+    import pytest
+
+    from holdspace.archive import parsecache
+
+    _twelve_comments(site)
+
+    def fail(*args, **kwargs):
+        raise OSError("the disk broke")
+
+    monkeypatch.setattr(parsecache.ParseCache, "save", fail)
+    with pytest.raises(RuntimeError, match="the comment files could not be parsed"):
+        site.build(HOLDSPACE_WORKERS=2)
+    monkeypatch.undo()
+    assert (site.build(HOLDSPACE_WORKERS=2).output / "comment" / "c7.html").exists()

@@ -22,6 +22,7 @@ from ..problems import Problem
 from . import commentfile, header, removed, values
 from .commentfile import Comment, read_comment
 from .moves import write_atomically
+from .reader import comment_files
 
 FILE = "comments.pickle"
 Parsed = tuple[Comment | None, list[Problem]]
@@ -93,6 +94,17 @@ class ParseCache:
             return
         data = {"version": self.version, "entries": self._new}
         write_atomically(self.path, lambda f: pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True)
+
+
+def parse_all(folder: str, tz: tzinfo, root: str) -> None:
+    """Parse every comment file in a post's folder below ``root`` into the cache in
+    ``folder``: a build's forked process does it while Pelican reads the posts, and the
+    build's own reading then finds each file parsed (a file changed meanwhile is parsed again)."""
+    parsed = ParseCache(folder, tz)
+    for path, thread, problem in comment_files(root):
+        if problem is None and thread is not None:
+            parsed.read(path, thread, tz)
+    parsed.save()
 
 
 def forget(folder: str, paths: list[str]) -> int:

@@ -5,7 +5,7 @@ only modules that import Pelican).
     rewrite    settings checked once a build; posts' defaults, off-site rewriting, the rules page, feeds
     comments   the comments' Generator: reads the archive, renders the threads, writes pages 2..N
     redirects  the small page per comment id, rendered once and filled in
-    forks      work in a forked process beside Pelican's page writing
+    forks      work in a forked process beside Pelican
     feeds      the comment feeds' entries
     search     the search's Generator: index and export, beside Pelican's page writing
     assets     the plugin's static files (search.js, reply.js, holdspace.css) into the output

@@ -19,7 +19,7 @@ from typing import Any
 from pelican.generators import Generator
 
 from ..archive import idindex
-from ..archive.parsecache import ParseCache
+from ..archive.parsecache import ParseCache, parse_all
 from ..archive.posts import closed_by_age, comments_state, default_comments
 from ..archive.project import Project, project_path
 from ..archive.reader import Archive, read_archive
@@ -37,7 +37,7 @@ from ..review import auditlog
 from ..review.guidelines import Rules, load_rules
 from ..review.verdicts import CRISIS, hard_problems, queue_crisis, staff_set
 from . import feeds, redirects, rewrite
-from .forks import parallel
+from .forks import forked, parallel, wait
 from .project import project_of
 from .report import BuildReport, build_report
 
@@ -46,6 +46,16 @@ logger = logging.getLogger(__name__)
 
 class CommentsGenerator(Generator):
     """Reads the approved comments and writes the pages Pelican does not."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Pelican makes every Generator before any reads: with the cores for it, a forked
+        process parses the comment files into the parse cache meanwhile, while Pelican reads
+        the posts (``_read`` waits for it)."""
+        super().__init__(*args, **kwargs)
+        self._parsing: int | None = None
+        if parallel(self.settings):
+            project = project_of(self.settings)
+            self._parsing = forked(partial(parse_all, project.cache, project.tz, project.comments))
 
     def generate_context(self) -> None:
         self._redirects: redirects.Started | None = None
@@ -105,6 +115,9 @@ class CommentsGenerator(Generator):
 
     def _read(self, rules: Rules, drafts: set[str]) -> Archive:
         project = self.project
+        if self._parsing is not None:
+            child, self._parsing = self._parsing, None
+            wait(child, "the comment files could not be parsed")
         parsed = ParseCache(project.cache, project.tz)
         archive = read_archive(
             project.comments,
