@@ -84,3 +84,66 @@ def test_the_renderer_version_is_the_same_in_every_process():
         for seed in (1, 2, 3)
     }
     assert len(versions) == 1
+
+
+def _markdown_only(monkeypatch):
+    from holdspace.publishing import markup
+
+    monkeypatch.setattr(markup, "plain_html", lambda text: None)
+
+
+def test_a_plain_body_s_html_is_markdown_s_without_markdown():
+    """Bodies where no Markdown of the subset can begin are made into paragraphs and line
+    breaks directly: for 60,000 random bodies of words, digits, every ASCII punctuation mark,
+    white space of several kinds and other scripts, whenever a body is taken that way its
+    HTML is exactly Markdown's; and many are."""
+    import random
+    import string
+
+    from holdspace.publishing.markup import plain_html
+
+    md = CommentRenderer()._md
+    rng = random.Random(11)
+    pieces = [*(string.ascii_letters + string.digits) * 3, *string.punctuation, " ", " ", "\n", "\n\n", "\n\n\n",
+              "\xa0", "\u3000", "\u200b", "\ufeff", "é", "İ", "γ", "中", "😀", "1. ", "2) ", "--", "==", "http", "https://", "www.", "WWW.",
+              "x.com", "ftp."]  # fmt: skip
+    words = ["tea", "rain", "Hello", "it's", "I", "the", "3", "10", "a", "B"]
+    taken = 0
+    for _ in range(60_000):
+        parts = (
+            rng.choice(words) + " " if rng.random() < 0.4 else rng.choice(pieces) for _ in range(rng.randrange(40))
+        )
+        text = "".join(parts)
+        html = plain_html(text)
+        if html is not None:
+            taken += 1
+            assert html == md.reset().convert(text), text
+    assert taken > 15_000
+
+
+@pytest.mark.shared_data
+def test_every_outside_body_renders_the_same_with_or_without_the_plain_way(monkeypatch):
+    """The XSS corpora's payloads, the WordPress export's comments and the demo's (a copy in
+    the tests' fixtures), with Windows line ends too: the same
+    sanitized HTML whether a plain body skips Markdown or not."""
+    import json
+    import re
+
+    from conftest import DEMO_SITE, SHARED_DATA
+    from holdspace.publishing.markup import plain_html
+
+    bodies = []
+    for name in ("dompurify-expect.json", "h5sc-items.json", "patt-xss-payloads.json"):
+        bodies += [item["payload"] for item in json.loads((SHARED_DATA / name).read_text(encoding="utf-8"))]
+    wxr = (SHARED_DATA / "themeunittestdata.wordpress.xml").read_text(encoding="utf-8")
+    bodies += re.findall(r"<wp:comment_content><!\[CDATA\[(.*?)\]\]>", wxr, re.S)
+    demo = [
+        p.read_text(encoding="utf-8").split("\n\n", 1)[1] for p in (DEMO_SITE / "content" / "comments").rglob("*.md")
+    ]
+    bodies += demo + [body.replace("\n", "\r\n") for body in demo]
+    renderer = CommentRenderer()
+    rendered = [renderer.render(body) for body in bodies]
+    plain = sum(plain_html(body) is not None for body in bodies)
+    _markdown_only(monkeypatch)
+    assert rendered == [renderer.render(body) for body in bodies]
+    assert len(bodies) > 2000 and plain > 150  # most of the demo's comments are plain

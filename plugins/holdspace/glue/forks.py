@@ -1,7 +1,8 @@
 """Work done in a forked process beside Pelican (parsing the comment files while it reads
-the posts; the search and the redirect pages while it writes pages), when there are cores for it (HOLDSPACE_WORKERS). Each child dies with the build
-(PR_SET_PDEATHSIG), so a killed build leaves no writer behind; one that fails fails the
-build when it is waited for."""
+the posts; the search and the redirect pages while it writes pages), when there are
+cores for it (HOLDSPACE_WORKERS). Each child dies with the build (PR_SET_PDEATHSIG), so
+a killed build leaves no writer behind; one that fails fails the build when it is
+waited for."""
 
 from __future__ import annotations
 

@@ -5,10 +5,14 @@ links (bare URLs too, by pymdown-extensions' MagicLink), lists, block quotes,
 inline and fenced or indented code. Headings, rules and images are not part
 of the subset: their Markdown is left as text, so a ``# hashtag`` line stays a
 line and ``![x](url)`` never loads a remote image that would reveal readers'
-addresses. One ``Markdown`` object serves every comment.
+addresses. One ``Markdown`` object serves every comment; a body in which no Markdown
+of the subset can begin (most comments: words in paragraphs) is made into Markdown's
+own HTML without it (``plain_html``). Sanitizing is the last step either way.
 """
 
 from __future__ import annotations
+
+import re
 
 import markdown
 import pymdownx
@@ -31,6 +35,26 @@ VERSION = (
 )
 
 
+# Where no Markdown of the subset can begin: a character that starts emphasis, code, a link,
+# HTML, an entity, an escape, an address or a fence; a bare URL; a tab, carriage return or
+# control character (Markdown's own placeholders among them) or a line break other than
+# "\n"; a line that begins or ends with white space (code, a hard break) or begins as a
+# list, quote, heading or table would. A body without any is paragraphs and line breaks.
+_NOT_PLAIN = re.compile(
+    r"[\\`*_\[\]<>&@~\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]|://|www\.|^[^\S\n]|[^\S\n]$|^[-+=#>|:]|^\d+[.)]",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def plain_html(text: str) -> str | None:
+    """Markdown's HTML of a body in which no Markdown of the subset can begin (most
+    comments: words in paragraphs), made without it; ``None`` for any other body."""
+    if _NOT_PLAIN.search(text):
+        return None
+    paragraphs = [p for p in re.split(r"\n{2,}", text.strip("\n")) if p]
+    return "\n".join("<p>" + p.replace("\n", "<br />\n") + "</p>" for p in paragraphs)
+
+
 class CommentRenderer:
     """Render comment bodies with one reusable Markdown object."""
 
@@ -43,7 +67,9 @@ class CommentRenderer:
 
     def render(self, text: str) -> str:
         """Markdown ``text`` as safe HTML: sanitizing is always the last step."""
-        html = self._md.reset().convert(text)
+        html = plain_html(text)
+        if html is None:
+            html = self._md.reset().convert(text)
         return sanitize.clean(html)
 
 
