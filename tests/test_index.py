@@ -374,6 +374,41 @@ def test_the_counted_writer_takes_whoosh_s_way_for_what_it_cannot_keep(tmp_path)
         assert [b"tea" in data for name, data in made[0][0][3].items() if name.endswith(".trm")] == [True]
 
 
+def test_a_new_index_counted_first_is_the_index_of_one_pass(corpus, tmp_path, monkeypatch):
+    """With ``counted`` (two workers: the export is written meanwhile), a new index's
+    documents are all counted before Whoosh is given any: ``counted`` sees every document
+    gathered and none added, and the segments and gathered postings are those of one pass.
+    An update of the index counts as it writes, and ``counted`` is not called."""
+    from holdspace.search import segments
+
+    docs = corpus[2][:300]
+    events, add = [], segments.CountedWriter.add_document
+
+    def recording_add(self, **fields):
+        events.append("add")
+        add(self, **fields)
+
+    monkeypatch.setattr(segments.CountedWriter, "add_document", recording_add)
+    seen = []
+
+    def counted(stats):
+        events.append("counted")
+        seen.append((len(stats.gathered.hits), {t: (list(d), list(f)) for t, (d, f) in stats.gathered.terms.items()}))
+
+    first = update_index(str(tmp_path / "first"), docs, counted=counted)
+    assert events == ["counted"] + ["add"] * len(docs)
+    assert seen[0][0] == len(docs) and seen[0][1] == {
+        t: (list(d), list(f)) for t, (d, f) in first.gathered.terms.items()
+    }
+    events.clear()
+    one_pass = update_index(str(tmp_path / "one"), docs)
+    assert events == ["add"] * len(docs) and _segments(tmp_path / "first") == _segments(tmp_path / "one")
+    assert first.gathered.lengths == one_pass.gathered.lengths and first.added == one_pass.added == len(docs)
+    events.clear()
+    update_index(str(tmp_path / "first"), [*docs[1:], doc(999, "a new word about snow")], counted=counted)
+    assert events == ["add"] and len(seen) == 1  # an update: nothing counted first
+
+
 @pytest.mark.parametrize(("broken", "step"), [("update_index", "index"), ("update_export", "export")])
 def test_a_search_step_failing_in_its_own_process_fails_the_build(site, monkeypatch, broken, step):
     """With two workers the index is written in a forked process and a new index's export in
@@ -423,7 +458,7 @@ def test_a_warm_export_that_failed_leaves_the_next_build_the_cold_one(site, monk
 
 
 def test_a_commit_that_fails_leaves_no_record_of_the_export_written_beside_it(site, monkeypatch):
-    """With two workers a new index's export is written while Whoosh commits: when the
+    """With two workers a new index's export is written while Whoosh writes it: when the
     commit then fails, the export's record must not survive it (the index holds none of it)."""
     import time
 

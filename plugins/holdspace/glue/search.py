@@ -7,7 +7,7 @@ The threads are ready once every Generator has read its content; from there the
 search work needs nothing Pelican still does. So with more than one worker
 (HOLDSPACE_WORKERS) it runs in a forked process while Pelican renders and
 writes the pages, and ``generate_output`` waits for it; a new index's export
-is written by a second process while Whoosh commits the index (BESIDE_MAX); see ``forks``."""
+is written by a second process while Whoosh writes the index (BESIDE_MAX); see ``forks``."""
 
 from __future__ import annotations
 
@@ -68,14 +68,17 @@ class SearchGenerator(Generator):
         state = load_state(cache)
         beside: list[int] = []
 
+        def counted(stats: UpdateStats) -> None:  # a new index's documents, counted before Whoosh writes any
+            forget_state(cache)
+            beside.append(forked(partial(_export, cache, stats, None, "", target)))  # written meanwhile
+
         def before_commit(stats: UpdateStats) -> None:
-            if stats.added or stats.changed or stats.removed:
+            if (stats.added or stats.changed or stats.removed) and not beside:
                 forget_state(cache)  # the export it records is about to be behind the index
-            if stats.rebuilt and parallel(self.settings) and len(stats.numbers) <= BESIDE_MAX:  # written meanwhile
-                beside.append(forked(partial(_export, cache, stats, None, "", target)))
 
         try:
-            stats = update_index(cache, docs, before_commit=before_commit)
+            beside_ok = parallel(self.settings) and len(docs) <= BESIDE_MAX  # the counts kept meanwhile: memory
+            stats = update_index(cache, docs, before_commit=before_commit, counted=counted if beside_ok else None)
         except BaseException:
             if beside:  # the export of an index that was not committed: stopped, and its record gone
                 os.kill(beside[0], signal.SIGKILL)

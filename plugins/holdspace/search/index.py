@@ -96,13 +96,17 @@ def _signature() -> str:
     return json.dumps({"schema": SCHEMA_VERSION, "whoosh": whoosh_version(), "fields": fields, "analyzer": chain})
 
 
+Step = Callable[[UpdateStats], None]
+
+
 def update_index(
-    folder: str, docs: Iterable[Doc], before_commit: Callable[[UpdateStats], None] | None = None
+    folder: str, docs: Iterable[Doc], before_commit: Step | None = None, counted: Step | None = None
 ) -> UpdateStats:
     """Make the index in ``folder`` hold exactly ``docs``, writing only what changed, and
     gather the counts of what it writes, numbered in the export's order (``in_order``, as
-    a new index numbers them), whole when ``before_commit`` is called. Segments are not
-    merged on a commit; at MAX_SEGMENTS, optimized."""
+    a new index numbers them), whole when ``before_commit`` is called, and for a new index
+    when ``counted`` is: then every document is counted before Whoosh writes any. Segments
+    are not merged on a commit; at MAX_SEGMENTS, optimized."""
     wanted, digests, stats = begin(docs)
     stats.rebuilt = _create_if_stale(folder)
     ix = whoosh_index.open_dir(folder)
@@ -110,7 +114,7 @@ def update_index(
     # A new index numbers its documents as the export does: they share the gathered postings.
     writer = CountedWriter(ix, kept=stats.gathered.terms if stats.rebuilt else None, limitmb=WRITER_LIMIT_MB)
     try:
-        _write(writer, wanted, digests, have, old, stats)
+        _write(writer, wanted, digests, have, old, stats, counted if stats.rebuilt else None)
         if stats.rebuilt and writer.docnum != len(stats.gathered.hits):  # the shared numbering broken
             raise RuntimeError("the search index's documents are not numbered as the export's")
         if before_commit is not None:
@@ -174,14 +178,17 @@ def _stored(ix: Any, wanted: dict[str, Doc], digests: dict[str, str],
 
 
 def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: dict[str, str],
-           old: dict[str, dict], stats: UpdateStats) -> None:  # fmt: skip
-    """Delete the documents that went or changed, add the new and changed ones, and note
-    the terms they touch (for an export of the changes alone)."""
+           old: dict[str, dict], stats: UpdateStats, counted: Step | None) -> None:  # fmt: skip
+    """Delete the documents that went or changed, add the new and changed ones, and note the
+    terms they touch (for an export of the changes alone); ``counted``: see ``update_index``."""
     a = analyzer()
     count = counter(a)
     for doc_id in have.keys() - wanted.keys():
         writer.delete_by_term("id", doc_id)
         stats.removed += 1
+    first = {doc_id: gather(doc, count, stats) for doc_id, doc in wanted.items()} if counted is not None else {}
+    if counted is not None:
+        counted(stats)
     for doc_id, doc in wanted.items():
         digest = digests[doc_id]
         if have.get(doc_id) == digest:
@@ -192,7 +199,7 @@ def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: d
             stats.changed += 1
         else:
             stats.added += 1
-        content, text = gather(doc, count, stats)
+        content, text = first.pop(doc_id) if first else gather(doc, count, stats)
         writer.add_document(
             id=doc.id, kind=doc.kind, title=doc.title, author=doc.author, author_key=author_key(doc.author),
             content=content, text=text, date=doc.date, thread=doc.thread, tags=doc.tags, url=doc.url,
