@@ -147,3 +147,24 @@ def test_every_outside_body_renders_the_same_with_or_without_the_plain_way(monke
     _markdown_only(monkeypatch)
     assert rendered == [renderer.render(body) for body in bodies]
     assert len(bodies) > 2000 and plain > 150  # most of the demo's comments are plain
+
+
+def test_the_plain_way_knows_every_step_markdown_takes():
+    """``plain_html`` is Markdown's output only for the steps this renderer has: a Markdown or
+    pymdown-extensions release, or a setting, that adds or changes one must fail here, so
+    that ``_NOT_PLAIN`` is checked again (and this list with it)."""
+    md = CommentRenderer()._md
+    steps = {
+        "preprocessors": md.preprocessors, "block": md.parser.blockprocessors, "inline": md.inlinePatterns,
+        "tree": md.treeprocessors, "post": md.postprocessors,
+    }  # fmt: skip
+    assert {kind: [item.name for item in registry._priority] for kind, registry in steps.items()} == {
+        "preprocessors": ["normalize_whitespace", "html_block", "fenced_code_block"],
+        "block": ["empty", "indent", "code", "olist", "ulist", "quote", "reference", "paragraph"],
+        "inline": ["backtick", "escape", "reference", "link", "short_reference", "autolink", "automail", "linebreak",
+                   "html", "magic-link", "magic-mail", "entity", "em_strong", "nl"],
+        "tree": ["inline", "prettify", "unescape"],
+        "post": ["raw_html", "amp_substitute"],
+    }  # fmt: skip
+    magiclink = md.inlinePatterns["magic-link"].config
+    assert not (magiclink["repo_url_shorthand"] or magiclink["social_url_shorthand"])  # "#123", "@name": text

@@ -3,6 +3,8 @@
 import os
 from datetime import UTC
 
+import pytest
+
 from holdspace.archive.parsecache import ParseCache
 
 
@@ -113,18 +115,57 @@ def test_with_one_worker_the_build_parses_the_comments_itself(site, monkeypatch)
     assert len(parsed) == 12 and {pid for pid, _ in parsed} == {str(os.getpid())}
 
 
-def test_parsing_failing_in_its_own_process_fails_the_build(site, monkeypatch):
-    import pytest
+@pytest.mark.parametrize("end", ["fails", "is killed"])
+def test_a_parsing_process_that_fails_leaves_the_build_to_parse_the_files_itself(site, monkeypatch, end):
+    """The parsing process only fills a cache: when it fails (a folder it cannot write) or is
+    killed (for memory), the build parses every file itself, and reports as it always did."""
+    import signal
 
-    from holdspace.archive import parsecache
+    from holdspace.glue import comments
 
     _twelve_comments(site)
 
-    def fail(*args, **kwargs):
+    def broken(*args, **kwargs):
+        if end == "is killed":
+            os.kill(os.getpid(), signal.SIGKILL)
         raise OSError("the disk broke")
 
-    monkeypatch.setattr(parsecache.ParseCache, "save", fail)
-    with pytest.raises(RuntimeError, match="the comment files could not be parsed"):
+    monkeypatch.setattr(comments, "parse_all", broken)
+    parsed = _parsed_where(site, monkeypatch, 2)
+    assert len(parsed) == 12 and {pid for pid, _ in parsed} == {str(os.getpid())}
+    assert not comments._PARSING  # waited for
+
+
+def test_the_parsing_process_of_a_build_that_failed_before_reading_is_waited_for_later(site, monkeypatch):
+    """A build that fails before it reads the comments (in one Python process, as with
+    ``pelican --autoreload``) does not wait for its parsing process; the next build does,
+    so none is left a zombie."""
+    import time
+
+    from holdspace.glue import comments
+
+    _twelve_comments(site)
+
+    def broken(*args, **kwargs):
+        raise OSError("the rules broke")
+
+    monkeypatch.setattr(comments, "load_rules", broken)
+    with pytest.raises(OSError, match="the rules broke"):
         site.build(HOLDSPACE_WORKERS=2)
+    (left,) = comments._PARSING
+    deadline = time.monotonic() + 30
+    while _state(left) != "Z" and time.monotonic() < deadline:  # it ends, and waits to be waited for
+        time.sleep(0.05)
+    assert _state(left) == "Z"
     monkeypatch.undo()
-    assert (site.build(HOLDSPACE_WORKERS=2).output / "comment" / "c7.html").exists()
+    site.build(HOLDSPACE_WORKERS=2)
+    assert not comments._PARSING and _state(left) is None
+
+
+def _state(pid):
+    """The process's state letter in /proc (Z: ended, not waited for), None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return None

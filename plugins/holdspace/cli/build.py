@@ -100,8 +100,8 @@ def _spawn_remover(folder: str) -> int:
 
 
 def _stop_helpers(keep: set[int]) -> None:
-    """Stop what a failed build started beside Pelican (the search and redirect pages'
-    processes, forked), so nothing writes into its folder once it is removed. Linux lists a
+    """Stop what a failed build started beside Pelican (the parsing, search and redirect
+    pages' processes, forked), so nothing writes into its folder once it is removed. Linux lists a
     process's children in /proc; elsewhere the helpers die with the build (glue.forks)."""
     try:
         with open(f"/proc/self/task/{os.getpid()}/children", encoding="ascii") as f:

@@ -9,6 +9,7 @@ of a thread is the post itself, written by Pelican.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import replace
@@ -37,7 +38,7 @@ from ..review import auditlog
 from ..review.guidelines import Rules, load_rules
 from ..review.verdicts import CRISIS, hard_problems, queue_crisis, staff_set
 from . import feeds, redirects, rewrite
-from .forks import forked, parallel, wait
+from .forks import forked, parallel
 from .project import project_of
 from .report import BuildReport, build_report
 
@@ -53,9 +54,11 @@ class CommentsGenerator(Generator):
         the posts (``_read`` waits for it)."""
         super().__init__(*args, **kwargs)
         self._parsing: int | None = None
+        _reap_parsing()
         if parallel(self.settings):
             project = project_of(self.settings)
-            self._parsing = forked(partial(parse_all, project.cache, project.tz, project.comments))
+            self._parsing = forked(partial(_parse_all, project))
+            _PARSING.add(self._parsing)
 
     def generate_context(self) -> None:
         self._redirects: redirects.Started | None = None
@@ -115,9 +118,11 @@ class CommentsGenerator(Generator):
 
     def _read(self, rules: Rules, drafts: set[str]) -> Archive:
         project = self.project
-        if self._parsing is not None:
+        if self._parsing is not None:  # however it ended, the files are read through the cache
             child, self._parsing = self._parsing, None
-            wait(child, "the comment files could not be parsed")
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(child, 0)
+            _PARSING.discard(child)
         parsed = ParseCache(project.cache, project.tz)
         archive = read_archive(
             project.comments,
@@ -230,6 +235,27 @@ def _line_of(path: str, key: str) -> int:
     except OSError:
         pass
     return 1
+
+
+_PARSING: set[int] = set()  # the parsing processes started, until waited for
+
+
+def _parse_all(project: Project) -> None:
+    """The parsing process's work: a cache filled, or not. When it fails (a folder it cannot
+    write, a file gone meanwhile), the build reads and parses what is missing itself, and
+    reports what fails there as it always did."""
+    with contextlib.suppress(Exception):
+        parse_all(project.cache, project.tz, project.comments)
+
+
+def _reap_parsing() -> None:
+    """Wait for the parsing processes of earlier builds in this process that failed before
+    reading the comments (``pelican --autoreload``), once they have ended."""
+    for pid in list(_PARSING):
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                continue  # still at work: it ends on its own, and is waited for next time
+        _PARSING.discard(pid)
 
 
 def _warn_shadowed(page: Any, content: str, comments_path: str) -> None:
