@@ -70,6 +70,7 @@ def test_a_warm_build_after_each_kind_of_change_is_the_cold_build(site, tmp_path
         "reject": lambda: holdspace(site.root, "reject", "q2", "--reason", "off topic"),
         "unpublish": lambda: holdspace(site.root, "unpublish", "b1", "--reason", "asked"),
         "edit a post": lambda: site.post("c", "Post C, retitled", tags="tea, walking"),
+        "edit a post's words only": lambda: _reword(site.content / "posts" / "a.md"),  # its summary in the lists
         "change a setting": lambda: site.write_settings(
             THEME=str(theme), COMMENTS_PER_PAGE=3, AVATARS="local", SITESUBTITLE="Another line"
         ),
@@ -83,3 +84,8 @@ def test_a_warm_build_after_each_kind_of_change_is_the_cold_build(site, tmp_path
         change()
         build(site.root)
         same_as_cold(site, elsewhere, step)
+
+
+def _reword(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("The body of a.", "Other words now open post a."), encoding="utf-8")
