@@ -310,6 +310,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.write_line(f"| {label.ljust(width)} | {figures[key]:5d} |")
 
 
+def breaks(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, error: BaseException) -> None:
+    """Make ``owner.name`` raise ``error`` when called (``monkeypatch.undo()`` mends it)."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(owner, name, broken)
+
+
 def search_doc(i: int, text: str, author: str = "Mira"):  # type: ignore[no-untyped-def]
     """A comment of post ``t`` as the search indexes it."""
     from holdspace.search.documents import Doc

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, breaks
 from conftest import search_doc as doc
 from holdspace.search.export import write_export
 from holdspace.search.index import export, search, update_index
@@ -418,10 +418,7 @@ def test_a_search_step_failing_in_its_own_process_fails_the_build(site, monkeypa
     site.post("t")
     site.comment("t", "c1", "Words about tea.")
 
-    def fail(*args, **kwargs):
-        raise OSError(f"the {step} broke")
-
-    monkeypatch.setattr(gluesearch, broken, fail)
+    breaks(monkeypatch, gluesearch, broken, OSError(f"the {step} broke"))
     with pytest.raises(RuntimeError, match="the search index could not be updated"):
         site.build(HOLDSPACE_WORKERS=2)
     monkeypatch.undo()
@@ -441,10 +438,7 @@ def test_a_warm_export_that_failed_leaves_the_next_build_the_cold_one(site, monk
     site.build(HOLDSPACE_WORKERS=1)
     site.comment("t", "c2", "New words about marigold.", date="2025-01-03 10:00")
 
-    def fail(*args, **kwargs):
-        raise OSError("the disk is full")
-
-    monkeypatch.setattr(gluesearch, "update_export", fail)
+    breaks(monkeypatch, gluesearch, "update_export", OSError("the disk is full"))
     with pytest.raises(OSError, match="the disk is full"):
         site.build(HOLDSPACE_WORKERS=1)
     monkeypatch.undo()

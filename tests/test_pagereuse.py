@@ -5,7 +5,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, breaks
 
 
 def build(site, counted=r"(\d+) pages unchanged, linked from the last build"):
@@ -128,10 +128,7 @@ def test_redirect_pages_failing_in_their_own_process_fail_the_build(site, monkey
 
     two_threads(site)
 
-    def fail(*args, **kwargs):
-        raise OSError("the disk broke")
-
-    monkeypatch.setattr(redirects, "_put", fail)
+    breaks(monkeypatch, redirects, "_put", OSError("the disk broke"))
     with pytest.raises(RuntimeError, match="the redirect pages could not be written"):
         site.build(HOLDSPACE_WORKERS=2)
     monkeypatch.undo()

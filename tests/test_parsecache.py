@@ -5,6 +5,7 @@ from datetime import UTC
 
 import pytest
 
+from conftest import breaks
 from holdspace.archive.parsecache import ParseCache
 
 
@@ -146,10 +147,7 @@ def test_the_parsing_process_of_a_build_that_failed_before_reading_is_waited_for
 
     _twelve_comments(site)
 
-    def broken(*args, **kwargs):
-        raise OSError("the rules broke")
-
-    monkeypatch.setattr(comments, "load_rules", broken)
+    breaks(monkeypatch, comments, "load_rules", OSError("the rules broke"))
     with pytest.raises(OSError, match="the rules broke"):
         site.build(HOLDSPACE_WORKERS=2)
     (left,) = comments._PARSING
