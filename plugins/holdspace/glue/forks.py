@@ -2,7 +2,7 @@
 the posts; the search and the redirect pages while it writes pages), when there are
 cores for it (HOLDSPACE_WORKERS). Each child dies with the build (PR_SET_PDEATHSIG), so
 a killed build leaves no writer behind; one that fails fails the build when it is
-waited for."""
+waited for, but for the parsing process, which only fills a cache (``glue.comments``)."""
 
 from __future__ import annotations
 
