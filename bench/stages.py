@@ -61,7 +61,7 @@ def instrument() -> None:
 
     from holdspace.archive import reader
     from holdspace.glue import comments, redirects, search
-    from holdspace.publishing import discussions, sanitize
+    from holdspace.publishing import discussions, markup, sanitize
 
     patch(pelican.readers.Readers, "read_file", "read")
     patch(reader, "read_comment", "read")
@@ -69,6 +69,7 @@ def instrument() -> None:
     patch(comments, "hard_problems", "check")
     patch(reader, "_valid_replies", "check")
     patch(markdown.Markdown, "convert", "markdown")
+    patch(markup, "plain_html", "markdown")  # a body where no Markdown can begin: made without it
     patch(sanitize, "clean", "sanitize")
     patch(discussions, "build_thread", "tree")
     patch(discussions, "page_location", "tree")

@@ -197,3 +197,20 @@ def test_a_list_is_rendered_again_only_when_a_post_it_shows_changes(site):
     assert page(site, "tag/tea/index.html") == before["tag/tea/index.html"]  # shows a only
     assert page(site, "tag/rain/index.html") != before["tag/rain/index.html"]  # shows b: its count
     assert ">2 comments<" in page(site, "tag/rain/index.html") and ">2 comments<" in page(site, "index.html")
+
+
+def test_a_forked_helper_stopped_by_ctrl_c_prints_no_traceback(capfd):
+    """Ctrl-C reaches every process of the build (one process group): a helper it stops
+    ends quietly (the build itself says "Interrupted."), one that fails shows why."""
+    from holdspace.glue.forks import forked
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    def failing():
+        raise OSError("the disk broke")
+
+    codes = [os.waitstatus_to_exitcode(os.waitpid(forked(work), 0)[1]) for work in (interrupted, failing)]
+    err = capfd.readouterr().err
+    assert codes == [130, 1]
+    assert err.count("Traceback") == 1 and "OSError: the disk broke" in err

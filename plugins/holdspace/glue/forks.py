@@ -34,6 +34,8 @@ def forked(work: Callable[[], Any]) -> int:
             _die_with_parent(parent)
             work()
             code = 0
+        except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the build says "Interrupted."
+            code = 130
         except BaseException:
             traceback.print_exc()
         finally:

@@ -98,11 +98,12 @@ def _listing(content: Any) -> Any:
 def _shown_in_list(post: Any) -> Any:
     """What a list shows of a post beyond its listing: it changes with an approved comment
     (the count) or an edited post (the summary), which every post page is keyed without.
-    A summary is Pelican's cut of the post's text (a given one is in the listing), with
-    the settings and links the site key holds: the text's digest stands for it, as Pelican
-    would cut it again for every post (a third of a warm build's keying)."""
+    A summary is Pelican's cut of the post's text with its links resolved (``content``;
+    a given summary is in the listing) and the settings the site key holds: that text's
+    digest stands for it, as cutting every post's summary was a third of a warm build's
+    keying. Resolving the links still reports a broken one on every build."""
     thread = getattr(post, "comment_thread", None)
-    text = getattr(post, "_content", None)
+    text = getattr(post, "content", None)
     summary = text if isinstance(text, str) else str(getattr(post, "summary", "") or "")
     metadata = {k: v for k, v in getattr(post, "metadata", {}).items() if k != "summary"}
     closed = getattr(post, "comments_closed", None)
