@@ -7,6 +7,7 @@ import email
 import functools
 import os
 import shutil
+import signal
 import socket
 import textwrap
 import threading
@@ -187,8 +188,13 @@ def chromium_path() -> str | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """The tests are about the code, not about who runs them: make's HOLDSPACE_VIA (which makes
-    messages say `make approve ...`) is set only by the tests that check those words."""
+    messages say `make approve ...`) is set only by the tests that check those words. Started
+    in the background by a shell without job control (`sh -c 'make test &'`), this process
+    ignores Ctrl-C and so would every command it runs: the tests that stop `holdspace serve`
+    with it would wait forever, so the commands get Python's own handling back."""
     os.environ.pop("HOLDSPACE_VIA", None)
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
