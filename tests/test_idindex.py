@@ -1,7 +1,9 @@
 """The moderation commands' index of ids and names (archive/idindex.py): recorded by a
-build and by approve, used while no comment file has changed, equal to reading every file."""
+build and by approve, used while no comment folder has changed, equal to reading every file
+(a file edited in place: from the next build)."""
 
 import os
+import pickle
 import shutil
 
 import pytest
@@ -68,15 +70,22 @@ def test_a_build_records_the_index_and_it_is_what_every_file_says(archive_site):
     assert now.comment("a").author == "Mira"  # a parent's name and words, read from its file
 
 
-def _same_size_rename(site):
+def _rename_in_place(site):
+    """Mira becomes Miro, in the same file (as nano saves)."""
     path = site.root / "content/comments/t/a.md"
-    st = path.stat()
     path.write_bytes(path.read_bytes().replace(b"Author: Mira", b"Author: Miro"))
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # the same size and time: only ctime tells
+
+
+def _rename_in_a_new_file(site):
+    """Mira becomes Miro in a new file put in place of the old one (as the commands and most editors save)."""
+    path = site.root / "content/comments/t/a.md"
+    new = path.with_name(".a.md.tmp")
+    new.write_bytes(path.read_bytes().replace(b"Author: Mira", b"Author: Miro"))
+    os.replace(new, path)
 
 
 CHANGES = {
-    "an edit in place": _same_size_rename,
+    "an edit saved as a new file": _rename_in_a_new_file,
     "a new comment": lambda site: site.comment("u", "d", "New.", author="Kai"),
     "a comment removed": lambda site: (site.root / "content/comments/t/b.md").unlink(),
     "a comment moved to another post": lambda site: os.rename(
@@ -98,14 +107,73 @@ def test_any_change_of_the_comment_files_reads_them_again(archive_site, change):
     assert after.index == read_in_full(site)
 
 
+def _flags_of_a_look_alike(site):
+    path = site.comment("t", "q", "Hello.", author="Miro", email="someone@example.org", folder="moderation/queue")
+    desk = open_desk(site.project())
+    return [f.kind for f in examine(desk, str(path), "t", published(desk)).verdict.flags]
+
+
 def test_an_edited_name_is_seen_by_the_look_alike_check(archive_site):
     site = archive_site
     recorded(site)
-    _same_size_rename(site)
-    path = site.comment("t", "q", "Hello.", author="Miro", email="someone@example.org", folder="moderation/queue")
-    desk = open_desk(site.project())
-    item = examine(desk, str(path), "t", published(desk))
-    assert [f.kind for f in item.verdict.flags] == ["impersonation"]
+    _rename_in_a_new_file(site)
+    assert _flags_of_a_look_alike(site) == ["impersonation"]
+
+
+def test_a_file_edited_in_place_is_seen_from_the_next_build(archive_site):
+    """Its folder's times do not change: the ids, files and threads are the same (an id is
+    its file's name, a thread its folder), the name is the one before the edit until a build."""
+    site = archive_site
+    before = recorded(site)
+    _rename_in_place(site)
+    stale = known(site)
+    assert stale.from_index and stale.index == before.index
+    full = read_in_full(site)
+    assert (stale.index.paths, stale.index.threads, stale.index.removed) == (full.paths, full.threads, full.removed)
+    assert ("Mira", "mira@example.org") in stale.index.people and ("Miro", "mira@example.org") in full.people
+    assert _flags_of_a_look_alike(site) == []
+    now = recorded(site)
+    assert now.index == read_in_full(site)
+    assert _flags_of_a_look_alike(site) == ["impersonation"]
+
+
+def test_a_folder_changed_just_before_it_was_recorded_is_not_trusted(archive_site):
+    """Folder times come from a clock that ticks every few milliseconds: a change right after
+    the recording, within the tick of one just before it, would leave them as recorded."""
+    site = archive_site
+    recorded(site)
+    with open(INDEX, "rb") as f:
+        data = pickle.load(f)
+    data["folders"] = {k: (stamp, thread, holds, stamp[1]) for k, (stamp, thread, holds, _) in data["folders"].items()}
+    with open(INDEX, "wb") as f:
+        pickle.dump(data, f)
+    assert not known(site).from_index
+
+
+def test_the_folders_are_taken_once_a_change_just_made_has_settled(archive_site):
+    site = archive_site
+    site.comment("t", "new", "Just now.", author="Kai")
+    found = idindex.folders(str(site.root / "content/comments"))
+    assert found and not any(idindex._settling(stamp, taken) for stamp, _, _, taken in found.values())
+
+
+T = 1_700_000_000 * 10**9  # a time in whole seconds, in nanoseconds
+
+
+@pytest.mark.parametrize(
+    ("changed", "taken", "settling"),
+    [
+        (T + 123, T + 123 + 20_000_001, False),  # more than a tick before
+        (T + 123, T + 123 + 20_000_000, True),
+        (T + 123, T + 123, True),
+        (T, T + 20_000_001, True),  # whole seconds: a coarse file system
+        (T, T + 2_000_000_001, False),
+        (T, T + 2_000_000_000, True),
+        (T + 123, T, True),  # a clock set back
+    ],
+)
+def test_settling(changed, taken, settling):
+    assert idindex._settling((0, changed, 1), taken) is settling
 
 
 def test_approve_records_the_comment_it_adds(archive_site):
@@ -116,6 +184,20 @@ def test_approve_records_the_comment_it_adds(archive_site):
     after = known(site)
     assert after.from_index and "q" in after.index.threads
     assert after.index == read_in_full(site)
+
+
+def test_approve_records_the_first_comment_of_a_post(archive_site):
+    """The post's folder is made for it: that folder and the comments folder are recorded again."""
+    site = archive_site
+    site.post("v", "A Third Post")
+    recorded(site)
+    site.comment("v", "q", "First here.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
+    approve(open_desk(site.project()), "q", "Ana")
+    after = known(site)
+    assert after.from_index and after.index.threads["q"] == "v"
+    assert after.index == read_in_full(site)
+    site.comment("v", "r", "Second.", author="Kai")  # and a change there is still seen
+    assert not known(site).from_index
 
 
 def test_approve_after_a_change_reads_every_file_then_records_the_index(archive_site):

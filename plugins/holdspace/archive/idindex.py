@@ -7,13 +7,22 @@ file, 20,000 of them, from the parse cache. The index is recorded by a build
 whose archive held nothing back (so the build's hard rules changed nothing in
 it; one that held something back removes it), and by ``approve`` with the
 comment it adds (``add``): under the project's lock, but for a plain
-``pelican`` run, which takes no lock (as it writes the parse cache). It is used only when every comment file
-below the comments folder is the one recorded (size, modification and change
-times in nanoseconds, inode, thread: any edit, move, new or removed file fails
-it), the parser and the reader are the code that made it, and every thread is a
-post the command knows; otherwise the command reads every file, as before. It
-holds addresses, as the parse cache does: an erasure removes it (``forget``).
-A pickle in the cache folder, written atomically.
+``pelican`` run, which takes no lock (as it writes the parse cache).
+
+It is used only while every folder below the comments folder, and that folder, is
+the one recorded (modification and change times in nanoseconds, inode): a file
+added, removed, renamed or replaced changes its folder's times, as do the commands,
+which write a new file and rename it into place. A file edited in place (nano and
+some editors save that way) does not: until the next build records the index again,
+the commands see the names it had before the edit. Its id (its file's name) and thread
+(its folder) cannot change in place. One ``stat`` per folder, not per file: 1,000
+instead of 20,000. A folder changed within ``SETTLE_NS`` of being recorded could
+change again with the same times (they come from a clock that ticks every few
+milliseconds), so it does not count as unchanged. The parser and the reader must be
+the code that made the index, and every folder holding comments a post the command
+knows; otherwise the command reads every file, as before. It holds addresses, as the
+parse cache does: an erasure removes it (``forget``). A pickle in the cache folder,
+written atomically.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import hashlib
 import os
 import pickle
 import sys
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -30,10 +40,17 @@ from datetime import tzinfo
 from . import parsecache, reader
 from .commentfile import Comment
 from .moves import write_atomically
-from .parsecache import Stamps, file_key, stamp_of
-from .reader import Archive, comment_files
+from .reader import Archive
 
 FILE = "ids.pickle"
+# Folder times come from the kernel's coarse clock (a tick of 1-10 ms): a change within a tick
+# of the recording could leave them as recorded. Times in whole seconds: a file system that
+# keeps only those (FAT, some network ones), where a change within two seconds could.
+SETTLE_NS = 20_000_000
+COARSE_SETTLE_NS = 2_000_000_000
+# folder (absolute) -> (modification and change times, inode), its thread ("" for the
+# comments folder itself), whether it holds comment files, when it was looked at
+Folders = dict[str, tuple[tuple[int, int, int], str, bool, int]]
 
 
 @dataclass
@@ -60,19 +77,56 @@ def of_archive(archive: Archive) -> Index:
     )
 
 
-def stamps(root: str) -> Stamps | None:
-    """Every comment file below ``root`` as it is now, or ``None`` when one is not a comment
-    file in a post's folder (then the archive is read as before, and reports it)."""
-    found: Stamps = {}
-    for path, thread, problem in comment_files(root):
-        if problem is not None or thread is None:
-            return None
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        found[file_key(path)] = (stamp_of(st), thread)
+def folders(root: str) -> Folders:
+    """``root`` and every folder below it (not hidden ones, not linked ones: the reader reports
+    those, and an archive with a problem has no index), as they are now. Taken before the
+    files are read; a folder changed just now is waited for (``SETTLE_NS``), once."""
+    found = _walk(root)
+    if any(_settling(stamp, taken) for stamp, _, _, taken in found.values()):
+        time.sleep(SETTLE_NS / 1e9)
+        found = _walk(root)
     return found
+
+
+def _walk(root: str) -> Folders:
+    found: Folders = {}
+    stack = [(root, "")]
+    while stack:
+        folder, thread = stack.pop()
+        taken = time.time_ns()
+        try:
+            stamp = _stamp(os.stat(folder))
+            with os.scandir(folder) as it:
+                entries = [e for e in it if not e.name.startswith(".")]
+        except OSError:
+            continue  # no comments folder yet, or gone meanwhile: its parent's times tell
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, f"{thread}/{entry.name}" if thread else entry.name))
+        found[folder] = (stamp, thread, any(e.name.endswith(".md") for e in entries), taken)
+    return found
+
+
+def unchanged(recorded: Folders) -> bool:
+    """Every recorded folder is as it was, and was not changed just before it was recorded."""
+    for folder, (stamp, _, _, taken) in recorded.items():
+        if _settling(stamp, taken):
+            return False
+        try:
+            if _stamp(os.stat(folder)) != stamp:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _settling(stamp: tuple[int, int, int], taken: int) -> bool:
+    changed = stamp[1]  # the change time: any change of the folder sets it
+    return changed >= taken - (COARSE_SETTLE_NS if changed % 1_000_000_000 == 0 else SETTLE_NS)
 
 
 def _version(tz: tzinfo) -> str:
@@ -85,54 +139,68 @@ def _version(tz: tzinfo) -> str:
     return source.hexdigest()
 
 
-def save(folder: str, tz: tzinfo, files: Stamps, index: Index | None) -> None:
-    """Record ``index`` as the archive of ``files`` (``stamps``, taken before they were read);
-    ``None``: the archive held something back, and the index is removed (it would hold the
-    names of files gone). Only by a build and ``approve``, which hold the project's lock
+def save(folder: str, tz: tzinfo, found: Folders, index: Index | None) -> None:
+    """Record ``index`` as the archive in ``found`` (``folders``, taken before the files were
+    read); ``None``: the archive held something back, and the index is removed (it would hold
+    the names of files gone). Only by a build and ``approve``, which hold the project's lock
     (but for a plain ``pelican`` run): an erasure removes the index under it, and a command
     reading meanwhile must not write back what was erased."""
     with contextlib.suppress(OSError):  # a cache: a folder the command cannot write is read in full next time
         if index is None:
             forget(folder)
         else:
-            data = {"version": _version(tz), "files": files, "index": index}
+            data = {"version": _version(tz), "folders": found, "index": index}
             write_atomically(
                 os.path.join(folder, FILE), lambda f: pickle.dump(data, f, pickle.HIGHEST_PROTOCOL), binary=True
             )
 
 
-def add(folder: str, tz: tzinfo, files: Stamps, index: Index, comment: Comment, path: str) -> None:
-    """Record ``index`` and ``files`` with ``comment``, just approved into ``path`` (under the
-    project's lock). Not a removed comment's record, or a reply whose parent is not in its
-    thread (a build would hold it back): then nothing is recorded, and as the file moved, the
-    next command reads every file."""
+def add(folder: str, tz: tzinfo, found: Folders, index: Index, comment: Comment, path: str) -> None:
+    """Record ``index`` with ``comment``, just approved into ``path`` (under the project's lock):
+    its folder, and any made for it, are looked at again once their times have settled. Not a
+    removed comment's record, or a reply whose parent is not in its thread (a build would hold
+    it back): then nothing is recorded, and as a folder changed, the next command reads every
+    file."""
     if comment.removed or (comment.reply_to and index.thread_of(comment.reply_to) != comment.thread):
         return
-    try:
-        st = os.stat(path)
-    except OSError:
-        return
+    changed: list[str] = []
+    place = os.path.dirname(path)
+    while not changed or changed[-1] not in found:  # its folder, up to one recorded before
+        changed.append(place)
+        if place == os.path.dirname(place):
+            return  # not below the comments folder
+        place = os.path.dirname(place)
+    time.sleep(SETTLE_NS / 1e9)
+    parts = comment.thread.split("/")
+    for depth, place in enumerate(changed):
+        taken = time.time_ns()
+        try:
+            stamp = _stamp(os.stat(place))
+        except OSError:
+            return
+        old = found.get(place)
+        thread = old[1] if old else "/".join(parts[: len(parts) - depth])
+        found[place] = (stamp, thread, depth == 0 or (old is not None and old[2]), taken)
     index.paths[comment.id] = path
     index.threads[comment.id] = comment.thread
     index.people.add((comment.author, comment.email))
-    files[file_key(path)] = (stamp_of(st), comment.thread)
-    save(folder, tz, files, index)
+    save(folder, tz, found, index)
 
 
-def load(folder: str, tz: tzinfo, files: Stamps | None, threads: Collection[str]) -> Index | None:
-    """The index recorded for exactly ``files``, when each of their threads is in ``threads``."""
-    if files is None:
-        return None
+def load(folder: str, tz: tzinfo, threads: Collection[str]) -> tuple[Index, Folders] | None:
+    """The index recorded, with its folders, while they are unchanged and each folder holding
+    comments is a post in ``threads``."""
     try:
         with open(os.path.join(folder, FILE), "rb") as f:
             data = pickle.load(f)
-        if data["version"] != _version(tz) or data["files"] != files or not isinstance(data["index"], Index):
+        if data["version"] != _version(tz) or not isinstance(data["index"], Index):
             return None
+        found: Folders = data["folders"]
     except Exception:  # none yet, damaged, or pickled by other code: read the archive
         return None
-    if any(thread not in threads for _, thread in files.values()):
+    if any(holds and thread not in threads for _, thread, holds, _ in found.values()) or not unchanged(found):
         return None
-    return data["index"]  # type: ignore[no-any-return]
+    return data["index"], found
 
 
 def forget(folder: str) -> None:

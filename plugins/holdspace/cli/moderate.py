@@ -22,8 +22,6 @@ from ..archive.commentfile import raw_body
 from ..archive.reader import comment_files
 from ..glue.project import load_project
 from ..problems import display_path
-from ..publishing.markup import CommentRenderer
-from ..publishing.plaintext import as_text
 from ..review import auditlog
 from ..review.decisions import (
     Decision,
@@ -141,6 +139,9 @@ def cmd_show(desk: Desk, cid: str) -> int:
         if is_staff(c.email, desk.staff):
             print("Badge:      Staff (its email is in STAFF_EMAILS; check it is really a staff member's)")
         print("\nAs it would be published:\n")
+        from ..publishing.markup import CommentRenderer  # Markdown and nh3: only `show` renders
+        from ..publishing.plaintext import as_text
+
         text = as_text(CommentRenderer().render(c.body))
     else:
         with open(path, "rb") as f:

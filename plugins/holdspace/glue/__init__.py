@@ -2,6 +2,7 @@
 only modules that import Pelican).
 
     project    the one settings loader (Pelican's read_settings), and the build's Project
+    pelicanpart  Pelican's settings reader without the rest of Pelican, for the commands
     rewrite    settings checked once a build; posts' defaults, off-site rewriting, the rules page, feeds
     comments   the comments' Generator: reads the archive, renders the threads, writes pages 2..N
     redirects  the small page per comment id, rendered once and filled in
@@ -21,8 +22,6 @@ does (threads alone work too; search alone builds no thread, and the build says 
 
 from __future__ import annotations
 
-from pelican import signals
-
 
 def register() -> None:
     register_threads()
@@ -31,7 +30,9 @@ def register() -> None:
 
 def register_threads() -> None:
     # Imported here, not above: the commands load a project through ``glue.project``
-    # and need none of the generators (whose imports cost a moderation command time).
+    # and need none of Pelican but its settings (``pelicanpart``), nor the generators.
+    from pelican import signals
+
     from . import assets, comments, rewrite, writer
 
     signals.initialized.connect(rewrite.initialized)
@@ -46,6 +47,8 @@ def register_threads() -> None:
 
 
 def register_search() -> None:
+    from pelican import signals
+
     from . import assets, rewrite, search
 
     signals.initialized.connect(rewrite.initialized)  # once, whichever half connects it: it checks the settings

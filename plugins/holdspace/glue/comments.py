@@ -124,6 +124,7 @@ class CommentsGenerator(Generator):
                 os.waitpid(child, 0)
             _PARSING.discard(child)
         parsed = ParseCache(project.cache, project.tz)
+        folders = idindex.folders(project.comments)  # before the files are read: the commands' index of them
         archive = read_archive(
             project.comments,
             {p.slug for p in self.posts} | drafts,
@@ -134,7 +135,7 @@ class CommentsGenerator(Generator):
         )
         parsed.save()
         whole = not archive.held_back and not archive.problems  # then the commands' full read is this one
-        idindex.save(project.cache, project.tz, parsed.stamps(), idindex.of_archive(archive) if whole else None)
+        idindex.save(project.cache, project.tz, folders, idindex.of_archive(archive) if whole else None)
         self.report.problems.extend(archive.problems)
         return archive
 

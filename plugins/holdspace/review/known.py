@@ -1,7 +1,7 @@
 """What the approved archive holds, for the checks that look across files: ids used,
 names that look alike, Reply-To targets, removed comments' places.
 
-From the moderation commands' index (``archive.idindex``) while no comment file has
+From the moderation commands' index (``archive.idindex``) while no comment folder has
 changed since it was recorded, else from every file (through the parse cache).
 """
 
@@ -13,7 +13,7 @@ from datetime import tzinfo
 
 from ..archive import idindex
 from ..archive.commentfile import Comment, read_comment
-from ..archive.parsecache import ParseCache, Stamps
+from ..archive.parsecache import ParseCache
 from ..archive.project import Project
 from ..archive.reader import read_archive
 from .verdicts import name_index
@@ -27,7 +27,7 @@ class Published:
     names: dict[str, set[str]]  # what each name looks like -> emails (``name_index``)
     tz: tzinfo
     cache: str  # the cache folder, where the index is kept
-    files: Stamps | None = None  # the comment files it holds, when an index of it may be recorded
+    folders: idindex.Folders | None = None  # the folders it was read from, when an index of it may be recorded
     read: dict[str, Comment] = field(default_factory=dict)  # published comments read already
     from_index: bool = False  # read from the recorded index, not from every file
 
@@ -54,23 +54,24 @@ class Published:
     def added(self, comment: Comment, path: str) -> None:
         """``comment`` was just approved into ``path``, under the project's lock: the index of
         the archive with it is recorded, when this one was whole (``idindex.add``)."""
-        if self.files is not None:
-            idindex.add(self.cache, self.tz, self.files, self.index, comment, path)
+        if self.folders is not None:
+            idindex.add(self.cache, self.tz, self.folders, self.index, comment, path)
 
 
 def published(project: Project, posts: Collection[str]) -> Published:
     """The archive's ids and names (``posts``: the slugs that take comments): from the index
-    kept in the cache while no comment file has changed since it was recorded
+    kept in the cache while no comment folder has changed since it was recorded
     (``archive.idindex``), else read from every file. It records nothing: ``approve``, under
     the project's lock, records the index with the comment it adds (``added``)."""
-    files = idindex.stamps(project.comments)
-    index = idindex.load(project.cache, project.tz, files, posts)
-    if index is not None:
-        return Published(index, name_index(index.people), project.tz, project.cache, files, from_index=True)
+    recorded = idindex.load(project.cache, project.tz, posts)
+    if recorded is not None:
+        index, found = recorded
+        return Published(index, name_index(index.people), project.tz, project.cache, found, from_index=True)
+    folders: idindex.Folders | None = idindex.folders(project.comments)  # before the files are read
     parsed = ParseCache(project.cache, project.tz)
     archive = read_archive(project.comments, set(posts), project.tz, read=parsed.read)  # saved by builds
     index = idindex.of_archive(archive)
     read = {c.id: c for thread in archive.threads.values() for c in thread}
     if archive.held_back or archive.problems:
-        files = None  # the index of an archive that held something back would not be read_archive's
-    return Published(index, name_index(index.people), project.tz, project.cache, files, read)
+        folders = None  # the index of an archive that held something back would not be read_archive's
+    return Published(index, name_index(index.people), project.tz, project.cache, folders, read)
