@@ -1,8 +1,10 @@
 """The one split of a Key: value header from its body, and the one join. A table of exact outputs."""
 
+import random
+
 import pytest
 
-from holdspace.archive.header import join, split
+from holdspace.archive.header import head, join, split
 
 
 @pytest.mark.parametrize(
@@ -21,6 +23,15 @@ from holdspace.archive.header import join, split
 def test_split(text, header, body, body_line, blank_line):
     part = split(text)
     assert (part.header, part.body, part.body_line, part.blank_line) == (header, body, body_line, blank_line)
+    assert head(text) == header
+
+
+def test_head_is_split_s_header_alone():
+    pieces = ["A: 1", "B", " ", "\t", "\u2003", "\x0c", "\n", "\r\n", "\r", "\ufeff", "Body."]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(12)))
+        assert head(text) == split(text).header, repr(text)
 
 
 def test_join_then_split_gives_the_same_back():

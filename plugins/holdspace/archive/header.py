@@ -32,6 +32,16 @@ def split(text: str) -> Split:
     return Split(header, "\n".join(rest).strip(), blank + 2 + lead, blank + 1, len(all_lines))
 
 
+def head(text: str) -> list[tuple[int, str]]:
+    """``split(text).header`` alone, without making the body (a post's header, for the commands)."""
+    found = []
+    for number, line in enumerate(lines(text), start=1):
+        if not line.strip():
+            break
+        found.append((number, line))
+    return found
+
+
 def join(header: Iterable[str], body: str) -> str:
     """A file of ``Key: value`` lines, a blank line and ``body``, ending with a newline."""
     return "\n".join(header) + "\n\n" + body.strip() + "\n"

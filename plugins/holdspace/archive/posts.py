@@ -65,12 +65,12 @@ def read_posts(
 
 def _read_header(path: str, slugify: Callable[[str], str], page: bool, tz: tzinfo = UTC) -> PostInfo | None:
     try:
-        with open(path, encoding="utf-8-sig") as f:
-            part = header.split(f.read())
+        with open(path, "rb") as f:
+            lines = header.head(f.read().decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError):
         return None
     meta: dict[str, str] = {}
-    for _, line in part.header:
+    for _, line in lines:
         key, sep, value = line.partition(":")
         if sep:
             meta.setdefault(key.strip().lower(), value.strip())

@@ -171,8 +171,12 @@ def name_index(people: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     """What each name looks like (``skeleton``) -> the emails it was used with, of the
     (name, email) pairs of the archive's comments."""
     index: dict[str, set[str]] = {}
+    looks: dict[str, str] = {}  # each name's skeleton, made once: a name comes back with every comment
     for name, email in people:
-        index.setdefault(skeleton(name), set()).add(normalise_email(email))
+        look = looks.get(name)
+        if look is None:
+            look = looks[name] = skeleton(name)
+        index.setdefault(look, set()).add(normalise_email(email))
     return index
 
 
