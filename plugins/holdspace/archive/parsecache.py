@@ -26,7 +26,6 @@ from .reader import comment_files
 
 FILE = "comments.pickle"
 Parsed = tuple[Comment | None, list[Problem]]
-Stamps = dict[str, tuple[tuple[int, ...], str]]  # absolute path -> (size, times, inode), thread
 
 
 def version(tz: tzinfo) -> str:
@@ -84,10 +83,6 @@ class ParseCache:
             result = read_comment(path, thread, tz)
         self._new[key] = (stamp, thread, result)
         return result[0], list(result[1])
-
-    def stamps(self) -> Stamps:
-        """Every file read, as it was when read."""
-        return {key: (stamp, thread) for key, (stamp, thread, _) in self._new.items()}
 
     def save(self) -> None:
         if self.misses == 0 and self._new.keys() == self._old.keys():
