@@ -1,6 +1,7 @@
 """Parsed comment files: reused only while the file is unchanged, whatever the path's spelling."""
 
 import os
+import pickle
 from datetime import UTC
 
 import pytest
@@ -48,7 +49,6 @@ def test_a_file_in_another_thread_or_a_damaged_cache_is_parsed_again(site, tmp_p
 def test_a_cache_pickled_by_code_that_has_moved_is_ignored(site, tmp_path, monkeypatch):
     """A pickle of this version whose entries name a module that is gone (``holdspace.commentfile``
     before the stages) reads as no cache at all: every file is parsed, nothing fails."""
-    import pickle
     import sys
     import types
 
@@ -84,12 +84,14 @@ def _parsed_where(site, monkeypatch, workers):
 
     record = site.root / "parsed-by.txt"
     record.write_text("", encoding="utf-8")
-    real = parsecache.read_comment
+    real = getattr(parsecache.read_comment, "__wrapped__", parsecache.read_comment)  # not the last call's
 
     def recorded(path, thread, tz):
         with open(record, "a", encoding="utf-8") as f:
             f.write(f"{os.getpid()} {os.path.basename(path)}\n")
         return real(path, thread, tz)
+
+    recorded.__wrapped__ = real
 
     monkeypatch.setattr(parsecache, "read_comment", recorded)
     built = site.build(HOLDSPACE_WORKERS=workers)
@@ -97,23 +99,48 @@ def _parsed_where(site, monkeypatch, workers):
     return [line.split() for line in record.read_text(encoding="utf-8").splitlines()]
 
 
-def _twelve_comments(site):
+def _twelve_comments(site, monkeypatch):
+    """Twelve comments to parse, more than the few a build parses itself."""
+    from holdspace.archive import parsecache
+
+    monkeypatch.setattr(parsecache, "FEW", 4)
     site.post("t")
     for i in range(12):
         site.comment("t", f"c{i}", f"Words {i}.", date=f"2025-01-02 10:{i:02d}")
 
 
 def test_with_two_workers_a_forked_process_parses_the_comments_while_pelican_reads_the_posts(site, monkeypatch):
-    _twelve_comments(site)
+    _twelve_comments(site, monkeypatch)
     parsed = _parsed_where(site, monkeypatch, 2)
     assert sorted(name for _, name in parsed) == sorted(f"c{i}.md" for i in range(12))  # each once
     assert {pid for pid, _ in parsed} and str(os.getpid()) not in {pid for pid, _ in parsed}  # none by the build itself
 
 
 def test_with_one_worker_the_build_parses_the_comments_itself(site, monkeypatch):
-    _twelve_comments(site)
+    _twelve_comments(site, monkeypatch)
     parsed = _parsed_where(site, monkeypatch, 1)
     assert len(parsed) == 12 and {pid for pid, _ in parsed} == {str(os.getpid())}
+
+
+def test_a_warm_build_parses_the_few_files_changed_itself_and_leaves_the_cache(site, monkeypatch):
+    """After an approve the forked process finds one file to parse: it leaves it to the
+    build, which does not write 12 entries back for it; a file gone is dropped."""
+    from holdspace.archive import parsecache
+
+    _twelve_comments(site, monkeypatch)
+    _parsed_where(site, monkeypatch, 2)
+    cache = site.root / ".cache" / "holdspace" / parsecache.FILE
+    written = cache.stat().st_mtime_ns
+    site.comment("t", "c12", "Approved now.", date="2025-01-02 11:00")
+    site.comment("t", "c3", "Edited.", date="2025-01-02 10:03")
+    parsed = _parsed_where(site, monkeypatch, 2)
+    assert sorted(parsed) == sorted([[str(os.getpid()), "c12.md"], [str(os.getpid()), "c3.md"]])
+    assert cache.stat().st_mtime_ns == written
+    (site.content / "comments" / "t" / "c5.md").unlink()
+    assert sorted(name for _, name in _parsed_where(site, monkeypatch, 2)) == ["c12.md", "c3.md"]
+    entries = pickle.loads(cache.read_bytes())["entries"]
+    assert len(entries) == 12 and not any(key.endswith("/c5.md") for key in entries)
+    assert {name for _, name in _parsed_where(site, monkeypatch, 2)} == set()  # all in the cache now
 
 
 @pytest.mark.parametrize("end", ["fails", "is killed"])
@@ -124,7 +151,7 @@ def test_a_parsing_process_that_fails_leaves_the_build_to_parse_the_files_itself
 
     from holdspace.glue import comments
 
-    _twelve_comments(site)
+    _twelve_comments(site, monkeypatch)
 
     def broken(*args, **kwargs):
         if end == "is killed":
@@ -145,7 +172,7 @@ def test_the_parsing_process_of_a_build_that_failed_before_reading_is_waited_for
 
     from holdspace.glue import comments
 
-    _twelve_comments(site)
+    _twelve_comments(site, monkeypatch)
 
     breaks(monkeypatch, comments, "load_rules", OSError("the rules broke"))
     with pytest.raises(OSError, match="the rules broke"):

@@ -6,7 +6,9 @@ edit, move or ``touch`` reparses it. The parser's own source is part of the
 cache's version, so a change of the file format's checks reparses everything;
 a cache pickled by other code (a class since moved) is ignored the same way.
 One pickle in the cache folder (ignored by git), written atomically; a damaged
-or foreign one is ignored. Entries of files no longer read are dropped.
+or foreign one is ignored. Entries of files no longer read are dropped. A build
+that parsed at most ``FEW`` files again and dropped none leaves the cache as it
+was (those few are parsed again next time), and its forked process leaves them to it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import pickle
 from dataclasses import replace
 from datetime import tzinfo
+from itertools import islice
 
 from ..problems import Problem
 from . import commentfile, header, removed, values
@@ -25,6 +28,7 @@ from .moves import write_atomically
 from .reader import comment_files
 
 FILE = "comments.pickle"
+FEW = 64  # files parsed again that a build does not write the cache for, nor fork a process to parse
 Parsed = tuple[Comment | None, list[Problem]]
 
 
@@ -84,8 +88,20 @@ class ParseCache:
         self._new[key] = (stamp, thread, result)
         return result[0], list(result[1])
 
+    def fresh(self, path: str, thread: str) -> bool:
+        """Whether the cache holds ``path`` as it is now (``read`` would not parse it)."""
+        try:
+            stamp = stamp_of(os.stat(path))
+        except OSError:
+            return False
+        entry = self._old.get(file_key(path))
+        return entry is not None and entry[0] == stamp and entry[1] == thread
+
     def save(self) -> None:
-        if self.misses == 0 and self._new.keys() == self._old.keys():
+        """Write what was read, unless that is the cache as it was but for at most ``FEW`` files
+        parsed again (a moderator's approve, an edit: writing 20,000 entries back would cost more
+        than parsing those few on the next build too) and none gone."""
+        if self._old and self.misses <= FEW and not self._old.keys() - self._new.keys():
             return
         data = {"version": self.version, "entries": self._new}
         write_atomically(self.path, lambda f: pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True)
@@ -94,11 +110,15 @@ class ParseCache:
 def parse_all(folder: str, tz: tzinfo, root: str) -> None:
     """Parse every comment file in a post's folder below ``root`` into the cache in
     ``folder``: a build's forked process does it while Pelican reads the posts, and the
-    build's own reading then finds each file parsed (a file changed meanwhile is parsed again)."""
+    build's own reading then finds each file parsed (a file changed meanwhile is parsed again).
+    When at most ``FEW`` files need parsing (a warm build) it only looks, and ends."""
     parsed = ParseCache(folder, tz)
-    for path, thread, problem in comment_files(root):
-        if problem is None and thread is not None:
-            parsed.read(path, thread, tz)
+    files = [(path, thread) for path, thread, problem in comment_files(root) if problem is None and thread is not None]
+    stale = (path for path, thread in files if not parsed.fresh(path, thread))
+    if next(islice(stale, FEW, None), None) is None:
+        return  # the build parses those few itself, without waiting for this process to write the cache
+    for path, thread in files:
+        parsed.read(path, thread, tz)
     parsed.save()
 
 
