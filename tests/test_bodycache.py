@@ -84,3 +84,36 @@ def test_a_body_that_fails_in_a_worker_is_rendered_here_and_fails_here(tmp_path,
 
 def _fails_on_bad(texts):
     return [None if t == "bad" else f"<b>{t}</b>" for t in texts]
+
+
+def test_a_few_new_bodies_leave_the_file_as_it_was(tmp_path, monkeypatch):
+    """An approve renders one body: the build does not write every other back for it (it is
+    rendered again next time); more than ``FEW`` new ones, or one gone, are written."""
+    from holdspace.publishing import bodycache
+
+    monkeypatch.setattr(bodycache, "FEW", 2)
+    cache = BodyCache(str(tmp_path), "v1", Counting())
+    for text in ("a", "b", "c"):
+        cache.render(text)
+    cache.save()
+    written = (tmp_path / "bodies.json").read_bytes()
+    for new in (["d"], ["d", "e"]):
+        cache = BodyCache(str(tmp_path), "v1", Counting())
+        for text in ("a", "b", "c", *new):
+            cache.render(text)
+        cache.save()
+        assert (tmp_path / "bodies.json").read_bytes() == written
+    third = Counting()
+    cache = BodyCache(str(tmp_path), "v1", third)
+    for text in ("a", "b", "c", "d", "e", "f"):
+        cache.render(text)
+    cache.save()
+    assert third.calls == ["d", "e", "f"] and (tmp_path / "bodies.json").read_bytes() != written
+    cache = BodyCache(str(tmp_path), "v1", Counting())
+    cache.render("a")  # b to f gone
+    cache.save()
+    fourth = Counting()
+    cache = BodyCache(str(tmp_path), "v1", fourth)
+    for text in ("a", "b"):
+        cache.render(text)
+    assert fourth.calls == ["b"]

@@ -2,7 +2,8 @@
 version, so an unchanged comment is not rendered again on the next build.
 
 One JSON file in the cache folder (ignored by git). Entries not used by a
-build are dropped when it saves, so the cache never outgrows the archive.
+build are dropped when it saves, so the cache never outgrows the archive. A build
+that rendered at most ``FEW`` bodies and dropped none leaves it as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 from ..archive.moves import write_atomically
+from ..archive.parsecache import FEW
 
 # Below this many bodies to render, worker processes cost more than they save.
 PARALLEL_MIN = 400
@@ -83,8 +85,10 @@ class BodyCache:
         return html
 
     def save(self) -> None:
-        """Write the entries this build used, atomically; skip when nothing changed."""
-        if self.misses == 0 and len(self._new) == len(self._old):
+        """Write the entries this build used, atomically; skip when that is the cache as it was
+        but for at most ``FEW`` bodies rendered (an approve: rendered again next time, rather
+        than 20,000 written back now) and none dropped."""
+        if self._old and self.misses <= FEW and not self._old.keys() - self._new.keys():
             return
         data = {"version": self._version, "bodies": self._new}
         write_atomically(self.path, lambda f: f.write(json.dumps(data, ensure_ascii=False)))
