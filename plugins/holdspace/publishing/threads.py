@@ -83,17 +83,17 @@ class Thread:
         """A hash of everything the thread shows (``pagereuse``): each page's comments in
         the order they are drawn. Linear in the comments. An item may describe itself
         with a ``signature()`` method (faster than its ``repr``)."""
-        h = hashlib.sha256(str(self.count).encode())
+        parts = [str(self.count)]  # hashed at once: the digest of the parts one after another
         for page in self.pages:
-            h.update(f"\0page\0{page.number}\0{page.url}\0{page.save_as}".encode())
+            parts.append(f"\0page\0{page.number}\0{page.url}\0{page.save_as}")
             for s in page.steps():
-                item = s.node.item
+                item, node = s.node.item, s.node
                 if not s.opens:  # the end of a comment and its replies, drawn when it was opened
-                    h.update(f"\0end\0{item.id}".encode())
+                    parts.append(f"\0end\0{item.id}")
                     continue
                 text = item.signature() if hasattr(item, "signature") else repr(item)
-                h.update(f"\0{text}\0{s.node.depth}\0{s.node.number}\0{s.node.in_reply_to}".encode())
-        return h.hexdigest()
+                parts.append(f"\0{text}\0{node.depth}\0{node.number}\0{node.in_reply_to}")
+        return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
 NOT_SHOWN = "a comment that is not shown"
