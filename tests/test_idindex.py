@@ -167,8 +167,8 @@ T = 1_700_000_000 * 10**9  # a time in whole seconds, in nanoseconds
         (T + 123, T + 123 + 20_000_000, True),
         (T + 123, T + 123, True),
         (T, T + 20_000_001, True),  # whole seconds: a coarse file system
-        (T, T + 2_000_000_001, False),
-        (T, T + 2_000_000_000, True),
+        (T, T + 2_020_000_001, False),  # two seconds and a tick
+        (T, T + 2_020_000_000, True),
         (T + 123, T, True),  # a clock set back
     ],
 )
@@ -263,3 +263,60 @@ def test_a_damaged_index_is_ignored(archive_site):
     (site.root / INDEX).write_bytes(b"not a pickle")
     after = known(site)
     assert not after.from_index and after.index == read_in_full(site)
+
+
+def test_a_copy_of_the_site_does_not_trust_the_original_s_index(archive_site, tmp_path):
+    """The index names the folders it was recorded for: a copied site (or a cache folder two
+    sites share) reads its own files."""
+    site = archive_site
+    recorded(site)
+    copy = tmp_path / "copy"
+    shutil.copytree(site.root, copy, symlinks=True)
+    (copy / "content/comments/t/b.md").unlink()
+    project = open_desk(site.project()).project
+    moved = type(project)(project.settings, str(copy / "content"), project.slugify, project.show_date)
+    desk = open_desk(moved)
+    now = published(desk)
+    assert not now.from_index and "b" not in now.index.threads and "c" in now.index.threads
+
+
+def test_an_index_recorded_before_any_comment_sees_the_first(site, monkeypatch):
+    monkeypatch.chdir(site.root)
+    site.write_settings()
+    site.post("t", "The Post")
+    shutil.rmtree(site.root / "content/comments")
+    recorded(site)
+    site.comment("t", "a", "First.", author="Mira")
+    after = known(site)
+    assert not after.from_index and after.index.threads == {"a": "t"}
+
+
+def test_approve_records_nothing_when_its_folder_changed_otherwise_meanwhile(archive_site, monkeypatch):
+    """A file put beside the approved one while approve waits for the folder's times to
+    settle (by hand, a git pull) is not taken into an index that does not name it."""
+    site = archive_site
+    recorded(site)
+    site.comment("t", "q", "Hi.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
+    real_sleep = idindex.time.sleep
+
+    def meanwhile(seconds):
+        site.comment("t", "x", "Put here by hand.", author="Kai")
+        real_sleep(seconds + 2 * idindex.SETTLE_NS / 1e9)  # settled too when approve looks again
+
+    monkeypatch.setattr(idindex.time, "sleep", meanwhile)
+    approve(open_desk(site.project()), "q", "Ana")
+    monkeypatch.undo()
+    after = known(site)
+    assert not after.from_index and {"q", "x"} <= set(after.index.threads)
+
+
+def test_approve_into_a_thread_folder_below_another_records_both(archive_site):
+    site = archive_site
+    (site.content / "posts" / "t").mkdir()
+    site.post("t/deep", "A Deep Post")  # Slug: t/deep, its comments in comments/t/deep/
+    recorded(site)
+    site.comment("t/deep", "q", "Down here.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
+    approve(open_desk(site.project()), "q", "Ana")
+    after = known(site)
+    assert after.from_index and after.index.threads["q"] == "t/deep"
+    assert after.index == read_in_full(site)

@@ -49,7 +49,9 @@ import pelican.generators
 import pelican
 from pelican import Pelican
 from pelican.settings import read_settings
-assert pelican.settings is first and pelican.generators.ArticlesGenerator
+assert pelican.settings is first
+assert pelican.ArticlesGenerator is pelican.generators.ArticlesGenerator  # one module, not two
+assert sys.modules["pelican.generators"] is pelican.generators and pelican.generators.__spec__.origin
 assert logging.getLoggerClass() is pelican.log.FatalLogger
 settings = read_settings(sys.argv[1], override={"OUTPUT_PATH": sys.argv[2]})
 Pelican(settings).run()
@@ -63,9 +65,12 @@ Pelican(settings).run()
 def test_in_a_process_that_imported_pelican_it_is_the_plain_import(site):
     import pelican
     import pelican.settings
+    from pelican import Pelican  # whole, whatever an earlier test in this process did
+
+    assert Pelican
 
     settings_module = pelican.settings
     project = load_project(str(site.write_settings()))
     assert project.settings["PATH"] == str(site.content)
     assert sys.modules["pelican"] is pelican and pelican.settings is settings_module
-    assert type(pelican).__name__ == "module"
+    assert type(pelican).__name__ == "module" and pelican.Pelican is Pelican

@@ -7,8 +7,9 @@ cache's version, so a change of the file format's checks reparses everything;
 a cache pickled by other code (a class since moved) is ignored the same way.
 One pickle in the cache folder (ignored by git), written atomically; a damaged
 or foreign one is ignored. Entries of files no longer read are dropped. A build
-that parsed at most ``FEW`` files again and dropped none leaves the cache as it
-was (those few are parsed again next time), and its forked process leaves them to it.
+that parsed at most ``FEW`` new files, and no file edited, moved or gone, leaves
+the cache as it was (those few are parsed again next time), and its forked process
+leaves them to it.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class ParseCache:
         self.version = version(tz)
         self.hits = 0
         self.misses = 0
+        self.replaced = 0  # misses of files the cache held as they were before (edited, moved)
         self._old: dict[str, tuple[tuple[int, ...], str, Parsed]] = {}
         self._new: dict[str, tuple[tuple[int, ...], str, Parsed]] = {}
         try:
@@ -84,6 +86,7 @@ class ParseCache:
                 result = (replace(cached, path=path), [replace(p, path=path) for p in result[1]])
         else:
             self.misses += 1
+            self.replaced += entry is not None
             result = read_comment(path, thread, tz)
         self._new[key] = (stamp, thread, result)
         return result[0], list(result[1])
@@ -98,10 +101,11 @@ class ParseCache:
         return entry is not None and entry[0] == stamp and entry[1] == thread
 
     def save(self) -> None:
-        """Write what was read, unless that is the cache as it was but for at most ``FEW`` files
-        parsed again (a moderator's approve, an edit: writing 20,000 entries back would cost more
-        than parsing those few on the next build too) and none gone."""
-        if self._old and self.misses <= FEW and not self._old.keys() - self._new.keys():
+        """Write what was read, unless that is the cache as it was but for at most ``FEW`` new
+        files (a moderator's approve: writing 20,000 entries back would cost more than parsing
+        those few on the next build too). A file edited or gone is always written out of it:
+        the cache must not keep words or an address its file no longer has."""
+        if self._old and self.misses <= FEW and not self.replaced and not self._old.keys() - self._new.keys():
             return
         data = {"version": self.version, "entries": self._new}
         write_atomically(self.path, lambda f: pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True)

@@ -22,6 +22,12 @@ does (threads alone work too; search alone builds no thread, and the build says 
 
 from __future__ import annotations
 
+from .pelicanpart import module
+
+# Pelican's logging first, as Pelican wants it (its logger class): a module of the glue may
+# make its logger on import, and the commands import the glue without the rest of Pelican.
+module("pelican.log")
+
 
 def register() -> None:
     register_threads()

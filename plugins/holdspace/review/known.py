@@ -54,8 +54,8 @@ class Published:
     def added(self, comment: Comment, path: str) -> None:
         """``comment`` was just approved into ``path``, under the project's lock: the index of
         the archive with it is recorded, when this one was whole (``idindex.add``)."""
-        if self.folders is not None:
-            idindex.add(self.cache, self.tz, self.folders, self.index, comment, path)
+        if self.folders is not None and not idindex.add(self.cache, self.tz, self.folders, self.index, comment, path):
+            self.folders = None  # not recorded: nor with the next comment approved by the same command
 
 
 def published(project: Project, posts: Collection[str]) -> Published:
@@ -63,7 +63,7 @@ def published(project: Project, posts: Collection[str]) -> Published:
     kept in the cache while no comment folder has changed since it was recorded
     (``archive.idindex``), else read from every file. It records nothing: ``approve``, under
     the project's lock, records the index with the comment it adds (``added``)."""
-    recorded = idindex.load(project.cache, project.tz, posts)
+    recorded = idindex.load(project.cache, project.tz, posts, project.comments)
     if recorded is not None:
         index, found = recorded
         return Published(index, name_index(index.people), project.tz, project.cache, found, from_index=True)
