@@ -19,6 +19,9 @@ each measure's runs alternating with its baseline's:
       0.5 s or more, at most 5% of one core;
   (e) bench/stages.py with one worker: seconds per stage of a cold build, and of a warm build after an approve.
 
+Holdspace's modules are compiled first (compileall): it runs from the source tree, the baselines from
+site-packages, which pip compiled at install; Python writes a module's .pyc at its first import, unless
+PYTHONDONTWRITEBYTECODE is set (as in some sandboxes), and then compiles it again in every process.
 A cold build starts without output and caches; a warm one keeps the previous build's. Holdspace builds with
 HOLDSPACE_WORKERS = 0 (one process per core), Pelican in one process, as each runs by default. Prints a Markdown
 table of the targets and one of the stages, then (--also) the same targets measured on smaller archives;
@@ -183,6 +186,13 @@ class TreeSampler(threading.Thread):
             self.peak_kb = max(self.peak_kb, tree_pss_kb(self.pid))
             # Reading smaps_rollup costs tens of ms for a large process: at most 5% of one core.
             pause = max(0.5, 20 * (time.perf_counter() - start))
+
+
+def compile_holdspace() -> None:
+    """Compile the Holdspace the bench runs (the one its Python imports), as its first run on a user's
+    machine does: the baselines run compiled code from site-packages."""
+    code = "import compileall, os, holdspace; compileall.compile_dir(os.path.dirname(holdspace.__file__), quiet=1)"
+    subprocess.run([str(HS_PYTHON), "-c", code], check=True)
 
 
 def run_measured(cmd: list[str], cwd: Path, env: dict[str, str], log: Path, sample: bool = False) -> dict:
@@ -568,6 +578,7 @@ def main() -> int:
         return 2
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
+    compile_holdspace()
     start = time.perf_counter()
     try:
         measured = measure(args, work)
