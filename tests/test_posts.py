@@ -49,3 +49,40 @@ def test_closed_by_age():
     assert not closed_by_age(datetime(2020, 1, 1, tzinfo=UTC), None, now)
     assert closed_by_age(datetime(2026, 1, 1), 30, now)  # naive: UTC
     assert not closed_by_age(None, 30, now)
+
+
+def test_the_headers_kept_in_a_cache_are_the_files_as_they_are(tmp_path, monkeypatch):
+    """A command keeps each post's header while its file is unchanged: read once, then from
+    the cache; an edit in place (the same size), a new post, a post gone, another time zone
+    or slugging are all as a read of every file gives them."""
+    from zoneinfo import ZoneInfo
+
+    from holdspace.archive import posts as module
+
+    content, cache = tmp_path / "content", str(tmp_path / "cache" / "posts.pickle")
+    content.mkdir()
+    (content / "a.md").write_text("Title: First Post\nDate: 2025-01-02 10:00\n\nBody", encoding="utf-8")
+    (content / "b.md").write_text("Title: Grief at Work\nSlug: grief\n\nBody", encoding="utf-8")
+    (content / "pages").mkdir()
+    (content / "pages" / "about.md").write_text("Title: About\nComments: open\n\nBody", encoding="utf-8")
+    read = []
+    real = module._read_header
+    monkeypatch.setattr(module, "_read_header", lambda path, page, tz=UTC: read.append(path) or real(path, page, tz))
+
+    def threads(tz=UTC, slugify=slug):
+        read.clear()
+        return read_threads([str(content)], [str(content / "pages")], slugify, tz, cache)
+
+    first = threads()
+    assert len(read) == 4 and sorted(first) == ["about", "first-post", "grief"]  # pages/ is read as posts too
+    assert threads() == first and read == []
+    (content / "a.md").write_text("Title: First Pest\nDate: 2025-01-02 10:00\n\nBody", encoding="utf-8")
+    (content / "c.md").write_text("Title: Third\nComments: closed\n\nBody", encoding="utf-8")
+    (content / "b.md").unlink()
+    now = threads()
+    assert sorted(read) == [str(content / "a.md"), str(content / "c.md")]
+    assert now == read_threads([str(content)], [str(content / "pages")], slug)  # no cache: every file read
+    assert sorted(now) == ["about", "first-pest", "third"] and now["third"].closed and not now["about"].closed
+    assert threads(slugify=lambda title: "x-" + slug(title))["x-third"].title == "Third" and read == []
+    elsewhere = threads(tz=ZoneInfo("Pacific/Auckland"))
+    assert len(read) == 4 and elsewhere["first-pest"].date != now["first-pest"].date

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..settings import SettingsError
-from .posts import PostInfo, read_threads
+from .posts import POSTS_FILE, PostInfo, read_threads
 
 # The moderation folder: what waits, what was refused, the rules and the record of decisions.
 QUEUE = "queue"
@@ -128,8 +128,9 @@ class Project:
         return posts, [os.path.join(self.content, p) for p in self.settings.get("PAGE_PATHS", ["pages"])]
 
     def threads(self) -> dict[str, PostInfo]:
-        """The posts and pages a comments folder may name, read from their files now."""
-        return read_threads(*self.thread_folders(), self.slugify, self.tz)
+        """The posts and pages a comments folder may name, from their files as they are now
+        (each file's header kept in the cache while the file is unchanged)."""
+        return read_threads(*self.thread_folders(), self.slugify, self.tz, os.path.join(self.cache, POSTS_FILE))
 
 
 def owned_folders(project: Project) -> list[str]:
