@@ -464,7 +464,7 @@ def report(args: argparse.Namespace, m: dict) -> str:
         assert r is not None
         row("(c) approve one comment + warm rebuild", cell(m["hs_approve"]),
             cell(m["plain_warm"]) + " plain Pelican, warm, one post changed", r, target(r, 1.2))  # fmt: skip
-        row("(c) of which the approve command", f"{median(m['hs_approve'], 'approve'):.1f} s", "-", None)
+        row("(c) of which the approve command", f"{median(m['hs_approve'], 'approve'):.2f} s", "-", None)
         row("(c) of which the warm build", f"{median(m['hs_approve'], 'build'):.1f} s", "-", None)
     if m.get("hs_big"):
         big = m["hs_big"][0]
