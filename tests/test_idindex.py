@@ -186,17 +186,20 @@ def test_approve_records_the_comment_it_adds(archive_site):
     assert after.index == read_in_full(site)
 
 
-def test_approve_records_the_first_comment_of_a_post(archive_site):
-    """The post's folder is made for it: that folder and the comments folder are recorded again."""
+@pytest.mark.parametrize("slug", ["v", "t/deep"], ids=["a post", "a thread folder below another"])
+def test_approve_records_the_first_comment_of_a_post(archive_site, slug):
+    """The post's folder is made for it (below another one too): the folders made and the
+    one they were made in are recorded again."""
     site = archive_site
-    site.post("v", "A Third Post")
+    (site.content / "posts" / "t").mkdir()
+    site.post(slug, "A Third Post")  # Slug: t/deep: its comments in comments/t/deep/
     recorded(site)
-    site.comment("v", "q", "First here.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
+    site.comment(slug, "q", "First here.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
     approve(open_desk(site.project()), "q", "Ana")
     after = known(site)
-    assert after.from_index and after.index.threads["q"] == "v"
+    assert after.from_index and after.index.threads["q"] == slug
     assert after.index == read_in_full(site)
-    site.comment("v", "r", "Second.", author="Kai")  # and a change there is still seen
+    site.comment(slug, "r", "Second.", author="Kai")  # and a change there is still seen
     assert not known(site).from_index
 
 
@@ -308,15 +311,3 @@ def test_approve_records_nothing_when_its_folder_changed_otherwise_meanwhile(arc
     monkeypatch.undo()
     after = known(site)
     assert not after.from_index and {"q", "x"} <= set(after.index.threads)
-
-
-def test_approve_into_a_thread_folder_below_another_records_both(archive_site):
-    site = archive_site
-    (site.content / "posts" / "t").mkdir()
-    site.post("t/deep", "A Deep Post")  # Slug: t/deep, its comments in comments/t/deep/
-    recorded(site)
-    site.comment("t/deep", "q", "Down here.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
-    approve(open_desk(site.project()), "q", "Ana")
-    after = known(site)
-    assert after.from_index and after.index.threads["q"] == "t/deep"
-    assert after.index == read_in_full(site)
