@@ -35,7 +35,6 @@ file, as before. It holds addresses, as the parse cache does: an erasure removes
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import sys
@@ -158,11 +157,7 @@ def _settling(stamp: tuple[int, int, int], taken: int) -> bool:
 def _version(tz: tzinfo) -> str:
     """The parser's version, and this module's (what is recorded, ``add`` included) and the
     reader's (the checks across files)."""
-    source = hashlib.sha256(parsecache.version(tz).encode())
-    for module in (reader, sys.modules[__name__]):
-        with open(module.__file__ or "", "rb") as f:
-            source.update(hashlib.sha256(f.read()).digest())
-    return source.hexdigest()
+    return parsecache.sources_digest((reader, sys.modules[__name__]), parsecache.version(tz))
 
 
 def save(folder: str, tz: tzinfo, found: Folders, index: Index | None) -> None:

@@ -18,9 +18,11 @@ import contextlib
 import hashlib
 import os
 import pickle
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import tzinfo
 from itertools import islice
+from types import ModuleType
 
 from ..problems import Problem
 from . import commentfile, header, removed, values
@@ -31,14 +33,21 @@ from .reader import comment_files
 FILE = "comments.pickle"
 FEW = 64  # files parsed again that a build does not write the cache for, nor fork a process to parse
 Parsed = tuple[Comment | None, list[Problem]]
+Entry = tuple[tuple[int, ...], str, Parsed]  # the file's size, times and inode, its thread, what it parsed to
 
 
 def version(tz: tzinfo) -> str:
-    source = hashlib.sha256()
-    for module in (commentfile, header, removed, values):  # the parser and what it reads with
+    return f"1 {sources_digest((commentfile, header, removed, values))} {tz}"  # the parser and what it reads with
+
+
+def sources_digest(modules: Iterable[ModuleType], seed: str = "") -> str:
+    """The digest of ``seed`` and of the source of each of ``modules``: a cache's version, so
+    that what other code made is not read back (the posts' headers, the index of ids too)."""
+    digest = hashlib.sha256(seed.encode())
+    for module in modules:
         with open(module.__file__ or "", "rb") as f:
-            source.update(hashlib.sha256(f.read()).digest())
-    return f"1 {source.hexdigest()} {tz}"
+            digest.update(hashlib.sha256(f.read()).digest())
+    return digest.hexdigest()
 
 
 def file_key(path: str) -> str:
@@ -58,8 +67,8 @@ class ParseCache:
         self.hits = 0
         self.misses = 0
         self.replaced = 0  # misses of files the cache held as they were before (edited, moved)
-        self._old: dict[str, tuple[tuple[int, ...], str, Parsed]] = {}
-        self._new: dict[str, tuple[tuple[int, ...], str, Parsed]] = {}
+        self._old: dict[str, Entry] = {}
+        self._new: dict[str, Entry] = {}
         try:
             with open(self.path, "rb") as f:
                 data = pickle.load(f)
@@ -77,11 +86,11 @@ class ParseCache:
         stamp = stamp_of(st)
         key = file_key(path)
         entry = self._old.get(key)
-        cached = entry[2][0] if entry is not None and entry[0] == stamp and entry[1] == thread else None
-        if cached is not None:
+        fresh = _fresh(entry, stamp, thread)
+        cached = fresh[2][0] if fresh is not None else None
+        if fresh is not None and cached is not None:
             self.hits += 1
-            assert entry is not None
-            result = entry[2]
+            result = fresh[2]
             if cached.path != path:  # named differently this time (relative, absolute)
                 result = (replace(cached, path=path), [replace(p, path=path) for p in result[1]])
         else:
@@ -97,8 +106,7 @@ class ParseCache:
             stamp = stamp_of(os.stat(path))
         except OSError:
             return False
-        entry = self._old.get(file_key(path))
-        return entry is not None and entry[0] == stamp and entry[1] == thread
+        return _fresh(self._old.get(file_key(path)), stamp, thread) is not None
 
     def save(self) -> None:
         """Write what was read, unless that is the cache as it was but for at most ``FEW`` new
@@ -109,6 +117,11 @@ class ParseCache:
             return
         data = {"version": self.version, "entries": self._new}
         write_atomically(self.path, lambda f: pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True)
+
+
+def _fresh(entry: Entry | None, stamp: tuple[int, ...], thread: str) -> Entry | None:
+    """``entry`` when it is the file as it is now (``stamp``), in ``thread``."""
+    return entry if entry is not None and entry[0] == stamp and entry[1] == thread else None
 
 
 def parse_all(folder: str, tz: tzinfo, root: str) -> None:

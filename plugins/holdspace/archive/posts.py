@@ -11,7 +11,6 @@ COMMENTS_CLOSE_AFTER_DAYS a thread closes that many days after its post's date.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import sys
@@ -23,6 +22,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from ..problems import Problem
 from . import header, values
 from .moves import write_atomically
+from .parsecache import sources_digest, stamp_of
 from .values import parse_date
 
 
@@ -138,10 +138,9 @@ class Headers:
 
     def read(self, path: str, page: bool) -> Head | None:
         try:
-            st = os.stat(path)
+            stamp = stamp_of(os.stat(path))
         except OSError:
             return None
-        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         entry = self.old.get((path, page))
         if entry is not None and entry[0] == stamp:
             head = entry[1]
@@ -160,11 +159,7 @@ class Headers:
 
 
 def _version(tz: tzinfo) -> str:
-    digest = hashlib.sha256(str(tz).encode())
-    for module in (header, values, sys.modules[__name__]):
-        with open(module.__file__ or "", "rb") as f:
-            digest.update(hashlib.sha256(f.read()).digest())
-    return digest.hexdigest()
+    return sources_digest((header, values, sys.modules[__name__]), str(tz))
 
 
 def _date(text: str, tz: tzinfo = UTC) -> datetime | None:
