@@ -96,8 +96,8 @@ def main() -> None:
     wall = time.perf_counter() - start
     if code not in (0, 1):
         raise SystemExit(f"the build failed (exit {code})")
-    stages = {name: round(totals.get(name, 0.0), 3) for name in STAGES}
-    stages["other"] = round(wall - sum(totals.values()), 3)
+    stages = {name: round(totals.get(name, 0.0), 6) for name in STAGES}
+    stages["other"] = round(wall - sum(totals.values()), 6)
     print(json.dumps({"wall": round(wall, 2), "stages": stages}))
 
 
