@@ -58,6 +58,7 @@ def test_a_damaged_cache_file_is_ignored(tmp_path):
 def test_bodies_rendered_in_worker_processes_are_the_ones_rendered_here(tmp_path, monkeypatch):
     from holdspace.publishing import bodycache
     from holdspace.publishing.markup import CommentRenderer, render_batch
+    from holdspace.publishing.plaintext import as_text
 
     monkeypatch.setattr(bodycache, "PARALLEL_MIN", 2)
     monkeypatch.setattr(bodycache, "BATCH", 3)
@@ -69,6 +70,8 @@ def test_bodies_rendered_in_worker_processes_are_the_ones_rendered_here(tmp_path
     assert [cache.render(t) for t in texts] == [renderer.render(t) for t in texts]
     assert here.calls == []  # every body came from the workers
     assert (cache.misses, cache.hits) == (10, 0)
+    # each with its plain text, for the search, made by the workers as the search makes it
+    assert cache.texts == {renderer.render(t): as_text(renderer.render(t)) for t in texts} and len(cache.texts) == 10
 
 
 def test_a_body_that_fails_in_a_worker_is_rendered_here_and_fails_here(tmp_path, monkeypatch):
@@ -83,7 +86,7 @@ def test_a_body_that_fails_in_a_worker_is_rendered_here_and_fails_here(tmp_path,
 
 
 def _fails_on_bad(texts):
-    return [None if t == "bad" else f"<b>{t}</b>" for t in texts]
+    return [None if t == "bad" else (f"<b>{t}</b>", t) for t in texts]
 
 
 def test_a_few_new_bodies_leave_the_file_as_it_was(tmp_path, monkeypatch):

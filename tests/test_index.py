@@ -475,3 +475,80 @@ def test_a_commit_that_fails_leaves_no_record_of_the_export_written_beside_it(si
     monkeypatch.undo()
     data = site.build(HOLDSPACE_WORKERS=2).output / "search" / "data"
     assert any(b"Words about tea" in p.read_bytes() for p in (data / "d").iterdir())
+
+
+def test_dates_are_written_once_a_day_as_pelican_writes_each_of_them():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from pelican.utils import strftime
+
+    from holdspace.search.documents import by_day
+
+    calls = []
+
+    def counted(date, fmt):
+        calls.append(fmt)
+        return strftime(date, fmt)
+
+    show = by_day(counted)
+    rng = random.Random(7)
+    start = datetime(2019, 12, 30, tzinfo=UTC)
+    dates = [start + timedelta(minutes=rng.randrange(3 * 24 * 60)) for _ in range(300)]
+    dates += [d.astimezone(timezone(timedelta(hours=-5))) for d in dates[:50]]
+    day_formats = ["%d %B %Y", "%-d %b %Y", "%a, %d %b %Y", "%Y-%m-%d %%H", "%x", "%G week %V, %j", "day %e"]
+    time_formats = ["%d %B %Y, %H:%M", "%-I:%M %p", "%c", "%Y%m%dT%H%M%S%z", "%_d %B", "%s"]
+    for fmt in day_formats + time_formats:
+        calls.clear()
+        assert [show(d, fmt) for d in dates] == [strftime(d, fmt) for d in dates], fmt
+        days = {d.date() for d in dates}
+        assert len(calls) == (len(days) if fmt in day_formats else len(dates)), fmt
+
+
+def test_stored_fields_are_kept_plain_and_read_back_after_a_merge(tmp_path, monkeypatch):
+    """The stored fields are pickled without zlib (``segments.StoredPlainCodec``): a result's
+    words are in the segment as written, read back by a search, and by an update that merges
+    every segment into one."""
+    from holdspace.search import index as searchindex
+
+    words = "quokka " * 40 + "the lighthouse keeper's notebook"
+    update_index(str(tmp_path), [doc(1, words), doc(2, "snow")])
+    files = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.suffix == ".seg")
+    assert words.encode() in files
+    monkeypatch.setattr(searchindex, "MAX_SEGMENTS", 1)  # the next commit merges every segment
+    update_index(str(tmp_path), [doc(1, words), doc(2, "snow and quokka"), doc(3, "a quokka")])
+    hits = search(str(tmp_path), "quokka", limit=5)
+    assert [h.id for h in hits] == ["c1", "c3", "c2"] and hits[0].text == words
+    assert len([p for p in tmp_path.iterdir() if p.suffix == ".seg"]) == 1
+
+
+def test_the_plain_texts_made_with_the_bodies_are_the_ones_the_search_makes(tmp_path, monkeypatch):
+    """With two workers a new archive's bodies are rendered in worker processes, each with
+    its plain text, and the search takes those instead of making them again: its export is
+    the one a build in one process writes."""
+    from conftest import Site
+    from holdspace.publishing import bodycache
+    from holdspace.search import documents
+
+    monkeypatch.setattr(bodycache, "PARALLEL_MIN", 2)
+    made = tmp_path / "made-here.txt"
+
+    def as_text(html):  # the search's own, in its forked process: noted in a file
+        with open(made, "a", encoding="utf-8") as f:
+            f.write(html.replace("\n", " ") + "\n")
+        return text_of(html)
+
+    text_of = documents.as_text
+    monkeypatch.setattr(documents, "as_text", as_text)
+    exports = []
+    for workers in (2, 1):
+        site = Site(tmp_path / f"w{workers}")
+        site.post("t")
+        for i in range(12):
+            body = f"Quokka {i}: *tea* and [rain](https://example.org/{i}).\n\n> a quote\n\n- one\n- two &amp; three"
+            site.comment("t", f"c{i}", body, date=f"2025-01-02 10:{i:02}")
+        made.unlink(missing_ok=True)
+        data = site.build(HOLDSPACE_WORKERS=workers).output / "search" / "data"
+        exports.append({str(p.relative_to(data)): p.read_bytes() for p in sorted(data.rglob("*")) if p.is_file()})
+        lines = made.read_text(encoding="utf-8").splitlines()
+        assert sum("Quokka" in line for line in lines) == (0 if workers == 2 else 12)
+    assert exports[0] == exports[1] and len([k for k in exports[0] if k.startswith("d/")]) == 13

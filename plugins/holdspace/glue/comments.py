@@ -43,6 +43,8 @@ from .project import project_of
 from .report import BuildReport, build_report
 
 logger = logging.getLogger(__name__)
+# The context's key of the plain texts the body renderers made (html -> text), for the search.
+PLAIN_TEXTS = "HOLDSPACE_PLAIN_TEXTS"
 
 
 class CommentsGenerator(Generator):
@@ -163,6 +165,7 @@ class CommentsGenerator(Generator):
             report.published += post.comment_thread.count
         report.problems.extend(discussions.problems)
         cache.save()
+        self.context[PLAIN_TEXTS] = cache.texts  # for the search (glue/search.py), which takes them
         report.cache_hits, report.rendered = cache.hits, cache.misses
         write_live(project.cache, str(settings.get("SITEURL") or ""), _live(self.posts))  # for `holdspace notify`
         return discussions.held_back

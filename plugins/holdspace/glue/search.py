@@ -26,6 +26,7 @@ from ..search.documents import UpdateStats, documents
 from ..search.export import ExportState, forget_state, load_state, save_state, update_export, usable
 from ..search.index import count_all, rounded_length, stopped, update_index
 from ..search.postings import export_changes
+from .comments import PLAIN_TEXTS
 from .forks import forked, give_back_memory, parallel, wait
 from .project import project_of
 
@@ -41,10 +42,12 @@ class SearchGenerator(Generator):
         """Start the search work in a child process when there are cores for it. This
         Generator is registered after the comments' one, so the threads are ready."""
         self._child: int | None = None
+        self._texts: dict[str, str] = self.context.pop(PLAIN_TEXTS, None) or {}
         if not parallel(self.settings):
             return
         give_back_memory()  # what the comments' Generator freed, so the child does not start with it
         self._child = forked(self._update)
+        self._texts = {}  # the child has them
 
     def generate_output(self, writer: Any) -> None:
         if self._child is None:
@@ -59,7 +62,7 @@ class SearchGenerator(Generator):
         posts = list(self.context.get("articles", []))  # hidden posts stay out of search
         pages = self.context.get("pages", [])  # comments on hidden pages stay out too
         # Dates as the pages write them: Pelican's strftime, each with its post's date_format.
-        docs = list(documents(posts, pages=pages, show_date=strftime))
+        docs = list(documents(posts, pages=pages, show_date=strftime, texts=self._texts))
         target = os.path.join(self.output_path, "search", "data")
         # The export being replaced: the one in the previous output (a build into a new
         # folder, by holdspace build) or the one already in this output (plain pelican).

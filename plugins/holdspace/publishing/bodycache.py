@@ -31,6 +31,8 @@ class BodyCache:
         self._old: dict[str, str] = {}
         self._new: dict[str, str] = {}
         self._fresh: dict[str, str] = {}  # rendered by prefill, not yet asked for
+        # The plain text of each body prefill's workers rendered, by its HTML (for the search).
+        self.texts: dict[str, str] = {}
         self.hits = 0
         self.misses = 0
         try:
@@ -46,10 +48,11 @@ class BodyCache:
         return hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest()  # body_key
 
     def prefill(
-        self, texts: Iterable[str], render_batch: Callable[[list[str]], list[str | None]], workers: int
+        self, texts: Iterable[str], render_batch: Callable[[list[str]], list[tuple[str, str] | None]], workers: int
     ) -> None:
         """Render the bodies not in the cache in ``workers`` processes (a first build of a
-        large archive); ``render`` then finds them. Counted as rendered, not as hits."""
+        large archive); ``render`` then finds them, and ``texts`` their plain texts, which
+        ``render_batch`` makes with each. Counted as rendered, not as hits."""
         if workers < 2:
             return  # ``render`` renders them one by one; no need to hash them here first
         missing: dict[str, str] = {}
@@ -62,10 +65,11 @@ class BodyCache:
         keys = list(missing)
         batches = [[missing[k] for k in keys[i : i + BATCH]] for i in range(0, len(keys), BATCH)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = [html for batch in pool.map(render_batch, batches) for html in batch]
-        for key, html in zip(keys, results, strict=True):
-            if html is not None:
-                self._fresh[key] = html
+            results = [made for batch in pool.map(render_batch, batches) for made in batch]
+        for key, made in zip(keys, results, strict=True):
+            if made is not None:
+                self._fresh[key], text = made
+                self.texts[made[0]] = text
 
     def render(self, text: str) -> str:
         key = self._key(text)

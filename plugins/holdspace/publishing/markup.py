@@ -18,6 +18,7 @@ import markdown
 import pymdownx
 
 from . import sanitize
+from .plaintext import as_text
 
 EXTENSIONS = ["fenced_code", "nl2br", "sane_lists", "pymdownx.magiclink"]
 EXTENSION_CONFIGS = {
@@ -76,16 +77,19 @@ class CommentRenderer:
 _worker_renderer: CommentRenderer | None = None
 
 
-def render_batch(texts: list[str]) -> list[str | None]:
-    """Render several bodies in a worker process, one renderer per process. A body that
-    fails gives ``None``: the build renders it again itself and reports the error."""
+def render_batch(texts: list[str]) -> list[tuple[str, str] | None]:
+    """Render several bodies in a worker process, one renderer per process, each with its
+    plain text (``plaintext.as_text``: what the search indexes, made on the worker's core
+    too). A body that fails gives ``None``: the build renders it again itself and reports
+    the error."""
     global _worker_renderer
     if _worker_renderer is None:
         _worker_renderer = CommentRenderer()
-    out: list[str | None] = []
+    out: list[tuple[str, str] | None] = []
     for text in texts:
         try:
-            out.append(_worker_renderer.render(text))
+            html = _worker_renderer.render(text)
+            out.append((html, as_text(html)))
         except Exception:
             out.append(None)
     return out

@@ -11,9 +11,10 @@ import hashlib
 import os
 import pickle
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from ..archive.moves import write_atomically
@@ -79,15 +80,50 @@ def content_of(kind: str, title: str, text: str) -> str:
 
 DateWriter = Callable[[datetime, str], str]  # (date, a post's date_format) -> the date as written
 
+# The directives (C's strftime, and Pelican's "%-d" forms of them) whose text depends on
+# the day alone: a format made only of these writes every time of a day the same.
+_DAY_ONLY = frozenset("aAwdbBhmyYjUWxGuVCDeF%")
+_DIRECTIVE = re.compile(r"%-?(.?)", re.DOTALL)
+
+
+def by_day(show_date: DateWriter) -> DateWriter:
+    """``show_date``, called once per day and format for a format of the day alone ("%d %B
+    %Y"): the same text, without 20,000 calls of Pelican's strftime for 1,000 days."""
+    days: dict[tuple[Any, str], str] = {}
+    day_only: dict[str, bool] = {}
+
+    def show(date: datetime, fmt: str) -> str:
+        if not isinstance(fmt, str):
+            return show_date(date, fmt)
+        alone = day_only.get(fmt)
+        if alone is None:
+            alone = day_only[fmt] = all(m[1] in _DAY_ONLY for m in _DIRECTIVE.finditer(fmt))
+        if not alone:
+            return show_date(date, fmt)
+        key = (date.date(), fmt)
+        text = days.get(key)
+        if text is None:
+            text = days[key] = show_date(date, fmt)
+        return text
+
+    return show
+
 
 def documents(
-    posts: Sequence[Any], default_author: str = "", pages: Sequence[Any] = (), show_date: DateWriter | None = None
+    posts: Sequence[Any],
+    default_author: str = "",
+    pages: Sequence[Any] = (),
+    show_date: DateWriter | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> Iterator[Doc]:
     """One document per published post and per published comment on it or on a page
     (the pages themselves, the site's furniture, are not searched). A comment carries its
     post's content warning, as its page does. ``show_date`` writes each date with its post's
     ``date_format`` (the build gives Pelican's own strftime, so results write dates as the
-    pages do); without it, documents have no ``shown_date``."""
+    pages do); without it, documents have no ``shown_date``. ``texts``: plain texts made
+    already (``as_text``), by their HTML."""
+    show_date = by_day(show_date) if show_date is not None else None
+    comment_text = partial(_known, texts) if texts else as_text
     for post in posts:
         tags = ", ".join(str(t) for t in getattr(post, "tags", []) or [])
         category = str(getattr(post, "category", "") or "")
@@ -97,12 +133,18 @@ def documents(
         yield Doc(f"post:{post.slug}", "post", title, str(getattr(post, "author", default_author)),
                   _html(post), post.date, post.slug, tags, post.url, warning, _shown(post, post.date, show_date),
                   to_text=as_text)  # fmt: skip
-        yield from _comment_docs(post, title, tags, show_date)
+        yield from _comment_docs(post, title, tags, show_date, comment_text)
     for page in pages:
-        yield from _comment_docs(page, as_text(page.title), "", show_date)
+        yield from _comment_docs(page, as_text(page.title), "", show_date, comment_text)
 
 
-def _comment_docs(post, title: str, tags: str, show_date: DateWriter | None) -> Iterator[Doc]:
+def _known(texts: Mapping[str, str], html: str) -> str:
+    text = texts.get(html)
+    return as_text(html) if text is None else text
+
+
+def _comment_docs(post, title: str, tags: str, show_date: DateWriter | None,
+                  to_text: Callable[[str], str]) -> Iterator[Doc]:  # fmt: skip
     thread = getattr(post, "comment_thread", None)
     if thread is None:
         return
@@ -113,7 +155,7 @@ def _comment_docs(post, title: str, tags: str, show_date: DateWriter | None) -> 
             continue  # the place of a removed comment holds no words
         url = thread.permalink(cid)
         yield Doc(cid, "comment", title, c.author, c.body, c.date, post.slug, tags, url, warning,
-                  _shown(post, c.date, show_date), to_text=as_text)  # fmt: skip
+                  _shown(post, c.date, show_date), to_text=to_text)  # fmt: skip
 
 
 def _warning(post) -> str:

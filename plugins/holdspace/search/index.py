@@ -32,12 +32,11 @@ from .documents import Doc, UpdateStats, content_of, describe, load_digests, sav
 from .export import Export, Posting
 from .postings import Counted, begin, counter, gather, stop_words
 from .query import K1, B, Hit, author_key, parse_query
-from .segments import CountedWriter
+from .segments import CountedWriter, StoredPlainCodec
 
 VERSION_FILE = "holdspace-index.json"
-SCHEMA_VERSION = 5  # a change rebuilds the index. 3: a post's content warning; 4: dates as pages write them; 5: Counted
-# Memory for the writer's posting pool (the ids and authors' keys, and the postings of
-# segments merged), below which they are sorted in memory (bench/README.md).
+SCHEMA_VERSION = 6  # a change rebuilds. 3: content warnings; 4: shown dates; 5: Counted; 6: StoredPlainCodec
+# The writer's posting pool (ids, authors' keys, merged postings) is sorted in memory below this (bench/README.md).
 WRITER_LIMIT_MB = 128
 # Commits add a segment each and never merge; at this many the index is optimized into one.
 MAX_SEGMENTS = 12
@@ -112,7 +111,8 @@ def update_index(
     ix = whoosh_index.open_dir(folder)
     have, old = _stored(ix, wanted, digests, recorded := load_digests(folder, ix.latest_generation()))
     # A new index numbers its documents as the export does: they share the gathered postings.
-    writer = CountedWriter(ix, kept=stats.gathered.terms if stats.rebuilt else None, limitmb=WRITER_LIMIT_MB)
+    kept, codec = stats.gathered.terms if stats.rebuilt else None, StoredPlainCodec()
+    writer = CountedWriter(ix, kept=kept, limitmb=WRITER_LIMIT_MB, codec=codec)
     try:
         _write(writer, wanted, digests, have, old, stats, counted if stats.rebuilt else None)
         if stats.rebuilt and writer.docnum != len(stats.gathered.hits):  # the shared numbering broken
