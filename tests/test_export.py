@@ -281,3 +281,46 @@ def test_results_write_dates_as_the_pages_do(site, settings, post_date, comment_
     }
     holdspace(["search", "--index", str(site.root / ".cache" / "holdspace" / "search"), "marigold"])
     assert f"Winter Breaks (comment by Mira, {comment_date}), score" in capsys.readouterr().out
+
+
+def test_entries_whose_documents_moved_are_written_as_decoding_them_would(monkeypatch):
+    """An older comment approved moves the numbers of every later document: each entry is
+    then renumbered in its text, the new document's postings put in their places
+    (``postings._moved``), which must be what decoding it and writing it again gives, for
+    any term, weight and length; a document gone, or many added, take the whole way."""
+    from holdspace.search import postings
+    from holdspace.search.export import entry
+    from holdspace.search.index import rounded_length
+    from holdspace.search.postings import FEW_ADDED, Gathered, updated_entries
+    from holdspace.search.query import Hit
+
+    rng = random.Random(11)
+    terms = ["tea", "ελένη", "naïve", "a.b", 'say"hi', "x" * 40, "日記", "snow*", "rain", "new"]
+    entries = {}
+    for term in terms[:-1]:
+        docnums = sorted(rng.sample(range(60), rng.randrange(1, 20)))
+        weights, lengths = [1.0, 2.0, 0.5, 1 / 3], [4.0, 7.5, 1e-3, 12.0]
+        postings_ = [Posting(d, rng.choice(weights), rng.choice(lengths)) for d in docnums]
+        entries[term] = entry(term, len(docnums), postings_)
+    renumber = [d + (d >= 17) + 2 * (d >= 40) for d in range(60)]  # older documents came in at 17, 41, 42
+    renumber[33] = -1  # and one went
+    gathered = Gathered()
+    for number in (17, 41, 42, 70, *range(80, 80 + FEW_ADDED)):
+        words = rng.sample(terms, 4) if number < 80 else ["rain"]  # rain: more than FEW_ADDED added
+        hit = Hit(number, 0.0, f"n{number}", "comment", "T", "Mira", None, "", "")
+        gathered.add(hit, {word: rng.randrange(1, 4) for word in words})
+    moved, real = [], postings._moved
+    inserted = []
+
+    def moving(term, entry, renumber, added):
+        moved.append(term)
+        made = real(term, entry, renumber, added)
+        inserted.extend([term] if made is not None and len(added[0]) else [])
+        return made
+
+    monkeypatch.setattr(postings, "_moved", moving)
+    fast = updated_entries(entries, terms, renumber, gathered, rounded_length, ordered=True)
+    whole = updated_entries(entries, terms, renumber, gathered, rounded_length, ordered=False)
+    assert fast == whole and fast != {t: entries.get(t) for t in terms}
+    assert set(moved) == set(terms) - {"rain", "new"}  # not the term with many added, nor the new one
+    assert len(inserted) >= 3  # postings put in their places in the text

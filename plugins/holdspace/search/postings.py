@@ -17,9 +17,12 @@ import hashlib
 import json
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import partial
 from itertools import accumulate, pairwise
+from json.encoder import encode_basestring
+from operator import sub
 from typing import Any
 
 from .documents import Doc, UpdateStats, content_of, in_order
@@ -171,6 +174,12 @@ def updated_entries(
         weights: list[float | int] = []
         lengths: list[float | int] = []
         old = entries.get(term)
+        added, freqs = gathered.terms.get(term, ((), ()))
+        if old is not None and ordered and len(added) <= FEW_ADDED:
+            moved = _moved(term, old, renumber, (added, freqs, [length[d] for d in added]))
+            if moved is not None:  # its documents moved, a few added: the others' weights and lengths as written
+                made[term] = moved
+                continue
         if old is not None:
             [(_, gaps, weights, lengths)] = json.loads("{" + old + "}").values()
             docnums = [renumber[d] for d in accumulate(gaps)]
@@ -180,13 +189,44 @@ def updated_entries(
                 weights, lengths = [weights[i] for i in kept], [lengths[i] for i in kept]
             if not ordered:  # the documents kept are not in their old order (``export_changes``)
                 docnums, weights, lengths = _sorted(zip(docnums, weights, lengths, strict=True))
-        added, freqs = gathered.terms.get(term, ((), ()))
         if added:
             docnums, weights, lengths = _merged(
                 (docnums, weights, lengths), (list(added), list(freqs), [length[d] for d in added])
             )
         made[term] = entry_of(term, len(docnums), docnums, weights, lengths) if docnums else None
     return made
+
+
+def _moved(term: str, entry: str, renumber: list[int], added: tuple[Any, Any, list]) -> str | None:
+    """``entry`` (``entry_of``'s text) with its documents renumbered in the same order and the
+    postings ``added`` (docnums, weights, lengths: a few) put in their places, the others'
+    weights and lengths as they were written (decoding them and writing them again was
+    most of a moved export's time); None when one of its documents is gone."""
+    head = f"{encode_basestring(term)}:["  # as ``entry_of`` writes the term
+    if not entry.startswith(head):
+        return None
+    df, _, rest = entry[len(head) :].partition(",[")
+    gaps, _, rest = rest.partition("]")
+    if not gaps:
+        return None
+    docnums = list(map(renumber.__getitem__, accumulate(map(int, gaps.split(",")))))  # (all in C: 700,000 postings)
+    if -1 in docnums:
+        return None
+    if len(added[0]):
+        if not (rest.startswith(",[") and rest.endswith("]]")):
+            return None
+        weights, _, lengths = rest[2:-2].partition("],[")
+        texts = weights.split(","), lengths.split(",")
+        for docnum, weight, length in zip(*added, strict=True):
+            at = bisect_left(docnums, docnum)
+            docnums.insert(at, docnum)
+            texts[0].insert(at, json.dumps(weight)), texts[1].insert(at, json.dumps(length))
+        df, rest = str(len(docnums)), f",[{','.join(texts[0])}],[{','.join(texts[1])}]]"
+    moved = map(sub, docnums, [0, *docnums[:-1]])
+    return f"{head}{df},[{','.join(map(str, moved))}]{rest}"
+
+
+FEW_ADDED = 16  # postings put in their places in an entry's text, not decoded and sorted with the others
 
 
 def _merged(a: tuple[list, list, list], b: tuple[list, list, list]) -> tuple[list, list, list]:
