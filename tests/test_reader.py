@@ -181,3 +181,19 @@ def test_reading_changes_no_file(tmp_path):
     archive = read_archive(str(tmp_path), {"t1"}, TZ)
     assert len(archive.held_back) == 3
     assert snapshot() == before
+
+
+def test_progress_is_told_on_long_reads_only(tmp_path, monkeypatch):
+    """A line every PROGRESS_FILES files once PROGRESS_SECONDS passed since the last: none
+    for a read that is quick (a warm build's), one per PROGRESS_FILES when each is slow."""
+    from holdspace.archive import reader
+
+    for i in range(7):
+        write(tmp_path, "t1", f"c{i}")
+    monkeypatch.setattr(reader, "PROGRESS_FILES", 2)
+    told = []
+    read_archive(str(tmp_path), {"t1"}, TZ, progress=told.append)
+    assert told == []
+    monkeypatch.setattr(reader, "PROGRESS_SECONDS", 0.0)
+    read_archive(str(tmp_path), {"t1"}, TZ, progress=told.append)
+    assert told == [2, 4, 6]

@@ -158,7 +158,7 @@ class PageReuse:
         self.lists_reused = 0
         self._new: dict[str, list[Any]] = {}
         self._old: dict[str, list[Any]] = {}
-        self._listings: dict[int, Any] = {}  # posts described as others list them, for this build
+        self.listings: dict[int, Any] = {}  # posts described as others list them, for this build (and the site key)
         self._whole: dict[int, Any] = {}  # posts described whole: a post's comment pages share it
         self._folders: set[str] = set()  # folders of the output made already
         self._pending: dict[str, str] = {}  # list pages Pelican writes after they are keyed
@@ -186,9 +186,9 @@ class PageReuse:
 
     def _describe_top(self, value: Any) -> Any:
         if not (hasattr(value, "source_path") and hasattr(value, "_content")):
-            return describe(value, True, self._listings)
+            return describe(value, True, self.listings)
         if id(value) not in self._whole:  # once per post, not once for each of its comment pages
-            self._whole[id(value)] = describe(value, True, self._listings)
+            self._whole[id(value)] = describe(value, True, self.listings)
         return self._whole[id(value)]
 
     def list_key(self, name: str, template: str, parts: Any, values: dict[str, Any], listed: list[Any]) -> str | None:
@@ -210,13 +210,13 @@ class PageReuse:
         whole list, and the index every post) described once per build."""
         if isinstance(value, list) and value and hasattr(value[0], "source_path"):
             if id(value) not in self._lists:  # kept with the list itself, so its id stays its own
-                self._lists[id(value)] = (value, digest([describe(p, False, self._listings) for p in value]))
+                self._lists[id(value)] = (value, digest([describe(p, False, self.listings) for p in value]))
             return self._lists[id(value)][1]
-        return describe(_paged(value), False, self._listings)
+        return describe(_paged(value), False, self.listings)
 
     def _shown(self, post: Any) -> str:
         if id(post) not in self._shown_posts:
-            self._shown_posts[id(post)] = digest([describe(post, False, self._listings), _shown_in_list(post)])
+            self._shown_posts[id(post)] = digest([describe(post, False, self.listings), _shown_in_list(post)])
         return self._shown_posts[id(post)]
 
     def previous_text(self, name: str, key: str) -> str | None:

@@ -37,7 +37,7 @@ class ReusingWriter(Writer):
         key = None
         post = kwargs.get("article") or kwargs.get("page")
         if reuse is not None and not self._keyed:
-            reuse.site_key = site_key(template.environment, context)
+            reuse.site_key = site_key(template.environment, context, reuse.listings)
             self._keyed = True
         if (
             reuse is not None
@@ -227,16 +227,17 @@ def code_files(folder: str = PACKAGE) -> list[str]:
     return sorted(found)
 
 
-def site_key(env: Any, context: dict[str, Any]) -> str | None:
+def site_key(env: Any, context: dict[str, Any], listings: dict[int, Any] | None = None) -> str | None:
     """What every post page may show besides its own post: the context, every template,
-    and the code of Holdspace, Pelican and Jinja."""
+    and the code of Holdspace, Pelican and Jinja. ``listings``: the posts described as lists
+    show them, kept for the pages' keys (``PageReuse.listings``)."""
     try:
         templates = [
             [name, pagereuse.digest(env.loader.get_source(env, name)[0])] for name in sorted(env.list_templates())
         ]
         code = pagereuse.files_digest(code_files())
         versions = [metadata.version(name) for name in ("pelican", "Jinja2", "MarkupSafe")]
-        return pagereuse.digest([pagereuse.describe(context), templates, code, versions])
+        return pagereuse.digest([pagereuse.describe(context, True, listings), templates, code, versions])
     except Exception as e:  # anything without a stable description: render every page
         logger.debug("Holdspace: pages are rendered, not reused (%s: %s)", e.__class__.__name__, e)
         return None
