@@ -520,3 +520,29 @@ def test_each_old_plugin_name_alone_turns_on_its_half(site, tmp_path):
     assert files == set() and "Traceback" not in err and "KeyError" not in err  # settings checked: no crash
     code, err, files = found["holdspace.pelican_threads"]
     assert code == 0 and "comment/c1.html" in files and not any(f.startswith("search/data/") for f in files)
+
+
+def test_each_post_s_url_is_kept_as_pelican_formats_it_once_every_context_is_made(monkeypatch):
+    """``rewrite.keep_urls`` (Pelican's all_generators_finalized): Pelican's ``url`` gives the
+    URL kept, and formats it no more; one given by the post's metadata is left as given, and
+    ``save_as`` is never kept (an overridden one may overwrite another file)."""
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from pelican.contents import Article, Page
+    from pelican.settings import DEFAULT_CONFIG
+
+    from holdspace.glue.rewrite import keep_urls
+
+    settings = {**DEFAULT_CONFIG, "ARTICLE_URL": "posts/{date:%Y}/{slug}/", "PAGE_URL": "about/{slug}.html"}
+    date = datetime(2025, 3, 1)
+    post = Article("x", {"title": "A", "slug": "a", "date": date}, settings=settings)
+    given = Article("x", {"title": "B", "slug": "b", "date": date, "url": "elsewhere/b/"}, settings=settings)
+    page = Page("x", {"title": "C", "slug": "c"}, settings=settings)
+    generators = [SimpleNamespace(articles=[post, given], translations=[]), SimpleNamespace(pages=[page]), object()]
+    keep_urls(generators)
+    formatted = []
+    monkeypatch.setattr(Article, "_expand_settings", lambda self, key: formatted.append(key) or "formatted")
+    assert (post.url, given.url, page.url) == ("posts/2025/a/", "elsewhere/b/", "about/c.html")
+    assert formatted == [] and post.save_as == "formatted" and formatted == ["save_as"]
+    assert not hasattr(post, "override_save_as")

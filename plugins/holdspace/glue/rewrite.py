@@ -143,13 +143,31 @@ def article_defaults(generator: Any) -> None:
     with, so any template can ask for one; ``CommentsGenerator`` fills in the
     threads of published and hidden posts. A translation's comments stay on
     the post in the default language (its ``comment_original``)."""
-    _defaults(generator, "post", ("articles", "hidden_articles", "drafts", "drafts_translations"))
+    _defaults(generator, "post", ARTICLE_LISTS)
 
 
 def page_defaults(generator: Any) -> None:
     """As ``article_defaults``, for pages: a page shows a thread only when it has
     comments or says ``Comments: open``."""
-    _defaults(generator, "page", ("pages", "hidden_pages", "draft_pages", "draft_translations"))
+    _defaults(generator, "page", PAGE_LISTS)
+
+
+ARTICLE_LISTS = ("articles", "hidden_articles", "drafts", "drafts_translations")
+PAGE_LISTS = ("pages", "hidden_pages", "draft_pages", "draft_translations")
+
+
+def keep_urls(generators: list[Any]) -> None:
+    """When every Generator has its context (Pelican's all_generators_finalized), each post's
+    and page's URL is kept as it is now, as Pelican's ``override_url``, which its ``url``
+    gives: Pelican formats the URL from the settings again each time it is asked, 22,000
+    times in a cold build of 1,000 posts (templates ask several times per page and list).
+    One set already (``EXTRA_PATH_METADATA``) is left. Not ``save_as``: Pelican lets a post
+    whose save_as is overridden overwrite another's file without a word."""
+    for generator in generators:
+        for name in (*ARTICLE_LISTS, *PAGE_LISTS, "translations", "hidden_translations"):
+            for item in getattr(generator, name, None) or ():
+                if not hasattr(item, "override_url") and hasattr(item, "get_url_setting"):
+                    item.override_url = item.url
 
 
 def _defaults(generator: Any, kind: str, lists: tuple[str, ...]) -> None:
