@@ -60,3 +60,21 @@ def test_the_sanitizer_s_html_is_read_without_htmlparser_to_the_same_text(monkey
     monkeypatch.setattr(plaintext, "_fed_simply", lambda parser, html: False)  # HTMLParser only
     assert fast == [as_text(t) for t in texts]
     assert len(texts) > 1800 and simple > len(texts) * 0.9  # nearly all took the fast way
+
+
+def test_white_space_is_collapsed_as_the_regular_expression_collapses_it():
+    """``collapsed`` is ``re.sub(r"\\s+", " ", text)``, for every white space character
+    Python knows and anything around them."""
+    import random
+    import re
+    import sys
+
+    from holdspace.publishing.plaintext import collapsed
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+    assert len(spaces) > 20 and all(c.isspace() for c in spaces)
+    rng = random.Random(4)
+    parts = ["a", "bc", "é", "\u200b", "\ufeff", "x y", *spaces, *(s * 2 for s in spaces)]
+    for _ in range(50_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 9)))
+        assert collapsed(text) == re.sub(r"\s+", " ", text), repr(text)

