@@ -65,9 +65,13 @@ def test_bodies_rendered_in_worker_processes_are_the_ones_rendered_here(tmp_path
     texts = [f"Comment {i} with *emphasis*, a [link](https://example.org/{i}) and\n\n> a quote" for i in range(10)]
     here = Counting()
     cache = BodyCache(str(tmp_path), "v1", here)
+    hashed = []
+    sha256 = bodycache.hashlib.sha256
+    monkeypatch.setattr(bodycache.hashlib, "sha256", lambda data: hashed.append(data) or sha256(data))
     cache.prefill(texts + texts[:2], render_batch, workers=2)
     renderer = CommentRenderer()
     assert [cache.render(t) for t in texts] == [renderer.render(t) for t in texts]
+    assert len(hashed) == 10  # each of the 10 texts hashed once, by prefill: render takes its key
     assert here.calls == []  # every body came from the workers
     assert (cache.misses, cache.hits) == (10, 0)
     # each with its plain text, for the search, made by the workers as the search makes it

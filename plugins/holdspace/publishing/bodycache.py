@@ -33,6 +33,7 @@ class BodyCache:
         self._fresh: dict[str, str] = {}  # rendered by prefill, not yet asked for
         # The plain text of each body prefill's workers rendered, by its HTML (for the search).
         self.texts: dict[str, str] = {}
+        self._keys: dict[str, str] = {}  # each body's key, as prefill made it, until ``render`` asks
         self.hits = 0
         self.misses = 0
         try:
@@ -45,7 +46,8 @@ class BodyCache:
         self._version = version
 
     def _key(self, text: str) -> str:
-        return hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest()  # body_key
+        key = self._keys.pop(text, None)  # hashed by prefill already
+        return hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest() if key is None else key  # body_key
 
     def prefill(
         self, texts: Iterable[str], render_batch: Callable[[list[str]], list[tuple[str, str] | None]], workers: int
@@ -57,7 +59,7 @@ class BodyCache:
             return  # ``render`` renders them one by one; no need to hash them here first
         missing: dict[str, str] = {}
         for text in texts:
-            key = self._key(text)
+            key = self._keys[text] = self._key(text)
             if key not in self._old and key not in self._new:
                 missing.setdefault(key, text)
         if len(missing) < PARALLEL_MIN:
