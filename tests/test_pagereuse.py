@@ -214,3 +214,19 @@ def test_a_forked_helper_stopped_by_ctrl_c_prints_no_traceback(capfd):
     err = capfd.readouterr().err
     assert codes == [130, 1]
     assert err.count("Traceback") == 1 and "OSError: the disk broke" in err
+
+
+def test_redirect_pages_fill_their_values_as_jinja_escapes_them_and_find_the_root_as_pelican():
+    from markupsafe import escape
+    from pelican.utils import get_relative_path, path_to_url
+
+    from holdspace.glue.redirects import _MARKS, _fill, _root
+
+    pattern = "".join(f"<p>{mark}</p>" for mark in _MARKS.values())
+    for value in ("c1", "a&b", "<x>", "it's", 'say "hi"', "é/ü?q=1&r=2", ""):
+        values = dict.fromkeys(_MARKS, value)
+        assert _fill(pattern, values) == "".join(f"<p>{escape(value)}</p>" for _ in _MARKS)
+    roots: dict[str, str] = {}
+    for name in ("comment/c1.html", "comment/c2.html", "x.html", "a/b/c/x.html", "a//b.html", "./q.html", "a/b/"):
+        assert _root(name, roots) == path_to_url(get_relative_path(name)), name
+    assert roots["comment"] == ".."

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -82,10 +83,11 @@ def _pages(generator: Any, relative: bool) -> Iterator[tuple[str, str]]:
         return str(template.render({**context, "SITEURL": siteurl, "localsiteurl": siteurl, **values}))
 
     patterns: dict[str, str | None] = {}  # SITEURL -> the page with markers, or None: render in full
+    roots: dict[str, str] = {}  # a folder of the output -> the way up to the site's root from a file in it
     for cid, target in generator.redirects:
         name = settings["COMMENT_REDIRECT_SAVE_AS"].format(id=cid)
         url = settings["COMMENT_REDIRECT_URL"].format(id=cid)
-        siteurl = path_to_url(get_relative_path(name)) if relative else context.get("SITEURL", "")
+        siteurl = _root(name, roots) if relative else context.get("SITEURL", "")
         values = {"comment_id": cid, "target": target, "url": url, "output_file": name}
         if siteurl not in patterns:
             full = render(siteurl, values)
@@ -109,7 +111,21 @@ def _put(pages: Iterable[tuple[str, str]], output_path: str, reuse: Any) -> None
             reuse.record(name, key)
 
 
+def _root(name: str, roots: dict[str, str]) -> str:
+    """Pelican's relative SITEURL for the file ``name``: the same for every file of a folder
+    (as many parents as the folder has parts), so made once per folder."""
+    folder, _, base = name.rpartition("/")
+    if not base:
+        return path_to_url(get_relative_path(name))
+    if folder not in roots:
+        roots[folder] = path_to_url(get_relative_path(name))
+    return roots[folder]
+
+
+_ESCAPED = re.compile(r"[&<>'\"]")  # what markupsafe's escape changes
+
+
 def _fill(pattern: str, values: dict[str, str]) -> str:
     for key, value in values.items():
-        pattern = pattern.replace(_MARKS[key], str(escape(value)))
+        pattern = pattern.replace(_MARKS[key], str(escape(value)) if _ESCAPED.search(value) else value)
     return pattern
