@@ -220,7 +220,8 @@ def _moved(term: str, entry: str, renumber: list[int], added: tuple[Any, Any, li
         for docnum, weight, length in zip(*added, strict=True):
             at = bisect_left(docnums, docnum)
             docnums.insert(at, docnum)
-            texts[0].insert(at, json.dumps(weight)), texts[1].insert(at, json.dumps(length))
+            texts[0].insert(at, json.dumps(weight))
+            texts[1].insert(at, json.dumps(length))
         df, rest = str(len(docnums)), f",[{','.join(texts[0])}],[{','.join(texts[1])}]]"
     moved = map(sub, docnums, [0, *docnums[:-1]])
     return f"{head}{df},[{','.join(map(str, moved))}]{rest}"
