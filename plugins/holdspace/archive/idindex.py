@@ -239,14 +239,10 @@ def _holds(place: str, files: set[str], found: Folders) -> bool:
 def load(folder: str, tz: tzinfo, threads: Collection[str], root: str) -> tuple[Index, Folders] | None:
     """The index recorded for the comments folder ``root``, with its folders, while they are
     unchanged and each folder holding comments is a post in ``threads``."""
-    try:
-        with open(os.path.join(folder, FILE), "rb") as f:
-            data = pickle.load(f)
-        if data["version"] != _version(tz) or not isinstance(data["index"], Index):
-            return None
-        found: Folders = data["folders"]
-    except Exception:  # none yet, damaged, or pickled by other code: read the archive
-        return None
+    data = parsecache.load_versioned(os.path.join(folder, FILE), _version(tz))
+    if data is None or not isinstance(data.get("index"), Index) or not isinstance(data.get("folders"), dict):
+        return None  # none yet, damaged, or pickled by other code: read the archive
+    found: Folders = data["folders"]
     if any(holds and thread not in threads for _, thread, holds, _ in found.values()) or not unchanged(found, root):
         return None
     return data["index"], found

@@ -50,6 +50,17 @@ def sources_digest(modules: Iterable[ModuleType], seed: str = "") -> str:
     return digest.hexdigest()
 
 
+def load_versioned(path: str, version: str) -> dict | None:
+    """The dict pickled at ``path`` when it names ``version``; None when there is none, it
+    is damaged, or it was pickled by other code (a class since moved)."""
+    try:
+        with open(path, "rb") as f:
+            data = pickle.load(f)
+    except Exception:
+        return None
+    return data if isinstance(data, dict) and data.get("version") == version else None
+
+
 def file_key(path: str) -> str:
     """The name a file is kept under: the build and the commands name it differently (relative, absolute)."""
     return path if os.path.isabs(path) else os.path.abspath(path)
@@ -69,13 +80,9 @@ class ParseCache:
         self.replaced = 0  # misses of files the cache held as they were before (edited, moved)
         self._old: dict[str, Entry] = {}
         self._new: dict[str, Entry] = {}
-        try:
-            with open(self.path, "rb") as f:
-                data = pickle.load(f)
-            if isinstance(data, dict) and data.get("version") == self.version:
-                self._old = data["entries"]
-        except Exception:  # no cache yet, or a damaged one: parse everything
-            pass
+        data = load_versioned(self.path, self.version)  # none: parse everything
+        if data is not None:
+            self._old = data.get("entries") or {}
 
     def read(self, path: str, thread: str, tz: tzinfo) -> Parsed:
         """``read_comment(path, thread, tz)``, from the cache when the file is unchanged."""

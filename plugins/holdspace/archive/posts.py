@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from ..problems import Problem
 from . import header, values
 from .moves import write_atomically
-from .parsecache import sources_digest, stamp_of
+from .parsecache import load_versioned, sources_digest, stamp_of
 from .values import parse_date
 
 
@@ -129,12 +129,9 @@ class Headers:
         self.old: dict[tuple[str, bool], tuple[tuple[int, ...], Head | None]] = {}
         self.new: dict[tuple[str, bool], tuple[tuple[int, ...], Head | None]] = {}
         self.misses = 0
-        if path:
-            with contextlib.suppress(Exception):  # none yet, damaged, or pickled by other code
-                with open(path, "rb") as f:
-                    data = pickle.load(f)
-                if data["version"] == self.version:
-                    self.old = data["heads"]
+        data = load_versioned(path, self.version) if path else None
+        if data is not None:
+            self.old = data.get("heads") or {}
 
     def read(self, path: str, page: bool) -> Head | None:
         try:

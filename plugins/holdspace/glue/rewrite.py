@@ -138,6 +138,12 @@ def plugin_templates(generator: Any) -> None:
         generator.env.loader = jinja2.ChoiceLoader([loader, jinja2.FileSystemLoader(TEMPLATES)])
 
 
+# The lists of posts (ArticlesGenerator) and of pages (PagesGenerator), and those both have of translations.
+ARTICLE_LISTS = ("articles", "hidden_articles", "drafts", "drafts_translations")
+PAGE_LISTS = ("pages", "hidden_pages", "draft_pages", "draft_translations")
+TRANSLATIONS = ("translations", "hidden_translations")
+
+
 def article_defaults(generator: Any) -> None:
     """Give every article, drafts and translations too, an empty thread to start
     with, so any template can ask for one; ``CommentsGenerator`` fills in the
@@ -152,10 +158,6 @@ def page_defaults(generator: Any) -> None:
     _defaults(generator, "page", PAGE_LISTS)
 
 
-ARTICLE_LISTS = ("articles", "hidden_articles", "drafts", "drafts_translations")
-PAGE_LISTS = ("pages", "hidden_pages", "draft_pages", "draft_translations")
-
-
 def keep_urls(generators: list[Any]) -> None:
     """When every Generator has its context (Pelican's all_generators_finalized), each post's
     and page's URL is kept as it is now, as Pelican's ``override_url``, which its ``url``
@@ -164,14 +166,14 @@ def keep_urls(generators: list[Any]) -> None:
     One set already (``EXTRA_PATH_METADATA``) is left. Not ``save_as``: Pelican lets a post
     whose save_as is overridden overwrite another's file without a word."""
     for generator in generators:
-        for name in (*ARTICLE_LISTS, *PAGE_LISTS, "translations", "hidden_translations"):
+        for name in (*ARTICLE_LISTS, *PAGE_LISTS, *TRANSLATIONS):
             for item in getattr(generator, name, None) or ():
                 if not hasattr(item, "override_url") and hasattr(item, "get_url_setting"):
                     item.override_url = item.url
 
 
 def _defaults(generator: Any, kind: str, lists: tuple[str, ...]) -> None:
-    items = [item for name in (*lists, "translations", "hidden_translations") for item in getattr(generator, name)]
+    items = [item for name in (*lists, *TRANSLATIONS) for item in getattr(generator, name)]
     for item in items:
         item.comment_thread = empty_thread(item)
         item.comments_closed = True

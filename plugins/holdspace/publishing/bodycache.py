@@ -47,7 +47,10 @@ class BodyCache:
 
     def _key(self, text: str) -> str:
         key = self._keys.pop(text, None)  # hashed by prefill already
-        return hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest() if key is None else key  # body_key
+        return self._hash(text) if key is None else key
+
+    def _hash(self, text: str) -> str:
+        return hashlib.sha256(self._salt + text.encode("utf-8")).hexdigest()  # body_key
 
     def prefill(
         self, texts: Iterable[str], render_batch: Callable[[list[str]], list[tuple[str, str] | None]], workers: int
@@ -59,7 +62,9 @@ class BodyCache:
             return  # ``render`` renders them one by one; no need to hash them here first
         missing: dict[str, str] = {}
         for text in texts:
-            key = self._keys[text] = self._key(text)
+            key = self._keys.get(text)
+            if key is None:
+                key = self._keys[text] = self._hash(text)
             if key not in self._old and key not in self._new:
                 missing.setdefault(key, text)
         if len(missing) < PARALLEL_MIN:

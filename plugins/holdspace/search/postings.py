@@ -155,6 +155,9 @@ class Gathered:
             postings[1].append(count)
 
 
+FEW_ADDED = 16  # postings put in their places in an entry's text, not decoded and sorted with the others
+
+
 def updated_entries(
     entries: dict[str, str],
     terms: Iterable[str],
@@ -175,8 +178,9 @@ def updated_entries(
         lengths: list[float | int] = []
         old = entries.get(term)
         added, freqs = gathered.terms.get(term, ((), ()))
+        new = (list(added), list(freqs), [length[d] for d in added])  # the postings of the documents written
         if old is not None and ordered and len(added) <= FEW_ADDED:
-            moved = _moved(term, old, renumber, (added, freqs, [length[d] for d in added]))
+            moved = _moved(term, old, renumber, new)
             if moved is not None:  # its documents moved, a few added: the others' weights and lengths as written
                 made[term] = moved
                 continue
@@ -190,14 +194,12 @@ def updated_entries(
             if not ordered:  # the documents kept are not in their old order (``export_changes``)
                 docnums, weights, lengths = _sorted(zip(docnums, weights, lengths, strict=True))
         if added:
-            docnums, weights, lengths = _merged(
-                (docnums, weights, lengths), (list(added), list(freqs), [length[d] for d in added])
-            )
+            docnums, weights, lengths = _merged((docnums, weights, lengths), new)
         made[term] = entry_of(term, len(docnums), docnums, weights, lengths) if docnums else None
     return made
 
 
-def _moved(term: str, entry: str, renumber: list[int], added: tuple[Any, Any, list]) -> str | None:
+def _moved(term: str, entry: str, renumber: list[int], added: tuple[list, list, list]) -> str | None:
     """``entry`` (``entry_of``'s text) with its documents renumbered in the same order and the
     postings ``added`` (docnums, weights, lengths: a few) put in their places, the others'
     weights and lengths as they were written (decoding them and writing them again was
@@ -212,7 +214,7 @@ def _moved(term: str, entry: str, renumber: list[int], added: tuple[Any, Any, li
     docnums = list(map(renumber.__getitem__, accumulate(map(int, gaps.split(",")))))  # (all in C: 700,000 postings)
     if -1 in docnums:
         return None
-    if len(added[0]):
+    if added[0]:
         if not (rest.startswith(",[") and rest.endswith("]]")):
             return None
         weights, _, lengths = rest[2:-2].partition("],[")
@@ -225,9 +227,6 @@ def _moved(term: str, entry: str, renumber: list[int], added: tuple[Any, Any, li
         df, rest = str(len(docnums)), f",[{','.join(texts[0])}],[{','.join(texts[1])}]]"
     moved = map(sub, docnums, [0, *docnums[:-1]])
     return f"{head}{df},[{','.join(map(str, moved))}]{rest}"
-
-
-FEW_ADDED = 16  # postings put in their places in an entry's text, not decoded and sorted with the others
 
 
 def _merged(a: tuple[list, list, list], b: tuple[list, list, list]) -> tuple[list, list, list]:
