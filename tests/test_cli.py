@@ -149,3 +149,30 @@ def test_pip_installs_the_package_and_its_command(tmp_path):
     where = subprocess.run([sys.executable, "-c", "import holdspace; print(holdspace.__file__)"], env=env,
                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert where.startswith(str(target))
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_command_ends_with_its_status_and_loses_nothing_on_the_way(tmp_path, thread):
+    """``leave`` skips Python's freeing of every object at exit: what an exit must do still
+    happens (atexit's functions, logging's flush, buffered output written), and a thread
+    still at work is waited for, as Python's own exit does."""
+    late = tmp_path / "late.txt"
+    code = f"""
+import atexit, logging, sys, threading, time
+from holdspace.cli.main import leave
+logging.basicConfig(stream=open({str(tmp_path / "log.txt")!r}, 'w'), level=logging.INFO)
+logging.getLogger('x').info('logged')
+atexit.register(lambda: print('atexit ran'))
+if {thread}:
+    threading.Thread(target=lambda: (time.sleep(0.3), open({str(late)!r}, 'w').write('written'))).start()
+sys.stdout.write('buffered, no newline')
+leave(3)
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == "buffered, no newlineatexit ran\n" and result.stderr == ""
+    assert (tmp_path / "log.txt").read_text(encoding="utf-8") == "INFO:x:logged\n"
+    assert late.exists() == thread
+    if thread:
+        assert late.read_text(encoding="utf-8") == "written"

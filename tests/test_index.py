@@ -413,12 +413,13 @@ def test_a_new_index_counted_first_is_the_index_of_one_pass(corpus, tmp_path, mo
 def test_a_search_step_failing_in_its_own_process_fails_the_build(site, monkeypatch, broken, step):
     """With two workers the index is written in a forked process and a new index's export in
     another: an error in either stops the build, as it would inline."""
-    from holdspace.glue import search as gluesearch
+    from holdspace.search import export as search_export
+    from holdspace.search import index as search_index
 
     site.post("t")
     site.comment("t", "c1", "Words about tea.")
 
-    breaks(monkeypatch, gluesearch, broken, OSError(f"the {step} broke"))
+    breaks(monkeypatch, search_index if step == "index" else search_export, broken, OSError(f"the {step} broke"))
     with pytest.raises(RuntimeError, match="the search index could not be updated"):
         site.build(HOLDSPACE_WORKERS=2)
     monkeypatch.undo()
@@ -431,14 +432,14 @@ def test_a_warm_export_that_failed_leaves_the_next_build_the_cold_one(site, monk
     record of the previous export goes with it, so the next build writes a whole one."""
     import shutil
 
-    from holdspace.glue import search as gluesearch
+    from holdspace.search import export as search_export
 
     site.post("t")
     site.comment("t", "c1", "Words about tea.", date="2025-01-02 10:00")
     site.build(HOLDSPACE_WORKERS=1)
     site.comment("t", "c2", "New words about marigold.", date="2025-01-03 10:00")
 
-    breaks(monkeypatch, gluesearch, "update_export", OSError("the disk is full"))
+    breaks(monkeypatch, search_export, "update_export", OSError("the disk is full"))
     with pytest.raises(OSError, match="the disk is full"):
         site.build(HOLDSPACE_WORKERS=1)
     monkeypatch.undo()

@@ -15,10 +15,14 @@ Every subcommand has ``--help``. The make targets are thin wrappers around these
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import importlib
+import os
 import sys
+import threading
 from collections.abc import Sequence
+from typing import NoReturn
 
 from . import errors
 from .terminal import TerminalText
@@ -78,6 +82,32 @@ def build_main() -> int:
     """``holdspace-build``: ``holdspace build`` as one word, for a Makefile's PELICAN variable
     (Pelican's quickstart Makefile quotes it: ``"$(PELICAN)"``)."""
     return main(["build", *sys.argv[1:]])
+
+
+def run() -> NoReturn:
+    """The ``holdspace`` command and ``python -m holdspace``: ``main``, then ``leave``."""
+    leave(main())
+
+
+def build_run() -> NoReturn:
+    """The ``holdspace-build`` command: ``build_main``, then ``leave``."""
+    leave(build_main())
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with ``code`` once the command is done, without freeing its objects one
+    by one: after a build of 20,000 comments Python's own exit spends 0.2 s on that. What an
+    exit must still do is done first: the functions registered with ``atexit`` (logging's
+    flush among them) and the standard streams flushed. Every file Holdspace and Pelican
+    write is closed by then (``with``). While a thread other than a daemon is still at work,
+    Python's own exit waits for it, as it always did."""
+    if any(not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe (`holdspace queue | head`): nothing more to say
+            stream.flush()
+    os._exit(code)
 
 
 def _main(argv: Sequence[str] | None = None) -> int:

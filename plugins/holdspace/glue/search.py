@@ -17,18 +17,18 @@ import shutil
 import signal
 import time
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pelican.generators import Generator
 from pelican.utils import strftime
 
-from ..search.documents import UpdateStats, documents
-from ..search.export import ExportState, forget_state, load_state, save_state, update_export, usable
-from ..search.index import count_all, rounded_length, stopped, update_index
-from ..search.postings import export_changes
 from .comments import PLAIN_TEXTS
 from .forks import forked, give_back_memory, parallel, wait
 from .project import project_of
+
+if TYPE_CHECKING:
+    from ..search.documents import UpdateStats
+    from ..search.export import ExportState
 
 logger = logging.getLogger(__name__)
 # Up to this many documents, a new index's export is written by a second process while
@@ -57,6 +57,12 @@ class SearchGenerator(Generator):
         wait(child, "the search index could not be updated")
 
     def _update(self) -> None:
+        # The search stage (and Whoosh, 40 ms to import) is imported where it runs: in the
+        # search's own process, forked, when there are cores for it.
+        from ..search.documents import documents
+        from ..search.export import forget_state, load_state, usable
+        from ..search.index import count_all, update_index
+
         start = time.perf_counter()
         cache = project_of(self.settings).search_index
         posts = list(self.context.get("articles", []))  # hidden posts stay out of search
@@ -114,6 +120,10 @@ class SearchGenerator(Generator):
 def _export(cache: str, stats: UpdateStats, state: ExportState | None, previous: str, target: str) -> str:
     """Write the export of the index ``stats`` tells of into ``target``, from the export
     ``previous`` (``state``) or, with none, whole; what was done, for the report."""
+    from ..search.export import ExportState, save_state, update_export
+    from ..search.index import rounded_length, stopped
+    from ..search.postings import export_changes
+
     if state is None:
         state, previous = ExportState(stop_words=stopped()), ""
     gathered = stats.gathered
