@@ -196,3 +196,30 @@ def _state(pid):
             return f.read().rsplit(")", 1)[1].split()[0]
     except FileNotFoundError:
         return None
+
+
+def test_a_cache_is_loaded_with_the_collector_paused_and_left_as_it_was(site, tmp_path, monkeypatch):
+    """Loading makes hundreds of thousands of objects at once: Python's cyclic collector is
+    paused meanwhile, then left as it was (off stays off), an error on the way too."""
+    import gc
+
+    from holdspace.archive import parsecache
+
+    seen = []
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            with pytest.raises(ZeroDivisionError), parsecache.collector_paused():
+                seen.append(gc.isenabled())
+                _ = 1 / 0
+            assert gc.isenabled() == enabled
+        finally:
+            gc.enable()
+    assert seen == [False, False]
+    site.post("t")
+    site.comment("t", "c1", "Words.")
+    site.build(HOLDSPACE_WORKERS=1)  # writes the cache
+    load = pickle.load
+    monkeypatch.setattr(parsecache.pickle, "load", lambda f: seen.append(gc.isenabled()) or load(f))
+    cache = ParseCache(str(site.root / ".cache" / "holdspace"), UTC)
+    assert seen[2:] == [False] and cache._old and gc.isenabled()

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from htmltree import comment_ids, parse
 
 
@@ -546,3 +548,28 @@ def test_each_post_s_url_is_kept_as_pelican_formats_it_once_every_context_is_mad
     assert (post.url, given.url, page.url) == ("posts/2025/a/", "elsewhere/b/", "about/c.html")
     assert formatted == [] and post.save_as == "formatted" and formatted == ["save_as"]
     assert not hasattr(post, "override_save_as")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_build_freezes_what_lives_until_its_end_and_thaws_it_after(site, workers):
+    """The posts and the archive, read, are frozen for Python's cyclic collector (it walked
+    them again and again for nothing), as is everything before a fork; at the end of the
+    build they are given back to it, so a process that builds again keeps no garbage."""
+    import gc
+
+    from pelican import signals
+
+    frozen = []
+
+    def look(generators: object) -> None:
+        frozen.append(gc.get_freeze_count())
+
+    gc.unfreeze()
+    site.post("t")
+    site.comment("t", "c1", "Words.")
+    signals.all_generators_finalized.connect(look)
+    try:
+        site.build(HOLDSPACE_WORKERS=workers)
+    finally:
+        signals.all_generators_finalized.disconnect(look)
+    assert len(frozen) == 1 and frozen[0] > 1000 and gc.get_freeze_count() == 0

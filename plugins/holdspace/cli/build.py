@@ -11,6 +11,7 @@ crash, bad settings), the output left exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import gc
 import glob
 import gzip
 import importlib
@@ -30,6 +31,7 @@ from pelican.log import init as init_logging
 
 from ..archive.lock import project_lock, sweep
 from ..archive.moves import replace_folder
+from ..archive.parsecache import collector_paused
 from ..control.erasure import pending as pending_erasures
 from ..glue.project import project_of
 from ..glue.report import BuildReport, build_report
@@ -124,7 +126,7 @@ def _mend_pelican_cache(settings: dict[str, Any]) -> None:
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
         try:
-            with opener(path, "rb") as f:
+            with opener(path, "rb") as f, collector_paused():
                 pickle.load(f)
         except Exception as e:  # cut off, damaged, or not a cache at all: Pelican would fail or skip it
             logging.getLogger(__name__).warning(
@@ -165,6 +167,7 @@ def _build(pelican: Any, settings: dict[str, Any], collector: _Collector) -> Non
         replace_folder(building, final, _remove_later)
         promote_live(project_of(settings).cache)  # what `holdspace notify` may now tell of
     except BaseException:
+        gc.unfreeze()  # as the plugin does at the end of a build that did not fail (glue.forks.thaw)
         _stop_helpers(removers)
         shutil.rmtree(building, ignore_errors=True)
         raise

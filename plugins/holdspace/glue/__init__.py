@@ -39,7 +39,7 @@ def register_threads() -> None:
     # and need none of Pelican but its settings (``pelicanpart``), nor the generators.
     from pelican import signals
 
-    from . import assets, comments, rewrite, writer
+    from . import assets, comments, forks, rewrite, writer
 
     signals.initialized.connect(rewrite.initialized)
     signals.generator_init.connect(rewrite.plugin_templates)
@@ -51,13 +51,15 @@ def register_threads() -> None:
     signals.all_generators_finalized.connect(rewrite.keep_urls)  # before the redirect pages' process starts
     signals.all_generators_finalized.connect(comments.start_redirects)  # beside the posts' pages
     signals.feed_generated.connect(rewrite.warn_in_feeds)
+    signals.finalized.connect(forks.thaw)  # what the build froze for its collector (glue.forks)
 
 
 def register_search() -> None:
     from pelican import signals
 
-    from . import assets, rewrite, search
+    from . import assets, forks, rewrite, search
 
+    signals.finalized.connect(forks.thaw)  # connected once, whichever half does
     signals.initialized.connect(rewrite.initialized)  # once, whichever half connects it: it checks the settings
     signals.generator_init.connect(rewrite.plugin_templates)  # the search page, for a theme without one
     signals.get_generators.connect(search.get_generators)  # after the comments': it needs their threads

@@ -10,6 +10,7 @@ of a thread is the post itself, written by Pelican.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 from dataclasses import replace
@@ -76,6 +77,7 @@ class CommentsGenerator(Generator):
         self.context["intake_links_url"] = links_url(str(self.settings.get("COMMENT_INTAKE_URL") or ""))
         rewrite.show_rules(self._all_pages(), rules, self.settings["COMMENT_GUIDELINES_PAGE"])
         archive = self._read(rules, drafts)
+        gc.freeze()  # the posts and the archive live until the build ends: the collector no longer walks them
         report.on_drafts = sum(len(archive.threads.get(slug, [])) for slug in drafts)
         queue = queue_crisis(project.queue, rules)
         report.queued, report.queued_crisis = len(queue), sum(1 for _, crisis in queue if crisis)

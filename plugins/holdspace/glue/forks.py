@@ -23,9 +23,14 @@ def parallel(settings: dict[str, Any]) -> bool:
 
 
 def forked(work: Callable[[], Any]) -> int:
-    """Run ``work`` in a forked process, which dies with this one; its pid."""
+    """Run ``work`` in a forked process, which dies with this one; its pid. Every object
+    made so far is frozen first (``gc.freeze``, as Python's documentation advises before a
+    fork): the cyclic garbage collector of either process no longer walks them, so the
+    child does not copy the pages it would touch, and neither spends its time on the
+    threads, caches and posts that live until the build ends."""
     sys.stdout.flush()
     sys.stderr.flush()
+    gc.freeze()
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: work, exit; never back into Pelican
@@ -43,6 +48,13 @@ def forked(work: Callable[[], Any]) -> int:
             sys.stderr.flush()
             os._exit(code)
     return pid
+
+
+def thaw(*_: Any) -> None:
+    """At the end of a build (Pelican's ``finalized``), what was frozen goes back to the
+    collector: a process that builds again (``pelican --autoreload``, the tests) would
+    otherwise keep each build's cycles of garbage for good."""
+    gc.unfreeze()
 
 
 def wait(pid: int, failed: str) -> None:

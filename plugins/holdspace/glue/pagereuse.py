@@ -29,6 +29,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from ..archive.moves import write_atomically
+from ..archive.parsecache import collector_paused
 
 RECORD = "pages.json"
 # Context keys that change from one build to the next without changing what pages show.
@@ -165,7 +166,7 @@ class PageReuse:
         self._lists: dict[int, tuple[list[Any], str]] = {}  # lists of posts described, for this build
         self._shown_posts: dict[int, str] = {}  # each post as lists show it, for this build
         try:
-            with open(self.path, encoding="utf-8") as f:
+            with open(self.path, encoding="utf-8") as f, collector_paused():
                 data = json.load(f)
             if isinstance(data, dict) and isinstance(data.get("pages"), dict):
                 self._old = data["pages"]

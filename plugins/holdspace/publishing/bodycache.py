@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 from ..archive.moves import write_atomically
-from ..archive.parsecache import FEW
+from ..archive.parsecache import FEW, collector_paused
 
 # Below this many bodies to render, worker processes cost more than they save.
 PARALLEL_MIN = 400
@@ -37,7 +37,7 @@ class BodyCache:
         self.hits = 0
         self.misses = 0
         try:
-            with open(self.path, encoding="utf-8") as f:
+            with open(self.path, encoding="utf-8") as f, collector_paused():
                 data = json.load(f)
             if isinstance(data, dict) and data.get("version") == version:
                 self._old = data.get("bodies", {})
