@@ -139,7 +139,7 @@ class CommentsGenerator(Generator):
         )
         parsed.save()
         whole = not archive.held_back and not archive.problems  # then the commands' full read is this one
-        idindex.save(project.cache, project.tz, folders, idindex.of_archive(archive) if whole else None)
+        self._ids = (folders, archive if whole else None)  # recorded in generate_output
         self.report.problems.extend(archive.problems)
         return archive
 
@@ -169,7 +169,6 @@ class CommentsGenerator(Generator):
         cache.save()
         self.context[PLAIN_TEXTS] = cache.texts  # for the search (glue/search.py), which takes them
         report.cache_hits, report.rendered = cache.hits, cache.misses
-        write_live(project.cache, str(settings.get("SITEURL") or ""), _live(self.posts))  # for `holdspace notify`
         return discussions.held_back
 
     def _with_redirects(self) -> bool:
@@ -200,6 +199,11 @@ class CommentsGenerator(Generator):
             with open(target, "w", encoding="utf-8") as f:
                 f.write(identicon_svg(os.path.basename(path)[: -len(".svg")]))
         feeds.write(self.settings, self.posts, self.output_path)
+        # For `holdspace notify`: made here, not with the threads, so that the search's process
+        # (forked once the contexts are made) starts without waiting for it.
+        write_live(self.project.cache, str(self.settings.get("SITEURL") or ""), _live(self.posts))
+        folders, whole = self._ids  # the commands' index of the archive, or none (something was held back)
+        idindex.save(self.project.cache, self.project.tz, folders, None if whole is None else idindex.of_archive(whole))
         reuse = getattr(writer, "reuse", None)
         if reuse is not None:
             reuse.save()
