@@ -116,3 +116,38 @@ def test_thread_properties(items, per_page, order):
     assert 0 < len(thread.pages[-1].roots) <= per_page or tops == 0
     numbers = [n.number for p in thread.pages for n in p.roots]
     assert numbers == list(range(1, tops + 1))
+
+
+def test_a_thread_signature_changes_with_anything_shown_and_only_then():
+    """The page keys (glue/pagereuse) rest on it: every field of every comment, where the
+    fields end, the tree and the pages count; equal threads made of other string objects
+    sign alike (the rows are pickled without a memo)."""
+    from dataclasses import fields, replace
+    from datetime import UTC, datetime
+
+    from holdspace.publishing.published import PublishedComment
+
+    def comment(cid: str, reply_to: str | None = None, **changed: object) -> PublishedComment:
+        base = PublishedComment(cid, "Mira", datetime(2025, 1, 2, 10, 0, tzinfo=UTC), "https://example.org/",
+                                reply_to, "<p>Words.</p>", "/avatars/a.svg")  # fmt: skip
+        return replace(base, **changed)
+
+    def signed(*items: PublishedComment, per_page: int = 50) -> str:
+        return build_thread(list(items), per_page=per_page).signature()
+
+    base = signed(comment("a"), comment("b", "a"))
+    copy = [comment("a", author="".join(["Mi", "ra"])), comment("b", "a", body="".join(["<p>Words.", "</p>"]))]
+    assert signed(*copy) == base  # other objects, same text
+    changes = {"author": "Noor", "date": datetime(2025, 1, 2, 10, 1, tzinfo=UTC), "website": None,
+               "reply_to": "x", "body": "<p>Words!</p>", "avatar": None, "staff": True, "crisis": True,
+               "removed": "a moderator"}  # fmt: skip
+    assert set(changes) == {f.name for f in fields(PublishedComment)} - {"id"}  # every field is tried
+    signatures = {base, signed(comment("a"), comment("c", "a"))}  # the id
+    for name, value in changes.items():
+        changed = comment("b", value) if name == "reply_to" else comment("b", "a", **{name: value})
+        signatures.add(signed(comment("a"), changed))
+    signatures.add(signed(comment("a"), comment("b")))  # the tree: b no longer a reply
+    signatures.add(signed(comment("a"), comment("b", "a"), per_page=1))  # pages (b is a reply: the same)
+    signatures.add(signed(comment("a"), comment("b"), per_page=1))  # two pages
+    signatures.add(signed(comment("a", author="Mir", body="a<p>Words.</p>"), comment("b", "a")))  # where fields end
+    assert len(signatures) == 2 + len(changes) + 4 - 1  # all differ but the one-page reply thread
