@@ -62,6 +62,7 @@ def instrument() -> None:
     from holdspace.archive import reader
     from holdspace.glue import comments, redirects, search
     from holdspace.publishing import discussions, markup, sanitize
+    from holdspace.search import index
 
     patch(pelican.readers.Readers, "read_file", "read")
     patch(reader, "read_comment", "read")
@@ -76,7 +77,7 @@ def instrument() -> None:
     patch(jinja2.Template, "render", "templates")
     patch(pelican.writers.Writer, "write_file", "write")
     patch(redirects, "write", "write")
-    patch(search, "update_index", "index")
+    patch(index, "update_index", "index")  # imported by the search's process when it runs
     patch(search, "_export", "export")
 
 
