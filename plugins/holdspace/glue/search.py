@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pelican.generators import Generator
 from pelican.utils import strftime
 
+from ..archive.parsecache import collector_paused
 from .comments import PLAIN_TEXTS
 from .forks import forked, give_back_memory, parallel, wait
 from .project import project_of
@@ -57,6 +58,13 @@ class SearchGenerator(Generator):
         wait(child, "the search index could not be updated")
 
     def _update(self) -> None:
+        """The index and the export updated, with Python's cyclic collector paused: the search
+        makes no cyclic garbage (the collections in a cold build's search freed 14 objects of
+        millions), and they took 0.18 s of its 5 s at 20,000 comments."""
+        with collector_paused():
+            self._search()
+
+    def _search(self) -> None:
         # The search stage (and Whoosh, 40 ms to import) is imported where it runs: in the
         # search's own process, forked, when there are cores for it.
         from ..search.documents import documents
