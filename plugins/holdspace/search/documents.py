@@ -18,7 +18,6 @@ from functools import partial
 from typing import Any
 
 from ..archive.moves import write_atomically
-from ..archive.parsecache import collector_paused
 from ..publishing.plaintext import as_text
 
 
@@ -192,7 +191,7 @@ def load_digests(folder: str, generation: int) -> dict[str, str] | None:
     """Each document's digest as recorded when the index was at ``generation``; None when the
     record is missing, damaged or of another generation (the index is read instead)."""
     try:
-        with open(os.path.join(folder, DIGESTS_FILE), "rb") as f, collector_paused():
+        with open(os.path.join(folder, DIGESTS_FILE), "rb") as f:
             data = pickle.load(f)
         return data["digests"] if data["generation"] == generation else None
     except Exception:

@@ -35,7 +35,6 @@ from json.encoder import encode_basestring as _quoted  # json.dumps's escaping o
 from typing import Any
 
 from ..archive.moves import write_atomically
-from ..archive.parsecache import collector_paused
 from .buckets import AUTHOR_FILES, BUCKET_BYTES, MAX_PREFIX, author_bucket, bucket_of, bucket_prefixes
 from .query import K1, B, Hit, author_key
 
@@ -100,7 +99,7 @@ class ExportState:
 
 def load_state(folder: str) -> ExportState | None:
     try:
-        with open(os.path.join(folder, STATE_FILE), "rb") as f, collector_paused():
+        with open(os.path.join(folder, STATE_FILE), "rb") as f:
             state = pickle.load(f)
         return state if isinstance(state, ExportState) else None
     except Exception:  # none yet, damaged, or from another version: export whole
