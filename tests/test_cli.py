@@ -154,14 +154,16 @@ def test_pip_installs_the_package_and_its_command(tmp_path):
 @pytest.mark.parametrize("thread", [False, True])
 def test_the_command_ends_with_its_status_and_loses_nothing_on_the_way(tmp_path, thread):
     """``leave`` skips Python's freeing of every object at exit: what an exit must do still
-    happens (atexit's functions, logging's flush, buffered output written), and a thread
+    happens (atexit's functions, logging's shutdown, buffered output written), and a thread
     still at work is waited for, as Python's own exit does."""
     late = tmp_path / "late.txt"
+    log = tmp_path / "log.txt"
     code = f"""
-import atexit, logging, sys, threading, time
+import atexit, logging, logging.handlers, sys, threading, time
 from holdspace.cli.main import leave
-logging.basicConfig(stream=open({str(tmp_path / "log.txt")!r}, 'w'), level=logging.INFO)
-logging.getLogger('x').info('logged')
+held = logging.handlers.MemoryHandler(10_000, flushLevel=logging.CRITICAL, target=logging.FileHandler({str(log)!r}))
+logging.getLogger('x').addHandler(held)
+logging.getLogger('x').warning('logged')  # held until logging's shutdown closes the handler
 atexit.register(lambda: print('atexit ran'))
 if {thread}:
     threading.Thread(target=lambda: (time.sleep(0.3), open({str(late)!r}, 'w').write('written'))).start()
@@ -172,7 +174,22 @@ leave(3)
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 3, result.stderr
     assert result.stdout == "buffered, no newlineatexit ran\n" and result.stderr == ""
-    assert (tmp_path / "log.txt").read_text(encoding="utf-8") == "INFO:x:logged\n"
+    assert log.read_text(encoding="utf-8") == "logged\n"
     assert late.exists() == thread
     if thread:
         assert late.read_text(encoding="utf-8") == "written"
+
+
+def test_the_command_says_so_when_its_output_cannot_be_written(tmp_path):
+    """Output that cannot be flushed at the end (here /dev/full, a full disk) makes the status
+    120, as Python's own exit does; a reader that closed the pipe does not."""
+    code = "import sys; from holdspace.cli.main import leave; sys.stdout.write('words'); leave(0)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    env.pop("PYTHONUNBUFFERED", None)  # the output is buffered, as a command's is by default
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-c", code], env=env, stdout=full, timeout=60)
+    assert result.returncode == 120
+    piped = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert piped.stdout is not None
+    piped.stdout.close()  # the reader is gone before the command has started
+    assert piped.wait(timeout=60) == 0 and piped.communicate()[1] == b""

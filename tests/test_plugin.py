@@ -573,3 +573,25 @@ def test_a_build_freezes_what_lives_until_its_end_and_thaws_it_after(site, worke
     finally:
         signals.all_generators_finalized.disconnect(look)
     assert len(frozen) == 1 and frozen[0] > 1000 and gc.get_freeze_count() == 0
+
+
+def test_a_failed_build_leaves_what_it_froze_to_the_next_build_which_gives_it_back(site, monkeypatch):
+    """A build that fails sends no ``finalized``: the next build's start thaws what it froze,
+    so a process that builds again and again (autoreload) never keeps more than one build's."""
+    import gc
+
+    from conftest import breaks
+    from holdspace.glue import comments, search
+
+    gc.unfreeze()
+    site.post("t")
+    site.comment("t", "c1", "Words.")
+    breaks(monkeypatch, search.SearchGenerator, "generate_context", OSError("the search broke"))
+    with pytest.raises(OSError, match="the search broke"):
+        site.build(HOLDSPACE_WORKERS=1)
+    assert gc.get_freeze_count() > 1000  # the comments' context, frozen, and never given back
+    monkeypatch.undo()
+    breaks(monkeypatch, comments, "read_archive", OSError("the reading broke"))  # before anything is frozen
+    with pytest.raises(OSError, match="the reading broke"):
+        site.build(HOLDSPACE_WORKERS=1)
+    assert gc.get_freeze_count() == 0

@@ -99,14 +99,20 @@ def leave(code: int) -> NoReturn:
     by one: after a build of 20,000 comments Python's own exit spends 0.2 s on that. What an
     exit must still do is done first: the functions registered with ``atexit`` (logging's
     flush among them) and the standard streams flushed. Every file Holdspace and Pelican
-    write is closed by then (``with``). While a thread other than a daemon is still at work,
-    Python's own exit waits for it, as it always did."""
+    write is closed by then (``with``). A stream that cannot be flushed (a full disk under
+    ``> file``) makes the status 120, as Python's own exit does; a closed pipe does not.
+    While a thread other than a daemon is still at work, Python's own exit waits for it, as
+    it always did."""
     if any(not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
         sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):  # a closed pipe (`holdspace queue | head`): nothing more to say
+        try:
             stream.flush()
+        except BrokenPipeError:  # `holdspace queue | head`: the reader has what it wants
+            pass
+        except (OSError, ValueError):  # a full disk under `> file`: as Python's own exit, status 120
+            code = 120
     os._exit(code)
 
 

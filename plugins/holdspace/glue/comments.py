@@ -39,7 +39,7 @@ from ..review import auditlog
 from ..review.guidelines import Rules, load_rules
 from ..review.verdicts import CRISIS, hard_problems, queue_crisis, staff_set
 from . import feeds, redirects, rewrite
-from .forks import forked, parallel
+from .forks import forked, parallel, thaw
 from .project import project_of
 from .report import BuildReport, build_report
 
@@ -56,6 +56,7 @@ class CommentsGenerator(Generator):
         process parses the comment files into the parse cache meanwhile, while Pelican reads
         the posts (``_read`` waits for it)."""
         super().__init__(*args, **kwargs)
+        thaw()  # what an earlier build in this process froze and did not give back (it failed)
         self._parsing: int | None = None
         _reap_parsing()
         if parallel(self.settings):
@@ -77,7 +78,6 @@ class CommentsGenerator(Generator):
         self.context["intake_links_url"] = links_url(str(self.settings.get("COMMENT_INTAKE_URL") or ""))
         rewrite.show_rules(self._all_pages(), rules, self.settings["COMMENT_GUIDELINES_PAGE"])
         archive = self._read(rules, drafts)
-        _freeze()
         report.on_drafts = sum(len(archive.threads.get(slug, [])) for slug in drafts)
         queue = queue_crisis(project.queue, rules)
         report.queued, report.queued_crisis = len(queue), sum(1 for _, crisis in queue if crisis)
@@ -86,6 +86,7 @@ class CommentsGenerator(Generator):
         report.problems.sort()
         for problem in report.problems:
             logger.error("%s", problem)
+        _freeze()
 
     def _all_pages(self) -> list[Any]:
         return [*self.context.get("pages", []), *self.context.get("hidden_pages", [])]
@@ -211,10 +212,11 @@ class CommentsGenerator(Generator):
 
 
 def _freeze() -> None:
-    """The posts and the archive, read, live until the build ends: once the garbage Pelican's
-    reading left is collected, the collector no longer walks them (``gc.freeze``; a full
-    collection over them took 0.03-0.06 s, and a warm build made six). Pelican's
-    ``finalized`` gives them back to it (``forks.thaw``)."""
+    """The posts, their threads and the rest of the context live until the build ends: once
+    the garbage of reading and publishing is collected, the collector no longer walks them
+    (``gc.freeze``; a full collection over them took 0.03-0.06 s, and a warm build made six).
+    Pelican's ``finalized`` gives them back to it (``forks.thaw``), and so does the next
+    build's start after a build that failed."""
     gc.collect()
     gc.freeze()
 

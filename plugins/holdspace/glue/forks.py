@@ -51,9 +51,10 @@ def forked(work: Callable[[], Any]) -> int:
 
 
 def thaw(*_: Any) -> None:
-    """At the end of a build (Pelican's ``finalized``), what was frozen goes back to the
+    """At the end of a build (Pelican's ``finalized``), and at the start of the next (after
+    one that failed, which sends no ``finalized``), what was frozen goes back to the
     collector: a process that builds again (``pelican --autoreload``, the tests) would
-    otherwise keep each build's cycles of garbage for good."""
+    otherwise keep each build's cycles of garbage."""
     gc.unfreeze()
 
 

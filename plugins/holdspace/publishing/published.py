@@ -33,7 +33,7 @@ class PublishedComment:
     removed: str = ""  # the place of a removed comment, with replies below it: who removed it; nothing else
 
     def signature(self) -> tuple[str | bool | None, ...]:
-        """Every field, the date as text: a thread's signature pickles these, which is much
+        """Every field, the date as text: a thread's signature marshals these, which is much
         faster than ``repr``."""
         return (self.id, self.author, self.date.isoformat(), self.website, self.reply_to, self.body, self.avatar,
                 self.staff, self.crisis, self.removed)  # fmt: skip

@@ -9,8 +9,7 @@ comments, each with all its replies.
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
+import marshal
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -85,9 +84,10 @@ class Thread:
         """A hash of everything the thread shows (``pagereuse``): each page's comments in
         the order they are drawn. Linear in the comments. An item may describe itself
         with a ``signature()`` method, a tuple of plain values (faster than its ``repr``).
-        The rows are pickled without a memo (``fast``), so equal rows give equal bytes
-        (a memo would refer back to a string met before when it is the same object), and
-        a pickle says where each value ends, as ``repr`` would."""
+        The rows are marshalled in format 2, which has no references back to an object met
+        before (format 3 refers to a string seen twice when it is the same object), so equal
+        rows give equal bytes; each value is written with its type and length, so where
+        one ends is part of them, as in a ``repr``."""
         rows: list[Any] = [self.count]
         for page in self.pages:
             rows.append(("page", page.number, page.url, page.save_as))
@@ -98,11 +98,7 @@ class Thread:
                     continue
                 shown = item.signature() if hasattr(item, "signature") else repr(item)
                 rows.append((shown, node.depth, node.number, node.in_reply_to))
-        out = io.BytesIO()
-        pickler = pickle.Pickler(out, protocol=5)
-        pickler.fast = True
-        pickler.dump(rows)
-        return hashlib.sha256(out.getbuffer()).hexdigest()
+        return hashlib.sha256(marshal.dumps(rows, 2)).hexdigest()
 
 
 NOT_SHOWN = "a comment that is not shown"
