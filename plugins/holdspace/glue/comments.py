@@ -21,7 +21,7 @@ from typing import Any
 from pelican.generators import Generator
 
 from ..archive import idindex
-from ..archive.parsecache import ParseCache, parse_all
+from ..archive.parsecache import ParseCache, collector_paused, parse_all
 from ..archive.posts import closed_by_age, comments_state, default_comments
 from ..archive.project import Project, project_path
 from ..archive.reader import Archive, read_archive
@@ -78,6 +78,7 @@ class CommentsGenerator(Generator):
         self.context["intake_links_url"] = links_url(str(self.settings.get("COMMENT_INTAKE_URL") or ""))
         rewrite.show_rules(self._all_pages(), rules, self.settings["COMMENT_GUIDELINES_PAGE"])
         archive = self._read(rules, drafts)
+        gc.freeze()  # the posts and the archive, read: publishing them walks them no more (_freeze)
         report.on_drafts = sum(len(archive.threads.get(slug, [])) for slug in drafts)
         queue = queue_crisis(project.queue, rules)
         report.queued, report.queued_crisis = len(queue), sum(1 for _, crisis in queue if crisis)
@@ -202,7 +203,8 @@ class CommentsGenerator(Generator):
         feeds.write(self.settings, self.posts, self.output_path)
         # For `holdspace notify`: made here, not with the threads, so that the search's process
         # (forked once the contexts are made) starts without waiting for it.
-        write_live(self.project.cache, str(self.settings.get("SITEURL") or ""), _live(self.posts))
+        with collector_paused():  # 20,000 records made at once, none of them garbage
+            write_live(self.project.cache, str(self.settings.get("SITEURL") or ""), _live(self.posts))
         idindex.save(self.project.cache, self.project.tz, *self._ids)  # the commands' index of the archive, or none
         reuse = getattr(writer, "reuse", None)
         if reuse is not None:
@@ -213,10 +215,10 @@ class CommentsGenerator(Generator):
 
 def _freeze() -> None:
     """The posts, their threads and the rest of the context live until the build ends: once
-    the garbage of reading and publishing is collected, the collector no longer walks them
-    (``gc.freeze``; a full collection over them took 0.03-0.06 s, and a warm build made six).
-    Pelican's ``finalized`` gives them back to it (``forks.thaw``), and so does the next
-    build's start after a build that failed."""
+    the garbage of publishing is collected, the collector no longer walks them (``gc.freeze``,
+    as the archive was once read; a full collection over them took 0.03-0.06 s, and a warm
+    build made six). Pelican's ``finalized`` gives them back to it (``forks.thaw``), and so
+    does the next build's start after a build that failed."""
     gc.collect()
     gc.freeze()
 
