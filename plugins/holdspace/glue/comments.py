@@ -201,8 +201,7 @@ class CommentsGenerator(Generator):
             with open(target, "w", encoding="utf-8") as f:
                 f.write(identicon_svg(os.path.basename(path)[: -len(".svg")]))
         feeds.write(self.settings, self.posts, self.output_path)
-        # For `holdspace notify`: made here, not with the threads, so that the search's process
-        # (forked once the contexts are made) starts without waiting for it.
+        # For `holdspace notify`: made here, so that the search's process starts without waiting for it.
         with collector_paused():  # 20,000 records made at once, none of them garbage
             write_live(self.project.cache, str(self.settings.get("SITEURL") or ""), _live(self.posts))
         idindex.save(self.project.cache, self.project.tz, *self._ids)  # the commands' index of the archive, or none
@@ -216,9 +215,8 @@ class CommentsGenerator(Generator):
 def _freeze() -> None:
     """The posts, their threads and the rest of the context live until the build ends: once
     the garbage of publishing is collected, the collector no longer walks them (``gc.freeze``,
-    as the archive was once read; a full collection over them took 0.03-0.06 s, and a warm
-    build made six). Pelican's ``finalized`` gives them back to it (``forks.thaw``), and so
-    does the next build's start after a build that failed."""
+    as the archive once read; a warm build made six full collections of 0.03-0.06 s). Given
+    back at ``finalized``, or by the next build's start after one that failed (``forks.thaw``)."""
     gc.collect()
     gc.freeze()
 
