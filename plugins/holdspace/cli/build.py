@@ -11,7 +11,6 @@ crash, bad settings), the output left exactly as it was.
 from __future__ import annotations
 
 import contextlib
-import gc
 import glob
 import gzip
 import importlib
@@ -167,7 +166,6 @@ def _build(pelican: Any, settings: dict[str, Any], collector: _Collector) -> Non
         replace_folder(building, final, _remove_later)
         promote_live(project_of(settings).cache)  # what `holdspace notify` may now tell of
     except BaseException:
-        gc.unfreeze()  # as the plugin does at the end of a build that did not fail (glue.forks.thaw)
         _stop_helpers(removers)
         shutil.rmtree(building, ignore_errors=True)
         raise

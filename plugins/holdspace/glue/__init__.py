@@ -22,6 +22,8 @@ does (threads alone work too; search alone builds no thread, and the build says 
 
 from __future__ import annotations
 
+from typing import Any
+
 from .pelicanpart import module
 
 # Pelican's logging first, as Pelican wants it (its logger class): a module of the glue may
@@ -51,7 +53,7 @@ def register_threads() -> None:
     signals.all_generators_finalized.connect(rewrite.keep_urls)  # before the redirect pages' process starts
     signals.all_generators_finalized.connect(comments.start_redirects)  # beside the posts' pages
     signals.feed_generated.connect(rewrite.warn_in_feeds)
-    signals.finalized.connect(forks.thaw)  # what the build froze for its collector (glue.forks)
+    _thaw_each_run(signals, forks)
 
 
 def register_search() -> None:
@@ -59,8 +61,16 @@ def register_search() -> None:
 
     from . import assets, forks, rewrite, search
 
-    signals.finalized.connect(forks.thaw)  # connected once, whichever half does
+    _thaw_each_run(signals, forks)
     signals.initialized.connect(rewrite.initialized)  # once, whichever half connects it: it checks the settings
     signals.generator_init.connect(rewrite.plugin_templates)  # the search page, for a theme without one
     signals.get_generators.connect(search.get_generators)  # after the comments': it needs their threads
     signals.get_generators.connect(assets.get_generators)  # search.js (connected once, whichever half does)
+
+
+def _thaw_each_run(signals: Any, forks: Any) -> None:
+    """What a build froze for its collector (``glue.forks``) goes back to it at the end of the
+    build (``finalized``) and at the start of every run (``get_generators``, sent first; a
+    failed build sends no ``finalized``). Connected once, whichever half does it."""
+    signals.get_generators.connect(forks.thaw)  # returns None: Pelican skips it as a Generator
+    signals.finalized.connect(forks.thaw)

@@ -39,7 +39,7 @@ from ..review import auditlog
 from ..review.guidelines import Rules, load_rules
 from ..review.verdicts import CRISIS, hard_problems, queue_crisis, staff_set
 from . import feeds, redirects, rewrite
-from .forks import forked, parallel, thaw
+from .forks import forked, parallel
 from .project import project_of
 from .report import BuildReport, build_report
 
@@ -56,7 +56,6 @@ class CommentsGenerator(Generator):
         process parses the comment files into the parse cache meanwhile, while Pelican reads
         the posts (``_read`` waits for it)."""
         super().__init__(*args, **kwargs)
-        thaw()  # what an earlier build in this process froze and did not give back (it failed)
         self._parsing: int | None = None
         _reap_parsing()
         if parallel(self.settings):
