@@ -4,7 +4,7 @@ import pytest
 
 from holdspace.archive.commentfile import Comment
 from holdspace.review.guidelines import Rules
-from holdspace.review.verdicts import Verdict, flags, hard_problems, name_index
+from holdspace.review.verdicts import NameIndex, Verdict, flags, hard_problems, name_index
 
 RULES = Rules(
     max_characters=200,
@@ -140,3 +140,26 @@ def test_a_name_that_looks_like_one_in_the_archive_is_flagged(name):
     names = name_index([("Wren", "wren@example.org")])
     flagged = judge(comment(author=name, email="new@example.org"), RULES, STAFF, names)
     assert [f.kind for f in flagged.flags] == ["impersonation"]
+
+
+def test_the_name_index_made_as_asked_is_the_whole_one():
+    people = {
+        ("Wren", "wren@example.org"),
+        ("Wr\u0435n", "Other@Example.org"),
+        ("wren", "third@example.org"),
+        ("Mira", "mira@example.org"),
+        ("M i r a", "mira2@example.org"),
+        ("Ana", "ana@example.org"),
+    }
+    whole = name_index(people)
+    asked = NameIndex(people)
+    for look in [*whole, "nobody"]:  # each name's emails, worked out when asked for
+        assert asked.get(look) == whole.get(look)
+    assert NameIndex(people) == whole and dict(asked) == whole and len(NameIndex(people)) == len(whole) == 3
+    for name in ("wren", "W r e n", "Mira", "Bea"):  # the flags see the same index either way
+        c = comment(author=name, email="new@example.org")
+        assert judge(c, RULES, STAFF, NameIndex(people)) == judge(c, RULES, STAFF, whole)
+    later = set(people)
+    index = NameIndex(later)
+    later.add(("Bea", "bea@example.org"))  # approved after the index was made: not in it
+    assert index.get(name_index([("Bea", "")]).popitem()[0]) is None

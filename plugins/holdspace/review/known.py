@@ -16,7 +16,7 @@ from ..archive.commentfile import Comment, read_comment
 from ..archive.parsecache import ParseCache
 from ..archive.project import Project
 from ..archive.reader import read_archive
-from .verdicts import name_index
+from .verdicts import NameIndex
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Published:
     """What the approved archive holds, for the checks that look across files."""
 
     index: idindex.Index  # ids, files, threads, names and removed comments
-    names: dict[str, set[str]]  # what each name looks like -> emails (``name_index``)
+    names: NameIndex  # what each name looks like -> emails (``name_index``, as asked for)
     tz: tzinfo
     cache: str  # the cache folder, where the index is kept
     folders: idindex.Folders | None = None  # the folders it was read from, when an index of it may be recorded
@@ -66,7 +66,7 @@ def published(project: Project, posts: Collection[str]) -> Published:
     recorded = idindex.load(project.cache, project.tz, posts, project.comments)
     if recorded is not None:
         index, found = recorded
-        return Published(index, name_index(index.people), project.tz, project.cache, found, from_index=True)
+        return Published(index, NameIndex(index.people), project.tz, project.cache, found, from_index=True)
     folders: idindex.Folders | None = idindex.folders(project.comments)  # before the files are read
     parsed = ParseCache(project.cache, project.tz)
     archive = read_archive(project.comments, set(posts), project.tz, read=parsed.read)  # saved by builds
@@ -74,4 +74,4 @@ def published(project: Project, posts: Collection[str]) -> Published:
     read = {c.id: c for thread in archive.threads.values() for c in thread}
     if archive.held_back or archive.problems:
         folders = None  # the index of an archive that held something back would not be read_archive's
-    return Published(index, name_index(index.people), project.tz, project.cache, folders, read)
+    return Published(index, NameIndex(index.people), project.tz, project.cache, folders, read)
