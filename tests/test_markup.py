@@ -93,10 +93,11 @@ def _markdown_only(monkeypatch):
 
 
 def test_a_plain_body_s_html_is_markdown_s_without_markdown():
-    """Bodies where no Markdown of the subset can begin are made into paragraphs and line
-    breaks directly: for 60,000 random bodies of words, digits, every ASCII punctuation mark,
-    white space of several kinds and other scripts, whenever a body is taken that way its
-    HTML is exactly Markdown's; and many are."""
+    """Bodies of lines where no Markdown of the subset can begin are made into paragraphs,
+    quotes, lists and line breaks directly: for 60,000 random bodies of words, digits, every
+    ASCII punctuation mark, white space of several kinds, other scripts and the beginnings
+    of quotes and lists, whenever a body is taken that way its HTML is exactly Markdown's;
+    and many are, with quotes and lists among them."""
     import random
     import string
 
@@ -106,9 +107,9 @@ def test_a_plain_body_s_html_is_markdown_s_without_markdown():
     rng = random.Random(11)
     pieces = [*(string.ascii_letters + string.digits) * 3, *string.punctuation, " ", " ", "\n", "\n\n", "\n\n\n",
               "\xa0", "\u3000", "\u200b", "\ufeff", "é", "İ", "γ", "中", "😀", "1. ", "2) ", "--", "==", "http", "https://", "www.", "WWW.",
-              "x.com", "ftp."]  # fmt: skip
+              "x.com", "ftp.", *["\n> ", "\n- ", "\n\n> ", "\n\n- ", "> ", "- ", ">", "-"] * 6]  # fmt: skip
     words = ["tea", "rain", "Hello", "it's", "I", "the", "3", "10", "a", "B"]
-    taken = 0
+    taken, blocks = 0, {"<blockquote>": 0, "<ul>": 0}
     for _ in range(60_000):
         parts = (
             rng.choice(words) + " " if rng.random() < 0.4 else rng.choice(pieces) for _ in range(rng.randrange(40))
@@ -118,7 +119,27 @@ def test_a_plain_body_s_html_is_markdown_s_without_markdown():
         if html is not None:
             taken += 1
             assert html == md.reset().convert(text), text
-    assert taken > 15_000
+            blocks.update((tag, blocks[tag] + (tag in html)) for tag in blocks)
+    assert taken > 8_000 and min(blocks.values()) > 400, (taken, blocks)
+    # Bodies made of blocks: paragraphs, quotes and lists, their markers right and wrong.
+    markers = ["", "", "> ", "> ", "- ", "- ", ">", "-", ">  ", "-  ", "> > ", "- - ", "> - ", "- > ", "1. ", " - "]
+    taken, blocks = 0, {"<blockquote>": 0, "<ul>": 0}
+    for _ in range(20_000):
+        body = []
+        for _ in range(rng.randint(1, 5)):
+            marker = rng.choice(markers)
+            lines = []
+            for _ in range(rng.randint(1, 4)):
+                text = "".join(rng.choice(words) + " " if rng.random() < 0.98 else rng.choice(pieces) for _ in range(6))
+                lines.append((marker if rng.random() < 0.95 else rng.choice(markers)) + text.strip(" "))
+            body.append("\n".join(lines) + rng.choice(["\n\n", "\n\n", "\n\n\n", "\n"]))
+        text = "".join(body)
+        html = plain_html(text)
+        if html is not None:
+            taken += 1
+            assert html == md.reset().convert(text), text
+            blocks.update((tag, blocks[tag] + (tag in html)) for tag in blocks)
+    assert taken > 1_200 and min(blocks.values()) > 450, (taken, blocks)
 
 
 @pytest.mark.shared_data

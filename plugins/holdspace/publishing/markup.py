@@ -5,9 +5,9 @@ links (bare URLs too, by pymdown-extensions' MagicLink), lists, block quotes,
 inline and fenced or indented code. Headings, rules and images are not part
 of the subset: their Markdown is left as text, so a ``# hashtag`` line stays a
 line and ``![x](url)`` never loads a remote image that would reveal readers'
-addresses. One ``Markdown`` object serves every comment; a body in which no Markdown
-of the subset can begin (most comments: words in paragraphs) is made into Markdown's
-own HTML without it (``plain_html``). Sanitizing is the last step either way.
+addresses. One ``Markdown`` object serves every comment; a body of paragraphs, quotes
+and lists of lines in which no Markdown of the subset can begin (most comments) is made
+into Markdown's own HTML without it (``plain_html``). Sanitizing is the last step either way.
 """
 
 from __future__ import annotations
@@ -36,24 +36,53 @@ VERSION = (
 )
 
 
-# Where no Markdown of the subset can begin: a character that starts emphasis, code, a link,
-# HTML, an entity, an escape, an address or a fence; a bare URL; a tab, carriage return or
-# control character (Markdown's own placeholders among them) or a line break other than
-# "\n"; a line that begins or ends with white space (code, a hard break) or begins as a
-# list, quote, heading or table would. A body without any is paragraphs and line breaks.
-_NOT_PLAIN = re.compile(
-    r"[\\`*_\[\]<>&@~\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]|://|www\.|^[^\S\n]|[^\S\n]$|^[-+=#>|:]|^\d+[.)]",
-    re.IGNORECASE | re.MULTILINE,
-)
+# Where no Markdown of the subset can begin, in a body: a character that starts emphasis,
+# code, a link, HTML, an entity, an escape, an address or a fence; a bare URL; a tab,
+# carriage return or control character (Markdown's own placeholders among them) or a line
+# break other than "\n". A ">" only as a quote's marker (``plain_html``).
+_NOT_PLAIN = re.compile(r"[\\`*_\[\]<&@~\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]|://|www\.", re.IGNORECASE)
+_ORDERED = re.compile(r"\d+[.)]")  # a line that begins so begins a list
+_P, _QUOTE, _LIST = "p", "> ", "- "  # a block's kind: a paragraph, a quote, a list (each line's marker)
+_BLOCK_HTML = {
+    _P: ("<p>", "<br />\n", "</p>"),
+    _QUOTE: ("<blockquote>\n<p>", "<br />\n", "</p>\n</blockquote>"),
+    _LIST: ("<ul>\n<li>", "</li>\n<li>", "</li>\n</ul>"),
+}
 
 
 def plain_html(text: str) -> str | None:
-    """Markdown's HTML of a body in which no Markdown of the subset can begin (most
-    comments: words in paragraphs), made without it; ``None`` for any other body."""
+    """Markdown's HTML of a body made of paragraphs, one-level quotes ("> " on every line) and
+    lists ("- " on every line) of lines in which no Markdown of the subset can begin (most
+    comments), made without it; ``None`` for any other body. Two quotes or two lists in a
+    row are one in Markdown (a list then loose): ``None`` too."""
     if _NOT_PLAIN.search(text):
         return None
-    paragraphs = [p for p in re.split(r"\n{2,}", text.strip("\n")) if p]
-    return "\n".join("<p>" + p.replace("\n", "<br />\n") + "</p>" for p in paragraphs)
+    out: list[str] = []
+    previous = ""
+    for block in re.split(r"\n{2,}", text.strip("\n")):
+        if not block:
+            continue  # an empty body
+        lines = block.split("\n")
+        kind = lines[0][:2] if lines[0][:2] in (_QUOTE, _LIST) else _P
+        if kind != _P:
+            if kind == previous or any(line[:2] != kind for line in lines):
+                return None
+            lines = [line[2:] for line in lines]
+        if not all(map(_plain_line, lines)):
+            return None
+        start, between, end = _BLOCK_HTML[kind]
+        out.append(start + between.join(lines) + end)
+        previous = kind
+    return "\n".join(out)
+
+
+def _plain_line(line: str) -> bool:
+    """A line's text (after a quote's or a list's marker) where no Markdown can begin: not
+    empty, no white space at either end (code, a hard break), no other ">", and not begun
+    as a list, quote, heading or table would."""
+    return bool(line) and not (
+        line[0].isspace() or line[-1].isspace() or line[0] in "-+=#|:" or ">" in line or _ORDERED.match(line)
+    )
 
 
 class CommentRenderer:
