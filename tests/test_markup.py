@@ -94,10 +94,10 @@ def _markdown_only(monkeypatch):
 
 def test_a_plain_body_s_html_is_markdown_s_without_markdown():
     """Bodies of lines where no Markdown of the subset can begin are made into paragraphs,
-    quotes, lists and line breaks directly: for 60,000 random bodies of words, digits, every
-    ASCII punctuation mark, white space of several kinds, other scripts and the beginnings
-    of quotes and lists, whenever a body is taken that way its HTML is exactly Markdown's;
-    and many are, with quotes and lists among them."""
+    quotes, lists and line breaks directly: for 110,000 random bodies of words, digits, every
+    ASCII punctuation mark, white space of several kinds, other scripts, the beginnings of
+    quotes and lists, and links of many kinds, whenever a body is taken that way its HTML
+    is exactly Markdown's; and many are, with quotes, lists and links among them."""
     import random
     import string
 
@@ -140,6 +140,28 @@ def test_a_plain_body_s_html_is_markdown_s_without_markdown():
             assert html == md.reset().convert(text), text
             blocks.update((tag, blocks[tag] + (tag in html)) for tag in blocks)
     assert taken > 1_200 and min(blocks.values()) > 450, (taken, blocks)
+    # Bodies with links, the simplest kinds and others, next to words, punctuation and markers.
+    links = ["https://example.org/tea", "http://a.b", "https://x.org/", "https://x.org/a-b/c", "https://example.net.",
+             "[this page](https://example.org/tea)", "[a b](http://x.org)", "![a](https://x.org/a)", "[a](https://x.org",
+             "[](https://x.org)", "[ a](https://x.org)", "[a ](https://x.org)", "https://X.org", "https://x.org/a_b",
+             "https://localhost/x", "https://x.org/a.b", "https://x.org/a?b=1", '[a](https://x.org/a "t")',
+             "[[a]](https://x.org)", "https://1.2.3.4/x", "https://x-.org", "https://x.o", "ftp://x.org",
+             "[https://x.org](https://x.org)", "[a](<https://x.org>)", "[a]\n(https://x.org)"]  # fmt: skip
+    around = ["(", ")", ".", ",", "!", "?", "..", ":", ";", "'", '"', "/", "-", "=", "#", "\n", "\n\n", "> ", "- "]
+    taken = linked = 0
+    for _ in range(30_000):
+        parts = []
+        for _ in range(rng.randrange(1, 14)):
+            roll = rng.random()
+            parts.append(rng.choice(links) if roll < 0.3 else rng.choice(around) if roll < 0.45 else rng.choice(words))
+            parts.append(" " if rng.random() < 0.8 else "")
+        text = "".join(parts).strip(" ")
+        html = plain_html(text)
+        if html is not None:
+            taken += 1
+            assert html == md.reset().convert(text), text
+            linked += "<a " in html
+    assert taken > 5_000 and linked > 1_200, (taken, linked)
 
 
 @pytest.mark.shared_data

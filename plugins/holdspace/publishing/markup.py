@@ -6,8 +6,9 @@ inline and fenced or indented code. Headings, rules and images are not part
 of the subset: their Markdown is left as text, so a ``# hashtag`` line stays a
 line and ``![x](url)`` never loads a remote image that would reveal readers'
 addresses. One ``Markdown`` object serves every comment; a body of paragraphs, quotes
-and lists of lines in which no Markdown of the subset can begin (most comments) is made
-into Markdown's own HTML without it (``plain_html``). Sanitizing is the last step either way.
+and lists of lines in which no Markdown of the subset but the simplest links can begin
+(most comments) is made into Markdown's own HTML without it (``plain_html``). Sanitizing
+is the last step either way.
 """
 
 from __future__ import annotations
@@ -42,6 +43,22 @@ VERSION = (
 # break other than "\n". A ">" only as a quote's marker (``plain_html``).
 _NOT_PLAIN = re.compile(r"[\\`*_\[\]<&@~\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]|://|www\.", re.IGNORECASE)
 _ORDERED = re.compile(r"\d+[.)]")  # a line that begins so begins a list
+# A link of the simplest kind, "[words](URL)" or the bare URL (between white space or a
+# line's ends, maybe one of ".,!?" after it), of an http(s) address: a lower-case host,
+# a path of letters, digits and hyphens.
+_URL = r"https?://[a-z0-9]+(?:[.-][a-z0-9]+)*\.[a-z]{2,}(?:/[A-Za-z0-9-]+)*/?"
+_LINK = re.compile(rf"(?<!!)\[([^\[\]\s](?:[^\[\]\n]*[^\[\]\s])?)\]\(({_URL})\)|(?<!\S)({_URL})(?=[.,!?]?(?!\S))")
+
+
+def _words_of(link: re.Match[str]) -> str:
+    """What a link shows, for the checks: its words, or a letter for a bare URL."""
+    return link[1] or "L"
+
+
+def _anchor(link: re.Match[str]) -> str:
+    return f'<a href="{link[2] or link[3]}">{link[1] or link[3]}</a>'
+
+
 _P, _QUOTE, _LIST = "p", "> ", "- "  # a block's kind: a paragraph, a quote, a list (each line's marker)
 _BLOCK_HTML = {
     _P: ("<p>", "<br />\n", "</p>"),
@@ -52,10 +69,11 @@ _BLOCK_HTML = {
 
 def plain_html(text: str) -> str | None:
     """Markdown's HTML of a body made of paragraphs, one-level quotes ("> " on every line) and
-    lists ("- " on every line) of lines in which no Markdown of the subset can begin (most
-    comments), made without it; ``None`` for any other body. Two quotes or two lists in a
-    row are one in Markdown (a list then loose): ``None`` too."""
-    if _NOT_PLAIN.search(text):
+    lists ("- " on every line) of lines in which no Markdown of the subset can begin but the
+    simplest links (most comments), made without it; ``None`` for any other body. Two
+    quotes or two lists in a row are one in Markdown (a list then loose): ``None`` too."""
+    links = "[" in text or "://" in text
+    if _NOT_PLAIN.search(_LINK.sub(_words_of, text) if links else text):
         return None
     out: list[str] = []
     previous = ""
@@ -68,8 +86,10 @@ def plain_html(text: str) -> str | None:
             if kind == previous or any(line[:2] != kind for line in lines):
                 return None
             lines = [line[2:] for line in lines]
-        if not all(map(_plain_line, lines)):
+        if not all(_plain_line(_LINK.sub(_words_of, line) if links else line) for line in lines):
             return None
+        if links:
+            lines = [_LINK.sub(_anchor, line) for line in lines]
         start, between, end = _BLOCK_HTML[kind]
         out.append(start + between.join(lines) + end)
         previous = kind
