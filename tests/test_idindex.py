@@ -157,42 +157,18 @@ def test_the_folders_are_taken_once_a_change_just_made_has_settled(archive_site)
     assert found and not any(idindex._settling(stamp, taken) for stamp, _, _, taken in found.values())
 
 
-@pytest.mark.parametrize(
-    ("platform", "tick", "settle"),
-    [
-        ("linux", 0.004, 9_000_000),  # HZ=250: two ticks and a millisecond
-        ("linux", 0.01, 21_000_000),  # HZ=100
-        ("linux", 0.001, 3_000_000),  # HZ=1000
-        ("linux", 1e-9, 20_000_000),  # not a coarse clock's tick: the safe wait
-        ("linux", OSError, 20_000_000),  # no such clock
-        ("darwin", 0.004, 20_000_000),  # clock 5 is another clock there
-    ],
-)
-def test_the_settle_wait_is_two_ticks_of_the_coarse_clock(monkeypatch, platform, tick, settle):
-    def clock_getres(clock):
-        assert clock == 5  # CLOCK_REALTIME_COARSE, which file times come from
-        if tick is OSError:
-            raise OSError(22, "Invalid argument")
-        return tick
-
-    monkeypatch.setattr(idindex.sys, "platform", platform)
-    monkeypatch.setattr(idindex.time, "clock_getres", clock_getres)
-    assert idindex._settle_ns() == settle
-
-
 T = 1_700_000_000 * 10**9  # a time in whole seconds, in nanoseconds
-S = idindex.SETTLE_NS  # two ticks of the kernel's coarse clock and a millisecond
 
 
 @pytest.mark.parametrize(
     ("changed", "taken", "settling"),
     [
-        (T + 123, T + 123 + S + 1, False),  # more than two ticks before
-        (T + 123, T + 123 + S, True),
+        (T + 123, T + 123 + 20_000_001, False),  # more than a tick before
+        (T + 123, T + 123 + 20_000_000, True),
         (T + 123, T + 123, True),
-        (T, T + S + 1, True),  # whole seconds: a coarse file system
-        (T, T + 2_000_000_001 + S, False),  # two seconds and two ticks
-        (T, T + 2_000_000_000 + S, True),
+        (T, T + 20_000_001, True),  # whole seconds: a coarse file system
+        (T, T + 2_020_000_001, False),  # two seconds and a tick
+        (T, T + 2_020_000_000, True),
         (T + 123, T, True),  # a clock set back
     ],
 )

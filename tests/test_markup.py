@@ -144,7 +144,7 @@ def test_a_plain_body_s_html_is_markdown_s_without_markdown():
     links = ["https://example.org/tea", "http://a.b", "https://x.org/", "https://x.org/a-b/c", "https://example.net.",
              "[this page](https://example.org/tea)", "[a b](http://x.org)", "![a](https://x.org/a)", "[a](https://x.org",
              "[](https://x.org)", "[ a](https://x.org)", "[a ](https://x.org)", "https://X.org", "https://x.org/a_b",
-             "https://localhost/x", "https://x.org/a.b", "https://x.org/a?b=1", '[a](https://x.org/a "t")',
+             "https://localhost/x", "https://x.org/a.b", "https://x.org/a?b=1", "https://x.org/a_", "https://x.org/a-", '[a](https://x.org/a "t")',
              "[[a]](https://x.org)", "https://1.2.3.4/x", "https://x-.org", "https://x.o", "ftp://x.org",
              "[https://x.org](https://x.org)", "[a](<https://x.org>)", "[a]\n(https://x.org)"]  # fmt: skip
     around = ["(", ")", ".", ",", "!", "?", "..", ":", ";", "'", '"', "/", "-", "=", "#", "\n", "\n\n", "> ", "- "]

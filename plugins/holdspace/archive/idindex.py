@@ -50,22 +50,10 @@ from .moves import write_atomically
 from .reader import Archive
 
 FILE = "ids.pickle"
-
-
-def _settle_ns() -> int:
-    """Folder times come from the kernel's coarse clock: a change within a tick of the
-    recording could leave them as recorded. Two ticks and a millisecond, the tick as Linux
-    gives it (CLOCK_REALTIME_COARSE, 1-10 ms); 20 ms where it is not known."""
-    try:
-        tick = time.clock_getres(5) if sys.platform == "linux" else 0  # 5: CLOCK_REALTIME_COARSE
-    except OSError:
-        tick = 0
-    return 2 * round(tick * 1e9) + 1_000_000 if 0.001 <= tick <= 0.01 else 20_000_000
-
-
-SETTLE_NS = _settle_ns()
-# Times in whole seconds: a file system that keeps only those (FAT, some network ones),
-# where a change within two seconds could.
+# Folder times come from the kernel's coarse clock (a tick of 1-10 ms): a change within a tick
+# of the recording could leave them as recorded. Times in whole seconds: a file system that
+# keeps only those (FAT, some network ones), where a change within two seconds could.
+SETTLE_NS = 20_000_000
 COARSE_SETTLE_NS = 2_000_000_000
 MISSING = (0, 0, 0)  # the stamp of a comments folder not made yet
 # folder (absolute) -> (modification and change times, inode), its thread ("" for the
