@@ -100,6 +100,7 @@ def test_a_plain_body_s_html_is_markdown_s_without_markdown():
     is exactly Markdown's; and many are, with quotes, lists and links among them."""
     import random
     import string
+    from collections import Counter
 
     from holdspace.publishing.markup import plain_html
 
@@ -109,59 +110,64 @@ def test_a_plain_body_s_html_is_markdown_s_without_markdown():
               "\xa0", "\u3000", "\u200b", "\ufeff", "é", "İ", "γ", "中", "😀", "1. ", "2) ", "--", "==", "http", "https://", "www.", "WWW.",
               "x.com", "ftp.", *["\n> ", "\n- ", "\n\n> ", "\n\n- ", "> ", "- ", ">", "-"] * 6]  # fmt: skip
     words = ["tea", "rain", "Hello", "it's", "I", "the", "3", "10", "a", "B"]
-    taken, blocks = 0, {"<blockquote>": 0, "<ul>": 0}
-    for _ in range(60_000):
-        parts = (
-            rng.choice(words) + " " if rng.random() < 0.4 else rng.choice(pieces) for _ in range(rng.randrange(40))
-        )
-        text = "".join(parts)
-        html = plain_html(text)
-        if html is not None:
-            taken += 1
-            assert html == md.reset().convert(text), text
-            blocks.update((tag, blocks[tag] + (tag in html)) for tag in blocks)
-    assert taken > 8_000 and min(blocks.values()) > 400, (taken, blocks)
-    # Bodies made of blocks: paragraphs, quotes and lists, their markers right and wrong.
+
+    def compared(bodies):
+        """Each body taken the plain way compared with Markdown's HTML; how many were taken,
+        and with quotes, lists and links."""
+        seen = Counter()
+        for text in bodies:
+            html = plain_html(text)
+            if html is not None:
+                assert html == md.reset().convert(text), text
+                seen.update(["taken", *(tag for tag in ("<blockquote>", "<ul>", "<a ") if tag in html)])
+        return seen
+
+    def scattered():  # words and pieces anywhere
+        for _ in range(60_000):
+            count = rng.randrange(40)
+            yield "".join(rng.choice(words) + " " if rng.random() < 0.4 else rng.choice(pieces) for _ in range(count))
+
+    seen = compared(scattered())
+    assert seen["taken"] > 8_000 and min(seen["<blockquote>"], seen["<ul>"]) > 400, seen
     markers = ["", "", "> ", "> ", "- ", "- ", ">", "-", ">  ", "-  ", "> > ", "- - ", "> - ", "- > ", "1. ", " - "]
-    taken, blocks = 0, {"<blockquote>": 0, "<ul>": 0}
-    for _ in range(20_000):
-        body = []
-        for _ in range(rng.randint(1, 5)):
-            marker = rng.choice(markers)
-            lines = []
-            for _ in range(rng.randint(1, 4)):
-                text = "".join(rng.choice(words) + " " if rng.random() < 0.98 else rng.choice(pieces) for _ in range(6))
-                lines.append((marker if rng.random() < 0.95 else rng.choice(markers)) + text.strip(" "))
-            body.append("\n".join(lines) + rng.choice(["\n\n", "\n\n", "\n\n\n", "\n"]))
-        text = "".join(body)
-        html = plain_html(text)
-        if html is not None:
-            taken += 1
-            assert html == md.reset().convert(text), text
-            blocks.update((tag, blocks[tag] + (tag in html)) for tag in blocks)
-    assert taken > 1_200 and min(blocks.values()) > 450, (taken, blocks)
-    # Bodies with links, the simplest kinds and others, next to words, punctuation and markers.
+
+    def blocks():  # paragraphs, quotes and lists, their markers right and wrong
+        for _ in range(20_000):
+            body = []
+            for _ in range(rng.randint(1, 5)):
+                marker = rng.choice(markers)
+                lines = []
+                for _ in range(rng.randint(1, 4)):
+                    text = "".join(
+                        rng.choice(words) + " " if rng.random() < 0.98 else rng.choice(pieces) for _ in range(6)
+                    )
+                    lines.append((marker if rng.random() < 0.95 else rng.choice(markers)) + text.strip(" "))
+                body.append("\n".join(lines) + rng.choice(["\n\n", "\n\n", "\n\n\n", "\n"]))
+            yield "".join(body)
+
+    seen = compared(blocks())
+    assert seen["taken"] > 1_200 and min(seen["<blockquote>"], seen["<ul>"]) > 450, seen
     links = ["https://example.org/tea", "http://a.b", "https://x.org/", "https://x.org/a-b/c", "https://example.net.",
              "[this page](https://example.org/tea)", "[a b](http://x.org)", "![a](https://x.org/a)", "[a](https://x.org",
              "[](https://x.org)", "[ a](https://x.org)", "[a ](https://x.org)", "https://X.org", "https://x.org/a_b",
-             "https://localhost/x", "https://x.org/a.b", "https://x.org/a?b=1", "https://x.org/a_", "https://x.org/a-", '[a](https://x.org/a "t")',
-             "[[a]](https://x.org)", "https://1.2.3.4/x", "https://x-.org", "https://x.o", "ftp://x.org",
-             "[https://x.org](https://x.org)", "[a](<https://x.org>)", "[a]\n(https://x.org)"]  # fmt: skip
+             "https://localhost/x", "https://x.org/a.b", "https://x.org/a?b=1", "https://x.org/a_", "https://x.org/a-",
+             '[a](https://x.org/a "t")', "[[a]](https://x.org)", "https://1.2.3.4/x", "https://x-.org", "https://x.o",
+             "ftp://x.org", "[https://x.org](https://x.org)", "[a](<https://x.org>)", "[a]\n(https://x.org)"]  # fmt: skip
     around = ["(", ")", ".", ",", "!", "?", "..", ":", ";", "'", '"', "/", "-", "=", "#", "\n", "\n\n", "> ", "- "]
-    taken = linked = 0
-    for _ in range(30_000):
-        parts = []
-        for _ in range(rng.randrange(1, 14)):
-            roll = rng.random()
-            parts.append(rng.choice(links) if roll < 0.3 else rng.choice(around) if roll < 0.45 else rng.choice(words))
-            parts.append(" " if rng.random() < 0.8 else "")
-        text = "".join(parts).strip(" ")
-        html = plain_html(text)
-        if html is not None:
-            taken += 1
-            assert html == md.reset().convert(text), text
-            linked += "<a " in html
-    assert taken > 5_000 and linked > 1_200, (taken, linked)
+
+    def linked():  # links, the simplest kinds and others, next to words, punctuation and markers
+        for _ in range(30_000):
+            parts = []
+            for _ in range(rng.randrange(1, 14)):
+                roll = rng.random()
+                parts.append(
+                    rng.choice(links) if roll < 0.3 else rng.choice(around) if roll < 0.45 else rng.choice(words)
+                )
+                parts.append(" " if rng.random() < 0.8 else "")
+            yield "".join(parts).strip(" ")
+
+    seen = compared(linked())
+    assert seen["taken"] > 5_000 and seen["<a "] > 1_200, seen
 
 
 @pytest.mark.shared_data
