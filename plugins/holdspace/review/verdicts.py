@@ -168,7 +168,7 @@ def body_flags(body: str, body_line: int, rules: Rules) -> list[Flag]:
 
 
 class NameIndex(Mapping[str, set[str]]):
-    """``name_index`` of ``people``, a name's emails worked out when it is asked for: a
+    """``name_index`` of ``people``, a look's emails normalised when it is asked for: a
     command asks for the names it checks, and the whole index of 20,000 comments took
     12 ms, most of it each address normalised. The people as they are now: one added
     later is not in it."""
@@ -177,40 +177,27 @@ class NameIndex(Mapping[str, set[str]]):
         self._emails: dict[str, list[str]] = {}  # each name -> the emails it was used with
         for name, email in people:
             self._emails.setdefault(name, []).append(email)
-        self._looks: dict[str, str] = {}  # each name's skeleton, made when the first is asked for
+        self._names: dict[str, list[str]] | None = None  # each look -> its names, made when first needed
         self._asked: dict[str, set[str]] = {}
-        self._whole: dict[str, set[str]] | None = None
+
+    def _looks(self) -> dict[str, list[str]]:
+        if self._names is None:
+            self._names = {}
+            for name in self._emails:
+                self._names.setdefault(skeleton(name), []).append(name)
+        return self._names
 
     def __getitem__(self, look: str) -> set[str]:
-        if self._whole is not None:
-            return self._whole[look]
         if look not in self._asked:
-            looks = self._looks
-            if not looks:
-                looks.update((name, skeleton(name)) for name in self._emails)
-            self._asked[look] = {
-                normalise_email(email)
-                for name, emails in self._emails.items()
-                if looks[name] == look
-                for email in emails
-            }
-        if not self._asked[look]:
-            raise KeyError(look)
+            names = self._looks()[look]  # KeyError: no name looks so
+            self._asked[look] = {normalise_email(email) for name in names for email in self._emails[name]}
         return self._asked[look]
 
-    def __bool__(self) -> bool:  # not ``len``: that makes the whole index
-        return bool(self._emails)
-
     def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
+        return iter(self._looks())
 
     def __len__(self) -> int:
-        return len(self._all())
-
-    def _all(self) -> dict[str, set[str]]:
-        if self._whole is None:
-            self._whole = name_index((name, email) for name, emails in self._emails.items() for email in emails)
-        return self._whole
+        return len(self._looks())
 
 
 def name_index(people: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
