@@ -10,7 +10,7 @@ import pytest
 
 from conftest import search_doc as doc
 from holdspace.search.buckets import AUTHOR_FILES, author_bucket, bucket_of, bucket_prefixes
-from holdspace.search.export import Posting, document_text, entry, write_export
+from holdspace.search.export import Posting, document_text, entry, entry_of, num, write_export
 from holdspace.search.index import export, update_index
 from holdspace.search.query import Hit
 
@@ -54,6 +54,16 @@ def test_a_term_s_entry_holds_its_df_docnum_gaps_weights_and_lengths():
     postings = [Posting(2, 1.0, 10.0), Posting(5, 2.0, 3.5), Posting(9, 1.5, 12.0)]
     assert entry("word", 3, postings) == '"word":[3,[2,3,4],[1,2,1.5],[10,3.5,12]]'
     assert entry("γάτα", 1, [Posting(0, 1.0, 4.0)]) == '"γάτα":[1,[0],[1],[4]]'
+    rng = random.Random(3)
+    for _ in range(2000):  # written number by number, as json.dumps writes the lists
+        docnums = sorted(rng.sample(range(10**6), rng.randrange(1, 30)))
+        weights = [num(rng.choice([1.0, 2.0, rng.random(), rng.uniform(0, 1e6), 1e-7, 2.5e20])) for _ in docnums]
+        lengths = [num(rng.choice([1.0, 3.5, 12.0, rng.random() * 100, 1e17])) for _ in docnums]
+        term = "".join(chr(rng.randrange(1, 0x2FFF)) for _ in range(rng.randrange(1, 6)))
+        gaps = [b - a for a, b in zip([0, *docnums], docnums, strict=False)]
+        expected = json.dumps(term, ensure_ascii=False) + ":" + json.dumps([len(docnums), gaps, weights, lengths],
+                                                                         separators=(",", ":"))  # fmt: skip
+        assert entry_of(term, len(docnums), docnums, weights, lengths) == expected
 
 
 def test_a_result_s_file_is_json_dumps_of_its_fields():

@@ -239,7 +239,8 @@ def test_whoosh_indexes_the_counts_it_is_given_not_the_text_again(tmp_path):
     from whoosh import index as whoosh_index
     from whoosh.query import Term
 
-    from holdspace.search.index import Counted, schema
+    from holdspace.search.index import schema
+    from holdspace.search.postings import Counted
 
     ix = whoosh_index.create_in(str(tmp_path), schema())
     value = Counted("tea and biscuits")

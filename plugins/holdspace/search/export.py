@@ -31,7 +31,9 @@ import pickle
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from functools import partial
 from json.encoder import encode_basestring as _quoted  # json.dumps's escaping of a str (ensure_ascii=False)
+from operator import sub
 from typing import Any
 
 from ..archive.moves import write_atomically
@@ -114,9 +116,7 @@ def forget_state(folder: str) -> None:
 
 
 def save_state(folder: str, state: ExportState) -> None:
-    write_atomically(
-        os.path.join(folder, STATE_FILE), lambda f: pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL), binary=True
-    )
+    write_atomically(os.path.join(folder, STATE_FILE), partial(pickle.dump, state, protocol=5), binary=True)
 
 
 def write_export(data: Export, folder: str, index_fingerprint: str = "") -> dict[str, int]:
@@ -160,8 +160,7 @@ def update_export(
     state.lengths = {i: n for i, n in state.lengths.items() if i in numbers}
     state.lengths.update(lengths)
     state.numbers, state.index_fingerprint = numbers, index_fingerprint
-    count = len(numbers)
-    stats = (count, (sum(state.lengths.values()) / count if count else 0) or 1)
+    stats = (len(numbers), (sum(state.lengths.values()) / len(numbers) if numbers else 0) or 1)
     docs = {hit.docnum: hit for hit in hits}
     return _replace(folder, lambda fresh: _write_all(fresh, state, docs, keep, previous, old_hashes, stats))
 
@@ -200,9 +199,10 @@ def entry(term: str, df: int, postings: list[Posting]) -> str:
 
 
 def entry_of(term: str, df: int, docnums: list[int], weights: list[float | int], lengths: list[float | int]) -> str:
-    """``entry`` of postings given as lists, their weights and lengths as written (``num``)."""
-    gaps = [b - a for a, b in zip([0, *docnums], docnums, strict=False)]
-    return f"{_json(term)}:{_json([df, gaps, weights, lengths])}"
+    """``entry`` of postings given as lists, their weights and lengths as written (``num``): ``_json``
+    of [df, gaps, weights, lengths], number by number (json writes numbers as ``repr`` does)."""
+    gaps = ",".join(map(str, map(sub, docnums, [0, *docnums[:-1]])))
+    return f"{_quoted(term)}:[{df},[{gaps}],[{','.join(map(repr, weights))}],[{','.join(map(repr, lengths))}]]"
 
 
 def _write_all(
@@ -219,8 +219,8 @@ def _write_all(
     ``previous``, as are the bucket and author files whose text is the one in
     ``old_hashes``. ``stats``: the document count and average length."""
     counts = {"documents": len(docs) + len(keep), "terms": len(state.entries), "written": 0, "linked": 0, "bytes": 0}
-    for sub in ("s", "d", "a"):
-        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    for part in ("s", "d", "a"):
+        os.makedirs(os.path.join(folder, part), exist_ok=True)
     prefixes = bucket_prefixes({term: len(text) for term, text in state.entries.items()})
     index = {p: i for i, p in enumerate(prefixes)}
     buckets: list[list[str]] = [[] for _ in prefixes]

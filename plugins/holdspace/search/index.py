@@ -13,29 +13,30 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import versionstring as whoosh_version
 from whoosh.analysis import Analyzer, StemmingAnalyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.formats import Frequency
 from whoosh.query import And, Every, Term
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
-from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import postings
 from .documents import Doc, UpdateStats, content_of, describe, load_digests, save_digests
 from .export import Export, Posting
-from .postings import Counted, begin, counter, gather, stop_words
+from .postings import begin, counter, gather, stop_words
 from .query import K1, B, Hit, author_key, parse_query
-from .segments import CountedWriter, StoredPlainCodec
+from .segments import CountedFrequency, CountedWriter, StoredPlainCodec
 
 VERSION_FILE = "holdspace-index.json"
-SCHEMA_VERSION = 6  # a change rebuilds. 3: content warnings; 4: shown dates; 5: Counted; 6: StoredPlainCodec
+SCHEMA_VERSION = (
+    7  # a change rebuilds. 3: content warnings; 4: shown dates; 5: Counted; 6: StoredPlainCodec; 7: ISO dates
+)
 # The writer's posting pool (ids, authors' keys, merged postings) is sorted in memory below this (bench/README.md).
 WRITER_LIMIT_MB = 128
 # Commits add a segment each and never merge; at this many the index is optimized into one.
@@ -44,17 +45,6 @@ MAX_SEGMENTS = 12
 
 def analyzer() -> Analyzer:
     return StemmingAnalyzer()
-
-
-class CountedFrequency(Frequency):
-    """Whoosh's Frequency format (what the content field stores), taking the counts of a
-    ``Counted`` value as they are: the same frequencies, weights and lengths."""
-
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:  # (word, frequency, weight, bytes)
-        if not isinstance(value, Counted):
-            return super().word_values(value, analyzer, **kwargs)
-        boost = self.field_boost
-        return ((w, n, float(n) * boost, pack_uint(n)) for w, n in value.freqs.items())
 
 
 def schema() -> Schema:
@@ -69,7 +59,7 @@ def schema() -> Schema:
         author_key=ID,  # author_key(pseudonym), for author: filters
         content=_content_field(),  # the words searched and scored
         text=STORED,  # plain text, for snippets
-        date=STORED,
+        date=STORED,  # ISO 8601: a datetime with its time zone took most of the time pickling the stored fields
         thread=STORED,
         tags=STORED,  # comma-separated
         url=STORED,
@@ -202,7 +192,7 @@ def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: d
         content, text = first.pop(doc_id) if first else gather(doc, count, stats)
         writer.add_document(
             id=doc.id, kind=doc.kind, title=doc.title, author=doc.author, author_key=author_key(doc.author),
-            content=content, text=text, date=doc.date, thread=doc.thread, tags=doc.tags, url=doc.url,
+            content=content, text=text, date=doc.date.isoformat(), thread=doc.thread, tags=doc.tags, url=doc.url,
             warning=doc.warning, shown_date=doc.shown_date, digest=digest,
         )  # fmt: skip
     for fields in old.values():
@@ -235,7 +225,8 @@ def search(folder: str, query: str, limit: int = 10) -> list[Hit]:
 
 def _hit(searcher: Searcher, docnum: int, score: float) -> Hit:
     f = searcher.reader().stored_fields(docnum)
-    return Hit(docnum, score, f["id"], f["kind"], f["title"], f["author"], f["date"], f["url"], f["text"],
+    date = datetime.fromisoformat(f["date"])
+    return Hit(docnum, score, f["id"], f["kind"], f["title"], f["author"], date, f["url"], f["text"],
                f.get("warning", ""), f.get("shown_date", ""))  # fmt: skip
 
 

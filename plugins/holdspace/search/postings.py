@@ -32,7 +32,7 @@ from .query import Hit
 
 class Counted(str):
     """A document's content with its words counted (``freqs``), so Whoosh indexes the
-    counts (``index.CountedFrequency``) instead of analysing the text again."""
+    counts (``segments.CountedFrequency``) instead of analysing the text again."""
 
     freqs: dict[str, int]
 
