@@ -479,33 +479,6 @@ def test_a_commit_that_fails_leaves_no_record_of_the_export_written_beside_it(si
     assert any(b"Words about tea" in p.read_bytes() for p in (data / "d").iterdir())
 
 
-def test_dates_are_written_once_a_day_as_pelican_writes_each_of_them():
-    from datetime import UTC, datetime, timedelta, timezone
-
-    from pelican.utils import strftime
-
-    from holdspace.search.documents import by_day
-
-    calls = []
-
-    def counted(date, fmt):
-        calls.append(fmt)
-        return strftime(date, fmt)
-
-    show = by_day(counted)
-    rng = random.Random(7)
-    start = datetime(2019, 12, 30, tzinfo=UTC)
-    dates = [start + timedelta(minutes=rng.randrange(3 * 24 * 60)) for _ in range(300)]
-    dates += [d.astimezone(timezone(timedelta(hours=-5))) for d in dates[:50]]
-    day_formats = ["%d %B %Y", "%-d %b %Y", "%a, %d %b %Y", "%Y-%m-%d %%H", "%x", "%G week %V, %j", "day %e"]
-    time_formats = ["%d %B %Y, %H:%M", "%-I:%M %p", "%c", "%Y%m%dT%H%M%S%z", "%_d %B", "%s"]
-    for fmt in day_formats + time_formats:
-        calls.clear()
-        assert [show(d, fmt) for d in dates] == [strftime(d, fmt) for d in dates], fmt
-        days = {d.date() for d in dates}
-        assert len(calls) == (len(days) if fmt in day_formats else len(dates)), fmt
-
-
 def test_stored_fields_are_kept_plain_and_read_back_after_a_merge(tmp_path, monkeypatch):
     """The stored fields are pickled without zlib (``segments.StoredPlainCodec``): a result's
     words are in the segment as written, read back by a search, and by an update that merges

@@ -22,9 +22,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from pelican.utils import DateFormatter
 
 from ..archive.project import owned_folders
 from ..problems import display_path
+from ..publishing.dates import once_each
 from ..publishing.offsite import localise
 from ..publishing.threads import Thread, build_thread
 from ..review.guidelines import Rules, describe
@@ -132,10 +134,15 @@ def excludes(content: str, folder: str, roots: set[str]) -> list[str]:
 
 def plugin_templates(generator: Any) -> None:
     """The plugin's templates (``settings.TEMPLATES``) searched after the theme's, for every
-    generator: a theme includes them by name, or overrides one with its own of that name."""
+    generator: a theme includes them by name, or overrides one with its own of that name.
+    Pelican's ``strftime`` filter writes each day (each minute) of a format once
+    (``dates.once_each``): two calls for every comment of a thread."""
     loader = generator.env.loader
     if not any(getattr(one, "searchpath", None) == [TEMPLATES] for one in getattr(loader, "loaders", [])):
         generator.env.loader = jinja2.ChoiceLoader([loader, jinja2.FileSystemLoader(TEMPLATES)])
+    filters = generator.env.filters
+    if isinstance(filters.get("strftime"), DateFormatter):
+        filters["strftime"] = once_each(filters["strftime"])
 
 
 # The lists of posts (ArticlesGenerator) and of pages (PagesGenerator), and those both have of translations.

@@ -10,4 +10,5 @@ discussions  one thread per post: publish, tree, page URLs, redirects
 feeds        Atom feeds of the newest comments (the only feedgenerator importer)
 offsite      PRIVACY_STRICT: what posts would load from other hosts, made into links
 plaintext    sanitized HTML as plain text
+dates        dates as pages and results write them, each day's (minute's) text made once
 """

@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from ..archive.moves import write_atomically
+from ..publishing.dates import DateWriter, once_each
 from ..publishing.plaintext import as_text
 
 
@@ -78,37 +79,6 @@ def content_of(kind: str, title: str, text: str) -> str:
     return f"{title}\n{text}" if kind == "post" else text
 
 
-DateWriter = Callable[[datetime, str], str]  # (date, a post's date_format) -> the date as written
-
-# The directives (C's strftime, and Pelican's "%-d" forms of them) whose text depends on
-# the day alone: a format made only of these writes every time of a day the same.
-_DAY_ONLY = frozenset("aAwdbBhmyYjUWxGuVCDeF%")
-_DIRECTIVE = re.compile(r"%-?(.?)", re.DOTALL)
-
-
-def by_day(show_date: DateWriter) -> DateWriter:
-    """``show_date``, called once per day and format for a format of the day alone ("%d %B
-    %Y"): the same text, without 20,000 calls of Pelican's strftime for 1,000 days."""
-    days: dict[tuple[Any, str], str] = {}
-    day_only: dict[str, bool] = {}
-
-    def show(date: datetime, fmt: str) -> str:
-        if not isinstance(fmt, str):
-            return show_date(date, fmt)
-        alone = day_only.get(fmt)
-        if alone is None:
-            alone = day_only[fmt] = all(m[1] in _DAY_ONLY for m in _DIRECTIVE.finditer(fmt))
-        if not alone:
-            return show_date(date, fmt)
-        key = (date.date(), fmt)
-        text = days.get(key)
-        if text is None:
-            text = days[key] = show_date(date, fmt)
-        return text
-
-    return show
-
-
 def documents(
     posts: Sequence[Any],
     default_author: str = "",
@@ -122,7 +92,7 @@ def documents(
     ``date_format`` (the build gives Pelican's own strftime, so results write dates as the
     pages do); without it, documents have no ``shown_date``. ``texts``: plain texts made
     already (``as_text``), by their HTML."""
-    show_date = by_day(show_date) if show_date is not None else None
+    show_date = once_each(show_date) if show_date is not None else None
     comment_text = partial(_known, texts) if texts else as_text
     for post in posts:
         tags = ", ".join(str(t) for t in getattr(post, "tags", []) or [])
