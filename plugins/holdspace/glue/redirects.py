@@ -23,6 +23,7 @@ from typing import Any
 from markupsafe import escape
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
+from ..archive.moves import write_text
 from . import forks, pagereuse
 from .writer import page_reuse
 
@@ -99,14 +100,16 @@ def _pages(generator: Any, relative: bool) -> Iterator[tuple[str, str]]:
 
 def _put(pages: Iterable[tuple[str, str]], output_path: str, reuse: Any) -> None:
     """Link each page from the previous build when its text is the same, else write it."""
+    folders: set[str] = set()  # made already
     for name, text in pages:
         key = pagereuse.text_digest(text)
         if reuse is not None and reuse.link(name, key):
             continue  # the same page as last time, linked from the previous build
         path = sanitised_join(output_path, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
+        if (folder := os.path.dirname(path)) not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        write_text(path, text)
         if reuse is not None:
             reuse.record(name, key)
 

@@ -36,7 +36,7 @@ from json.encoder import encode_basestring as _quoted  # json.dumps's escaping o
 from operator import sub
 from typing import Any
 
-from ..archive.moves import write_atomically
+from ..archive.moves import write_atomically, write_text
 from .buckets import AUTHOR_FILES, BUCKET_BYTES, MAX_PREFIX, author_bucket, bucket_of, bucket_prefixes
 from .query import K1, B, Hit, author_key
 
@@ -235,13 +235,13 @@ def _write_all(
         if previous and old_hashes.get(name) == digest and _link(previous, folder, name):
             counts["linked"] += 1
         else:
-            counts["bytes"] += _write_text(os.path.join(folder, name), text)
+            counts["bytes"] += write_text(os.path.join(folder, name), text)
             counts["written"] += 1
 
     for i, bucket in enumerate(buckets):
         put(f"s/{i}.json", '{"t":{' + ",".join(bucket) + "}}")
     for docnum, hit in docs.items():
-        counts["bytes"] += _write_text(os.path.join(folder, "d", f"{docnum}.json"), document_text(hit))
+        counts["bytes"] += write_text(os.path.join(folder, "d", f"{docnum}.json"), document_text(hit))
         counts["written"] += 1
     for docnum, old in keep.items():
         if not _link(previous, folder, f"d/{old}.json", f"d/{docnum}.json"):
@@ -285,16 +285,3 @@ def document_text(hit: Hit) -> str:
     values = (hit.id, hit.kind, hit.title, hit.author, hit.date.isoformat(), hit.shown_date, hit.url, hit.text)
     fields = zip(("id", "k", "t", "a", "d", "s", "u", "x", "w"), (*values, hit.warning), strict=True)
     return "{" + ",".join(f'"{key}":{_quoted(value)}' for key, value in fields if value or key != "w") + "}"
-
-
-def _write_text(path: str, text: str) -> int:
-    """Write ``text`` as the file ``path`` (without a Python file object: 21,000 of them); its bytes."""
-    data = text.encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        left = memoryview(data)
-        while left:
-            left = left[os.write(fd, left) :]
-    finally:
-        os.close(fd)
-    return len(data)
