@@ -480,7 +480,7 @@ def test_a_commit_that_fails_leaves_no_record_of_the_export_written_beside_it(si
 
 
 def test_stored_fields_are_kept_plain_and_read_back_after_a_merge(tmp_path, monkeypatch):
-    """The stored fields are pickled without zlib (``segments.StoredPlainCodec``): a result's
+    """The stored fields are pickled without zlib (``codec.StoredPlainCodec``): a result's
     words are in the segment as written, read back by a search, and by an update that merges
     every segment into one."""
     from holdspace.search import index as searchindex
@@ -494,6 +494,32 @@ def test_stored_fields_are_kept_plain_and_read_back_after_a_merge(tmp_path, monk
     hits = search(str(tmp_path), "quokka", limit=5)
     assert [h.id for h in hits] == ["c1", "c3", "c2"] and hits[0].text == words
     assert len([p for p in tmp_path.iterdir() if p.suffix == ".seg"]) == 1
+
+
+def test_the_plain_codec_s_blocks_hold_whoosh_s_own_tuples():
+    """``codec.PostingsWriter`` makes a block's ids (gaps, or the terms of a vector) and
+    weights smaller as Whoosh's own W3PostingsWriter does, for blocks of every kind: one
+    posting, weights all 1, all alike, all different."""
+    from array import array
+
+    from whoosh.codec.whoosh3 import W3PostingsWriter
+
+    from holdspace.search.codec import PostingsWriter
+
+    rng = random.Random(5)
+    kinds = [lambda n: [1.0] * n, lambda n: [2.5] * n, lambda n: [float(rng.randint(1, 4)) for _ in range(n)]]
+    for _ in range(3000):
+        n = rng.choice([1, 2, 3, rng.randint(1, 128)])
+        byteids = rng.random() < 0.1
+        ids = sorted(rng.sample(range(10**6), n))
+        weights = rng.choice(kinds)(n)
+        made = []
+        for cls in (PostingsWriter, W3PostingsWriter):
+            writer = cls(None, 128, byteids=byteids)
+            writer._ids = [str(i) for i in ids] if byteids else array("I", ids)
+            writer._weights = array("f", weights)
+            made.append((writer._mini_ids(), writer._mini_weights()))
+        assert made[0] == made[1] and type(made[0][1]) is type(made[1][1])
 
 
 def test_the_plain_texts_made_with_the_bodies_are_the_ones_the_search_makes(tmp_path, monkeypatch):

@@ -77,7 +77,7 @@ def test_the_folder_listing_shows_the_stages():
     ("library", "allowed"),
     [
         ("pelican", ("holdspace.glue", "holdspace.cli")),
-        ("whoosh", ("holdspace.search.index", "holdspace.search.segments")),
+        ("whoosh", ("holdspace.search.index", "holdspace.search.segments", "holdspace.search.codec")),
         ("nh3", ("holdspace.publishing.sanitize",)),
         ("feedgenerator", ("holdspace.publishing.feeds",)),
         ("markdown", ("holdspace.publishing.markup",)),

@@ -27,11 +27,12 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import postings
+from .codec import StoredPlainCodec
 from .documents import Doc, UpdateStats, content_of, describe, load_digests, save_digests
 from .export import Export, Posting
 from .postings import begin, counter, gather, stop_words
 from .query import K1, B, Hit, author_key, parse_query
-from .segments import CountedFrequency, CountedWriter, StoredPlainCodec
+from .segments import CountedFrequency, CountedWriter
 
 VERSION_FILE = "holdspace-index.json"
 SCHEMA_VERSION = (

@@ -7,7 +7,7 @@ field's postings are kept by term in arrays, in the order of the documents (whic
 their order in the segment), and written at commit term by term with the lengths kept
 in memory. The other fields (the id and the author's key: one posting each) go through
 Whoosh's pool as before. The segment's files are the ones Whoosh's writer makes, byte
-for byte (``tests/test_index.py``). Whoosh is imported here and in ``index`` only.
+for byte (``tests/test_index.py``). Whoosh is imported here, in ``codec`` and in ``index`` only.
 """
 
 from __future__ import annotations
@@ -17,47 +17,14 @@ from array import array
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from whoosh import columns
 from whoosh.analysis import IDTokenizer
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PerDocWriter, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.formats import Existence, Frequency
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .postings import Counted
-
-# The stored fields of a document, pickled as Whoosh's codec pickles them, but not compressed:
-# zlib took 1 s of the 6-10 s Whoosh spent on 21,000 documents, to make a cache folder 8 MB
-# smaller (the stored fields are only read back by the search command and an update).
-STORED_PLAIN = columns.PickleColumn(columns.VarBytesColumn())
-
-
-class StoredPlainCodec(W3Codec):
-    """Whoosh's own codec (``whoosh3``), its stored fields' column and its posting blocks not
-    compressed (Whoosh's ``compression=0``; each block says whether it is): the same
-    postings, terms and lengths. Its segments name it, so a reader reads them with it."""
-
-    def __init__(self, blocklimit: int = 128, compression: int = 0, inlinelimit: int = 1) -> None:
-        # zlib took 0.2 s of the commit at 21,000 documents, for an index 7 MB smaller (31 MB, not 38).
-        super().__init__(blocklimit, compression, inlinelimit)
-
-    def per_document_writer(self, storage: Any, segment: Any) -> Any:
-        return _StoredPlainWriter(self, storage, segment)
-
-    def per_document_reader(self, storage: Any, segment: Any) -> Any:
-        return _StoredPlainReader(storage, segment)
-
-
-class _StoredPlainWriter(W3PerDocWriter):
-    def _create_column(self, fieldname: str, column: Any) -> None:
-        super()._create_column(fieldname, STORED_PLAIN if fieldname == "_stored" else column)
-
-
-class _StoredPlainReader(W3PerDocReader):
-    def stored_fields(self, docnum: int) -> dict[str, Any]:
-        value = self._cached_reader("_stored", STORED_PLAIN)[docnum]
-        return {} if value is None else value
 
 
 class CountedFrequency(Frequency):
