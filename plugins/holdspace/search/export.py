@@ -282,6 +282,7 @@ def _json(data: Any) -> str:
 
 def document_text(hit: Hit) -> str:
     """A result's file: ``_json`` of its fields (no "w" without a warning), escaped as json does."""
-    values = (hit.id, hit.kind, hit.title, hit.author, hit.date.isoformat(), hit.shown_date, hit.url, hit.text)
-    fields = zip(("id", "k", "t", "a", "d", "s", "u", "x", "w"), (*values, hit.warning), strict=True)
-    return "{" + ",".join(f'"{key}":{_quoted(value)}' for key, value in fields if value or key != "w") + "}"
+    q, warning = _quoted, f',"w":{_quoted(hit.warning)}' if hit.warning else ""
+    return (f'{{"id":{q(hit.id)},"k":{q(hit.kind)},"t":{q(hit.title)},"a":{q(hit.author)},'
+            f'"d":{q(hit.date.isoformat())},"s":{q(hit.shown_date)},"u":{q(hit.url)},'
+            f'"x":{q(hit.text)}{warning}}}')  # fmt: skip

@@ -147,11 +147,12 @@ class Gathered:
     def add(self, hit: Hit, freqs: dict[str, int]) -> None:
         self.hits.append(hit)
         self.lengths[hit.id] = sum(freqs.values())
+        terms, docnum = self.terms, hit.docnum  # (looked up once: 741,000 postings at 20,000 comments)
         for term, count in freqs.items():
-            postings = self.terms.get(term)
+            postings = terms.get(term)
             if postings is None:
-                postings = self.terms[term] = (array("I"), array("I"))
-            postings[0].append(hit.docnum)
+                postings = terms[term] = (array("I"), array("I"))
+            postings[0].append(docnum)
             postings[1].append(count)
 
 
@@ -178,7 +179,7 @@ def updated_entries(
         lengths: list[float | int] = []
         old = entries.get(term)
         added, freqs = gathered.terms.get(term, ((), ()))
-        new = (list(added), list(freqs), [length[d] for d in added])  # the postings of the documents written
+        new = (list(added), list(freqs), list(map(length.__getitem__, added)))  # the postings of the documents written
         if old is not None and ordered and len(added) <= FEW_ADDED:
             moved = _moved(term, old, renumber, new)
             if moved is not None:  # its documents moved, a few added: the others' weights and lengths as written

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 B, K1 = 0.75, 1.2  # BM25F's parameters, here and in the browser's search.js
 
@@ -30,6 +31,7 @@ class Hit:
 AUTHOR_RE = re.compile(r'(?:^|\s)author:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)  # twice for every document of a build: its pseudonym's key worked out once
 def author_key(name: str) -> str:
     """A pseudonym as author: filters match it: NFKC, lower-cased, spaces collapsed
     (search.js does the same; Python's lower() and JavaScript's toLowerCase() agree)."""

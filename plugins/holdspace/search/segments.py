@@ -223,8 +223,8 @@ class CountedWriter(SegmentWriter):
                 if n not in weight:
                     weight[n], value[n] = float(n) * boost, pack_uint(n)
             fw.start_term(word.encode("utf-8"))
-            _fill(fw._postwriter, docnums, [weight[n] for n in freqs], [value[n] for n in freqs],
-                  [lengths[d] for d in docnums])  # fmt: skip
+            _fill(fw._postwriter, docnums, list(map(weight.__getitem__, freqs)), list(map(value.__getitem__, freqs)),
+                  list(map(lengths.__getitem__, docnums)))  # fmt: skip
             fw.finish_term()
         fw.finish_field()
 
