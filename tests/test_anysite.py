@@ -587,3 +587,30 @@ def test_a_site_moved_to_path_dot_is_told_where_its_moderation_folder_went(tmp_p
         assert f"{tmp_path / 'moderation'}: Holdspace now keeps moderation in the site's folder" in result.stderr
         assert f"move it to {site / 'moderation'}" in result.stderr
     assert (tmp_path / "moderation" / "queue" / "tea" / "q1.md").is_file() and not (site / "moderation").exists()
+
+
+def test_later_comment_pages_are_written_with_the_first_page_s_templates(site, monkeypatch):
+    """A post's and a page's comment pages after the first are written with the templates of
+    the Generator that wrote the first (Pelican's articles' and pages'): each compiled once
+    in a build, not again in the comments' own environment."""
+    import jinja2
+
+    compiled = []
+    compile_ = jinja2.Environment.compile
+
+    def recording(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", recording)
+    site.post("t", "Tea")
+    site.page("about", "About", comments="open")
+    for thread in ("t", "about"):
+        site.comment(thread, f"{thread}1", "First.", date="2025-01-02 10:00")
+        site.comment(thread, f"{thread}2", "Second.", date="2025-01-03 10:00")
+    built = site.build(COMMENTS_PER_PAGE=1)
+    assert built.html("t/comment-page-2/index.html").count('id="comment-t2"') == 1
+    [page2] = [p for p in built.output.rglob("comment-page-2/index.html") if "about" in str(p)]
+    assert page2.read_text("utf-8").count('id="comment-about2"') == 1
+    assert compiled.count("article.html") == 1 and compiled.count("page.html") == 1, compiled
+    assert compiled.count("holdspace/thread.html") == 2  # once for posts, once for pages

@@ -51,6 +51,7 @@ def register_threads() -> None:
     signals.get_generators.connect(assets.get_generators)  # reply.js, for the reply form
     signals.get_writer.connect(writer.get_writer)
     signals.all_generators_finalized.connect(rewrite.keep_urls)  # before the redirect pages' process starts
+    signals.all_generators_finalized.connect(rewrite.first_page_templates)
     signals.all_generators_finalized.connect(comments.start_redirects)  # beside the posts' pages
     signals.feed_generated.connect(rewrite.warn_in_feeds)
     _thaw_each_run(signals, forks)

@@ -178,7 +178,7 @@ class CommentsGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
         for post in self.posts:
-            template = self.get_template(post.template)
+            template = getattr(self, "first_pages", {}).get(post.comment_kind, self).get_template(post.template)
             # As Pelican writes the first page: a post as `article`, a page as `page`.
             about = (
                 {"page": post}
