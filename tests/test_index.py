@@ -522,6 +522,47 @@ def test_the_plain_codec_s_blocks_hold_whoosh_s_own_tuples():
         assert made[0] == made[1] and type(made[0][1]) is type(made[1][1])
 
 
+def test_terms_with_one_posting_kept_in_their_term_info_read_back_as_blocks_do(corpus, tmp_path, monkeypatch):
+    """``codec.PostingsWriter`` keeps a term's one posting in its term info (ids, words used
+    once): a new index, an update and a merge of every segment read back the same terms,
+    postings, lengths and stored fields, and rank every query the same, as an index of
+    blocks alone (Whoosh's ``inlinelimit`` of 1); and most ids are kept so."""
+    from whoosh import index as whoosh_index
+
+    from holdspace.search import index as searchindex
+    from holdspace.search.codec import StoredPlainCodec
+
+    docs = corpus[2]
+    changed = [doc(i, f"now about {'winter ' * i}snow") for i in range(0, 40, 3)]
+    steps = [docs[:300], docs[20:] + changed, [*docs[30:], *changed, doc(950, "a late word about snow")]]
+    queries = ["snow", "winter snow", "tea", "the", "author:Αΐντα", "day finally", "late"]
+    read, inlined = {}, []
+    for limit in (1, 2):
+        monkeypatch.setattr(searchindex, "StoredPlainCodec", lambda limit=limit: StoredPlainCodec(inlinelimit=limit))
+        monkeypatch.setattr(searchindex, "MAX_SEGMENTS", 2)  # the third update merges every segment
+        folder, read[limit] = tmp_path / str(limit), []
+        for step in steps:
+            update_index(str(folder), step)
+            with whoosh_index.open_dir(str(folder)).searcher() as searcher:
+                r = searcher.reader()
+                terms = {}
+                for leaf, _ in r.leaf_readers():
+                    inlined += [(limit, f, leaf.term_info(f, t).is_inlined()) for f, t in leaf.all_terms()]
+                for field, text in r.all_terms():
+                    info = r.term_info(field, text)
+                    m = r.postings(field, text)
+                    terms[field, text] = (info.doc_frequency(), info.max_weight(), list(m.items_as("weight")))
+                lengths = [r.doc_field_length(n, "content") for n in r.all_doc_ids()]
+                stored = [r.stored_fields(n) for n in r.all_doc_ids()]
+            ranked = [[(h.id, round(h.score, 9)) for h in search(str(folder), q, limit=30)] for q in queries]
+            read[limit].append((terms, lengths, stored, ranked))
+    assert read[1] == read[2]
+    assert not any(kept for limit, _, kept in inlined if limit == 1)
+    ids = [kept for limit, field, kept in inlined if limit == 2 and field == "id"]
+    assert len(ids) > 600 and all(ids)
+    assert any(kept for limit, field, kept in inlined if limit == 2 and field == "content")
+
+
 def test_the_plain_texts_made_with_the_bodies_are_the_ones_the_search_makes(tmp_path, monkeypatch):
     """With two workers a new archive's bodies are rendered in worker processes, each with
     its plain text, and the search takes those instead of making them again: its export is

@@ -1,6 +1,6 @@
 """Whoosh's own codec (``whoosh3``) made plain for an index that is a cache: the stored
-fields' column and the posting blocks not compressed, and a block's ids and weights made
-smaller in C. The same postings, terms and lengths; each block says whether it is
+fields' column and the posting blocks not compressed, a block's ids and weights made
+smaller in C, and a term's one posting kept in its term info. The same postings, terms and lengths; each block says whether it is
 compressed, so Whoosh reads it as it reads its own. With ``segments`` and ``index``, the
 only modules that import Whoosh."""
 
@@ -22,7 +22,7 @@ class StoredPlainCodec(W3Codec):
     """Whoosh's codec, its stored fields' column and its posting blocks not compressed
     (Whoosh's ``compression=0``). Its segments name it, so a reader reads them with it."""
 
-    def __init__(self, blocklimit: int = 128, compression: int = 0, inlinelimit: int = 1) -> None:
+    def __init__(self, blocklimit: int = 128, compression: int = 0, inlinelimit: int = 2) -> None:
         # zlib took 0.2 s of the commit at 21,000 documents, for an index 7 MB smaller (31 MB, not 38).
         super().__init__(blocklimit, compression, inlinelimit)
 
@@ -38,7 +38,22 @@ class StoredPlainCodec(W3Codec):
 
 class PostingsWriter(W3PostingsWriter):
     """Whoosh's, a block's ids and weights made smaller with ``map`` and ``count`` rather than
-    a Python step per posting (741,000 at 20,000 comments): the same tuples (a test)."""
+    a Python step per posting (741,000 at 20,000 comments): the same tuples (a test). A term
+    with fewer postings than the codec's ``inlinelimit`` (one: each id, each word used once)
+    keeps them in its term info, as Whoosh's reader reads them, instead of a block of its
+    own in the postings file (Whoosh's writer calls ``set_inline``, which its term info
+    names ``set_inlined``, so whoosh3 writes no such term; a test reads them back, searched,
+    merged and exported)."""
+
+    def finish_postings(self) -> Any:
+        terminfo = self._terminfo
+        if self.written() or len(self) >= self._inlinelimit:
+            return super().finish_postings()
+        terminfo.add_block(self)
+        # A value each (an empty one for an id's, which keeps none): a merge reads them back as bytes.
+        terminfo.set_inlined(self._ids, self._weights, self._values or [b""] * len(self._ids))
+        self._terminfo = None
+        return terminfo
 
     def _mini_ids(self) -> tuple[Any, ...]:
         ids = self._ids
