@@ -62,6 +62,7 @@ def test_the_pages_strftime_filter_writes_as_pelican_s(site):
     filters = [g.env.filters["strftime"] for g in generators if hasattr(g, "env")]
     assert len(filters) >= 3 and not any(isinstance(f, DateFormatter) for f in filters)
     assert all(f.__qualname__ == "once_each.<locals>.show" for f in filters)
+    assert filters[0](_dates()[0], date_format="%d %B") == DateFormatter()(_dates()[0], date_format="%d %B")
     rewrite.plugin_templates(generators[0])  # again: wrapped once
     assert generators[0].env.filters["strftime"] is filters[0]
     dates, pelican_s = _dates(), DateFormatter()

@@ -563,6 +563,49 @@ def test_terms_with_one_posting_kept_in_their_term_info_read_back_as_blocks_do(c
     assert any(kept for limit, field, kept in inlined if limit == 2 and field == "content")
 
 
+def test_the_plain_codec_writes_term_vectors_in_blocks(tmp_path):
+    """A schema with term vectors (not Holdspace's, but the codec's to serve): a vector of one
+    term is written as a block, where its writer looks for it, and read back."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, TEXT, Schema
+
+    from holdspace.search.codec import StoredPlainCodec
+
+    ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT(vector=True)))
+    writer = ix.writer(codec=StoredPlainCodec())
+    writer.add_document(id="a", body="tea")
+    writer.add_document(id="b", body="tea and cake and tea")
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert list(searcher.vector_as("frequency", 0, "body")) == [("tea", 1)]
+        assert dict(searcher.vector_as("frequency", 1, "body")) == {"cake": 1, "tea": 2}
+
+
+def test_an_index_written_before_codec_py_is_still_searched(tmp_path):
+    """An index records its codec by the class's place, which was ``segments``, and stored
+    each date as a datetime: the search command still reads one."""
+    import io
+    import pickle
+    from datetime import UTC, datetime
+
+    from whoosh import index as whoosh_index
+
+    from holdspace.search import codec
+    from holdspace.search.index import schema
+
+    assert pickle.dumps(codec.StoredPlainCodec).count(b"holdspace.search.codec") == 1  # its place, recorded
+    found = pickle.Unpickler(io.BytesIO()).find_class("holdspace.search.segments", "StoredPlainCodec")
+    assert found is codec.StoredPlainCodec  # the place an older index recorded
+    ix = whoosh_index.create_in(str(tmp_path), schema())
+    writer = ix.writer(codec=codec.StoredPlainCodec())
+    when = datetime(2024, 5, 6, 7, 8, tzinfo=UTC)
+    writer.add_document(id="c1", kind="comment", title="T", author="Sam", author_key="sam", content="tea",
+                        text="Tea.", date=when, thread="t", url="t/#c1")  # fmt: skip
+    writer.commit()
+    [hit] = search(str(tmp_path), "tea")
+    assert (hit.id, hit.date, hit.text) == ("c1", when, "Tea.")
+
+
 def test_the_plain_texts_made_with_the_bodies_are_the_ones_the_search_makes(tmp_path, monkeypatch):
     """With two workers a new archive's bodies are rendered in worker processes, each with
     its plain text, and the search takes those instead of making them again: its export is

@@ -26,7 +26,8 @@ def once_each(show_date: DateWriter) -> DateWriter:
     made: dict[tuple[Any, ...], str] = {}
     reads: dict[str, int] = {}  # format -> 1: the day, 2: the minute, 0: more
 
-    def show(date: Any, fmt: str) -> str:
+    def show(date: Any, date_format: str) -> str:  # (named as Pelican's filter names it)
+        fmt = date_format
         if not isinstance(fmt, str) or not isinstance(date, datetime):
             return show_date(date, fmt)
         what = reads.get(fmt)

@@ -1,8 +1,8 @@
 """Whoosh's own codec (``whoosh3``) made plain for an index that is a cache: the stored
 fields' column and the posting blocks not compressed, a block's ids and weights made
-smaller in C, and a term's one posting kept in its term info. The same postings, terms and lengths; each block says whether it is
-compressed, so Whoosh reads it as it reads its own. With ``segments`` and ``index``, the
-only modules that import Whoosh."""
+smaller in C, and a term's one posting kept in its term info. The same postings, terms
+and lengths; each block says whether it is compressed, so Whoosh reads it as it reads its
+own. With ``segments`` and ``index``, the only modules that import Whoosh."""
 
 from __future__ import annotations
 
@@ -47,8 +47,13 @@ class PostingsWriter(W3PostingsWriter):
 
     def finish_postings(self) -> Any:
         terminfo = self._terminfo
-        if self.written() or len(self) >= self._inlinelimit:
-            return super().finish_postings()
+        if self._byteids or self.written() or len(self) >= self._inlinelimit:
+            # Whoosh's blocks (a term vector's too: its writer needs the block's place in the file).
+            limit, self._inlinelimit = self._inlinelimit, 0
+            try:
+                return super().finish_postings()
+            finally:
+                self._inlinelimit = limit
         terminfo.add_block(self)
         # A value each (an empty one for an id's, which keeps none): a merge reads them back as bytes.
         terminfo.set_inlined(self._ids, self._weights, self._values or [b""] * len(self._ids))

@@ -226,7 +226,7 @@ def search(folder: str, query: str, limit: int = 10) -> list[Hit]:
 
 def _hit(searcher: Searcher, docnum: int, score: float) -> Hit:
     f = searcher.reader().stored_fields(docnum)
-    date = datetime.fromisoformat(f["date"])
+    date = f["date"] if isinstance(f["date"], datetime) else datetime.fromisoformat(f["date"])  # (an older index's)
     return Hit(docnum, score, f["id"], f["kind"], f["title"], f["author"], date, f["url"], f["text"],
                f.get("warning", ""), f.get("shown_date", ""))  # fmt: skip
 

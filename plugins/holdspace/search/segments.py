@@ -24,6 +24,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from .codec import StoredPlainCodec  # noqa: F401 (the name indexes written before codec.py record their codec by)
 from .postings import Counted
 
 
