@@ -281,8 +281,7 @@ def test_the_counted_writer_writes_whoosh_s_own_segments_byte_for_byte(corpus, t
     from holdspace.search import segments
 
     docs = corpus[2]
-    changed = [doc(i, f"now about {'winter ' * i}snow") for i in range(0, 40, 3)]
-    steps = [docs[:300], docs[20:] + changed, [*docs[30:], *changed, doc(950, "a late word about snow")]]
+    steps = _three_updates(docs)
     made, filled = {}, []
     fill = segments._fill
 
@@ -317,6 +316,12 @@ def test_the_counted_writer_writes_whoosh_s_own_segments_byte_for_byte(corpus, t
     assert shared == [True, False, False]  # the new index shares the postings gathered for the export
     found = {h.id for h in search(str(tmp_path / "counted"), "winter snow", limit=50)}
     assert found == {f"c{i}" for i in range(3, 40, 3)}  # the changed ones, found in the merged segment
+
+
+def _three_updates(docs):
+    """A new index, an update (documents added, changed and removed), and another (more removed, one added)."""
+    changed = [doc(i, f"now about {'winter ' * i}snow") for i in range(0, 40, 3)]
+    return [docs[:300], docs[20:] + changed, [*docs[30:], *changed, doc(950, "a late word about snow")]]
 
 
 def _add(writer, kept, **fields):
@@ -533,8 +538,7 @@ def test_terms_with_one_posting_kept_in_their_term_info_read_back_as_blocks_do(c
     from holdspace.search.codec import StoredPlainCodec
 
     docs = corpus[2]
-    changed = [doc(i, f"now about {'winter ' * i}snow") for i in range(0, 40, 3)]
-    steps = [docs[:300], docs[20:] + changed, [*docs[30:], *changed, doc(950, "a late word about snow")]]
+    steps = _three_updates(docs)
     queries = ["snow", "winter snow", "tea", "the", "author:Αΐντα", "day finally", "late"]
     read, inlined = {}, []
     for limit in (1, 2):

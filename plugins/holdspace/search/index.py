@@ -35,9 +35,8 @@ from .query import K1, B, Hit, author_key, parse_query
 from .segments import CountedFrequency, CountedWriter
 
 VERSION_FILE = "holdspace-index.json"
-SCHEMA_VERSION = (
-    7  # a change rebuilds. 3: content warnings; 4: shown dates; 5: Counted; 6: StoredPlainCodec; 7: ISO dates
-)
+# A change rebuilds. 3: content warnings; 4: shown dates; 5: Counted; 6: StoredPlainCodec; 7: ISO dates.
+SCHEMA_VERSION = 7
 # The writer's posting pool (ids, authors' keys, merged postings) is sorted in memory below this (bench/README.md).
 WRITER_LIMIT_MB = 128
 # Commits add a segment each and never merge; at this many the index is optimized into one.
