@@ -216,6 +216,30 @@ def test_a_forked_helper_stopped_by_ctrl_c_prints_no_traceback(capfd):
     assert err.count("Traceback") == 1 and "OSError: the disk broke" in err
 
 
+def test_ctrl_c_is_held_back_while_a_helper_is_forked(monkeypatch, tmp_path):
+    """Ctrl-C is held back while a helper is forked (logging's fork hooks would take it and
+    print it as an exception ignored, traceback and all), and let through after, in both
+    processes."""
+    import signal
+
+    from holdspace.glue.forks import forked
+
+    def held() -> bool:
+        return signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+    during, fork = [], os.fork
+
+    def recording_fork():
+        during.append(held())
+        return fork()
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    child = tmp_path / "child"
+    pid = forked(lambda: child.write_text(str(held())))
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    assert during == [True] and child.read_text() == "False" and not held()
+
+
 def test_redirect_pages_fill_their_values_as_jinja_escapes_them_and_find_the_root_as_pelican():
     from markupsafe import escape
     from pelican.utils import get_relative_path, path_to_url

@@ -32,10 +32,18 @@ def forked(work: Callable[[], Any]) -> int:
     sys.stderr.flush()
     gc.freeze()
     parent = os.getpid()
-    pid = os.fork()
+    # Ctrl-C held back while forking: Python's own fork hooks (logging's) would take it,
+    # and print it as an exception ignored, traceback and all; it comes once both are past them.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+    finally:
+        if os.getpid() == parent:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
     if pid == 0:  # the child: work, exit; never back into Pelican
         code = 1
         try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             _die_with_parent(parent)
             work()
             code = 0
