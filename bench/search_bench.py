@@ -79,10 +79,11 @@ def queries(export_folder: Path, count: int, seed: int = 11) -> list[str]:
     (never a stop word, which both engines treat differently)."""
     rng = random.Random(seed)
     stop = set(json.loads((export_folder / "manifest.json").read_text(encoding="utf-8"))["stop"])
-    docs = sorted((export_folder / "d").glob("*.json"), key=lambda p: int(p.stem))
+    packs = sorted((export_folder / "d").glob("*.json"), key=lambda p: int(p.stem))  # a few results to a file
+    texts = [d["x"] for p in packs for d in json.loads(p.read_text(encoding="utf-8"))]
     out = []
     while len(out) < count:
-        text = json.loads(rng.choice(docs).read_text(encoding="utf-8"))["x"]
+        text = rng.choice(texts)
         words = sorted({w.lower() for w in re.findall(r"[^\W\d_]{4,}", text)} - stop)
         if len(words) < 2:
             continue

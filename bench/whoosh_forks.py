@@ -22,7 +22,8 @@ from pathlib import Path
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, TEXT, Schema
-texts = [json.loads(p.read_text(encoding="utf-8"))["x"] for p in sorted(Path(sys.argv[1]).glob("d/*.json"))]
+packs = sorted(Path(sys.argv[1]).glob("d/*.json"), key=lambda p: int(p.stem))  # the results, a few to a file
+texts = [d["x"] for p in packs for d in json.loads(p.read_text(encoding="utf-8"))]
 folder = sys.argv[2]
 os.makedirs(folder, exist_ok=True)
 ix = index.create_in(folder, Schema(id=ID(unique=True, stored=True), content=TEXT(analyzer=StemmingAnalyzer())))

@@ -3,6 +3,7 @@ files, each term's entry, a whole export, and an export updated with the changes
 
 import dataclasses
 import json
+import os
 import random
 from datetime import UTC, datetime
 
@@ -10,7 +11,8 @@ import pytest
 
 from conftest import search_doc as doc
 from holdspace.search.buckets import AUTHOR_FILES, author_bucket, bucket_of, bucket_prefixes
-from holdspace.search.export import Posting, document_text, entry, entry_of, num, write_export
+from holdspace.search.export import Posting, entry, entry_of, num, write_export
+from holdspace.search.packs import document_text
 from holdspace.search.index import export, update_index
 from holdspace.search.query import Hit
 
@@ -109,18 +111,21 @@ def test_a_whole_export_of_two_comments(tmp_path):
         3,
     )  # tea, garden, rain: "in", "the", "and" are stop words
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*.json")) == [
-        f"a/{author_bucket('jo')}.json", f"a/{author_bucket('mira')}.json", "d/0.json", "d/1.json", "manifest.json",
-        "s/0.json", "s/1.json", "s/2.json",
+        f"a/{author_bucket('jo')}.json", f"a/{author_bucket('mira')}.json", "d/0.json", "manifest.json", "s/0.json",
+        "s/1.json", "s/2.json",
     ]  # fmt: skip
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert {k: manifest[k] for k in ("format", "n", "N", "B", "K1", "buckets", "maxPrefix", "authorFiles")} == {
-        "format": 5, "n": 2, "N": 2, "B": 0.75, "K1": 1.2, "buckets": ["ga", "ra", "te"], "maxPrefix": 6,
-        "authorFiles": 64,
+    keys = ("format", "n", "N", "B", "K1", "buckets", "maxPrefix", "authorFiles", "docsPerFile")
+    assert {k: manifest[k] for k in keys} == {
+        "format": 6, "n": 2, "N": 2, "B": 0.75, "K1": 1.2, "buckets": ["ga", "ra", "te"], "maxPrefix": 6,
+        "authorFiles": 64, "docsPerFile": 4,
     }  # fmt: skip
-    assert json.loads((out / "d" / "0.json").read_text(encoding="utf-8")) == {
+    first, second = json.loads((out / "d" / "0.json").read_text(encoding="utf-8"))
+    assert first == {
         "id": "c1", "k": "comment", "t": "A Post", "a": "Mira", "d": "2025-01-01T00:00:00+00:00",
         "s": "1 January 2025", "u": "t/#comment-c1", "x": "Tea in the garden",
     }  # fmt: skip
+    assert second["id"] == "c2"
     assert json.loads((out / "s" / "2.json").read_text(encoding="utf-8")) == {"t": {"tea": [2, [0, 1], [1, 1], [2, 2]]}}
     assert json.loads((out / "a" / f"{author_bucket('jo')}.json").read_text(encoding="utf-8")) == {"jo": [1]}
 
@@ -134,7 +139,8 @@ def test_a_new_export_leaves_nothing_of_the_old_one(tmp_path):
     update_index(folder, docs[:4])  # the comment is taken off the site
     write_export(export(folder), str(out))
     assert not any(b"SECRET-CANARY" in p.read_bytes() for p in out.rglob("*.json"))
-    assert sorted(p.name for p in (out / "d").iterdir()) == ["0.json", "1.json", "2.json", "3.json"]
+    assert [p.name for p in (out / "d").iterdir()] == ["0.json"]  # four documents: one file
+    assert [d["id"] for d in json.loads((out / "d" / "0.json").read_text(encoding="utf-8"))] == ["c0", "c1", "c2", "c3"]
     assert [p.name for p in out.parent.iterdir()] == ["data"]
 
 
@@ -202,19 +208,25 @@ def test_an_export_updated_with_the_changes_equals_a_cold_one(tmp_path):
         lambda: docs.__setitem__(5, dated(5, docs[5].source, 27)),  # the same words, a new date
     ]
     previous = out / "v0"
-    moved = []
+    moved, linked = [], []
     for step, change in enumerate(changes, start=1):
         change()
         old_numbers = dict(state.numbers)
         stats, state, files = _export(folder, docs.values(), state, previous, out / f"v{step}")
         moved.append(any(state.numbers[i] != n for i, n in old_numbers.items() if i in state.numbers))
-        assert files["linked"] > files["written"]
+        # Only what changed is written: every file whose text is the previous one's is that file, linked.
+        before, now = _texts(previous), _texts(out / f"v{step}")
+        same = [name for name, text in now.items() if before.get(name) == text and name != "manifest.json"]
+        assert files["linked"] == len(same) and files["written"] == len(now) - len(same), step
+        linked.append(files["linked"])
+        assert all(os.path.samefile(previous / name, out / f"v{step}" / name) for name in same)
         cold = str(tmp_path / f"cold{step}")
         update_index(cold, docs.values())
         write_export(export(cold), str(out / f"whole{step}"), stats.fingerprint)
         assert _texts(out / f"v{step}") == _texts(out / f"whole{step}"), step
         previous = out / f"v{step}"
     assert moved == [False, False, True, False, True, True, True]
+    assert linked[0] > 10 and linked[1] > 10  # an appended comment, an edited one: most files stay
     assert _texts(out / "v0") == first  # linked files were never written through
     assert any("Ελένη" in text for text in _texts(previous).values())
     assert any('"id":"c7"' in text for text in first.values())  # a comment taken off the site ...
@@ -231,19 +243,19 @@ def test_after_max_segments_the_index_is_merged_and_the_export_still_updated(tmp
 
     monkeypatch.setattr(searchindex, "MAX_SEGMENTS", 3)
     folder, out = str(tmp_path / "ix"), tmp_path / "out"
-    docs = [doc(i, f"comment {i} about tea") for i in range(3)]
+    docs = [doc(i, f"comment {i} about tea") for i in range(10, 18)]  # (ids of two digits: in order)
     _, state, _ = _export(folder, docs, None, None, out / "v0")
     counts = []
-    for i in range(3, 7):
+    for i in range(18, 22):
         docs.append(doc(i, f"comment {i} about rain"))
-        _, state, files = _export(folder, docs, state, out / f"v{i - 1 if i > 3 else 0}", out / f"v{i}")
+        _, state, files = _export(folder, docs, state, out / f"v{i - 1 if i > 18 else 0}", out / f"v{i}")
         counts.append(len(segments(folder)))
-        assert files["linked"] > 0
+        assert files["linked"] >= 2  # the first eight comments' results (two files) at least
     assert counts == [2, 3, 1, 2]  # merged into one at the third commit after the first
     cold = str(tmp_path / "cold")
     stats = update_index(cold, docs)
     write_export(export(cold), str(out / "whole"), stats.fingerprint)
-    assert _texts(out / "v6") == _texts(out / "whole")
+    assert _texts(out / "v21") == _texts(out / "whole")
 
 
 def test_documents_kept_in_another_order_still_give_postings_in_order():
@@ -283,8 +295,8 @@ def test_results_write_dates_as_the_pages_do(site, settings, post_date, comment_
     assert (post_time.text(), comment_time.text()) == (post_date, f"{comment_date}, 10:00")
     shown = {}
     for path in (built.output / "search" / "data" / "d").glob("*.json"):
-        d = json.loads(path.read_text(encoding="utf-8"))
-        shown[d["id"]] = (d["s"], d["d"])
+        for d in json.loads(path.read_text(encoding="utf-8")):
+            shown[d["id"]] = (d["s"], d["d"])
     assert shown == {
         "post:t": (post_date, "2025-01-01T09:00:00+00:00"),
         "c1": (comment_date, "2025-01-02T10:00:00+00:00"),
@@ -334,3 +346,43 @@ def test_entries_whose_documents_moved_are_written_as_decoding_them_would(monkey
     assert fast == whole and fast != {t: entries.get(t) for t in terms}
     assert set(moved) == set(terms) - {"rain", "new"}  # not the term with many added, nor the new one
     assert len(inserted) >= 3  # postings put in their places in the text
+
+
+def _hits(n, odd=""):
+    return [Hit(i, 0.0, f"c{i}", "comment", "A Post", "Mira", datetime(2025, 1, 1 + i % 28, tzinfo=UTC), f"t/#c{i}",
+                f"words of {i}{odd}", "", "1 January") for i in range(n)]  # fmt: skip
+
+
+def test_a_pack_of_results_is_cut_into_its_documents_again():
+    """A pack is its documents' JSON, one to a line: JSON escapes every line break inside a
+    string, so cutting at the lines gives each document back, whatever its text."""
+    from holdspace.search.packs import pack_text, texts_of
+
+    for odd in ["", ",\n", "\n,\r\n", "\u2028\u2029", '"],[{', "\\n"]:
+        texts = [document_text(hit) for hit in _hits(3, odd)]
+        assert texts_of(pack_text(texts)) == texts
+        assert json.loads(pack_text(texts)) == [json.loads(t) for t in texts]
+        assert [d["x"] for d in json.loads(pack_text(texts))] == [f"words of {i}{odd}" for i in range(3)]
+
+
+def test_an_update_links_the_packs_that_stay_and_writes_the_others_from_the_previous_texts(tmp_path):
+    """Ten documents in three packs; the sixth taken away: the first pack (all kept, the
+    same numbers) is linked, the later ones are written from the previous packs' texts,
+    and the whole is the pack files of a cold export of the nine, without the sixth."""
+    from holdspace.search.packs import write_packs
+
+    hits = _hits(10)
+    for name in ("old", "new", "cold", "broken"):
+        (tmp_path / name / "d").mkdir(parents=True)
+    written, linked, size = write_packs(str(tmp_path / "old"), 10, dict(enumerate(hits)), {})
+    assert (written, linked) == (3, 0) and size == sum(p.stat().st_size for p in (tmp_path / "old" / "d").iterdir())
+    kept = [h for h in hits if h.id != "c5"]
+    keep = {new: int(h.id[1:]) for new, h in enumerate(kept)}  # docnum -> its old number
+    written, linked, _ = write_packs(str(tmp_path / "new"), 9, {}, keep, str(tmp_path / "old"), 10)
+    assert (written, linked) == (2, 1)
+    assert os.path.samefile(tmp_path / "old" / "d" / "0.json", tmp_path / "new" / "d" / "0.json")
+    write_packs(str(tmp_path / "cold"), 9, {i: dataclasses.replace(h, docnum=i) for i, h in enumerate(kept)}, {})
+    assert _texts(tmp_path / "new") == _texts(tmp_path / "cold")
+    assert not any('"id":"c5"' in text for text in _texts(tmp_path / "new").values())
+    with pytest.raises(ValueError, match="document 8 is neither written nor kept"):
+        write_packs(str(tmp_path / "broken"), 9, {}, {i: i for i in range(8)}, str(tmp_path / "old"), 10)

@@ -7,5 +7,6 @@ segments     Whoosh's segment writer for counted words (their postings by term, 
 codec        Whoosh's codec made plain: stored fields and posting blocks not compressed, one posting inlined
 buckets      how terms and pseudonyms are cut into small files (as search.js reads them)
 export       the index as static files for search.js, updated with the changes alone
+packs        the results' files, a few documents to a file
 postings     a new index's postings, gathered as it is written (its export without reading it back)
 """

@@ -3,8 +3,9 @@ index of the same archive.
 
     search/data/manifest.json     doc counts, average length, BM25F's B and K1, the buckets
     search/data/s/<n>.json        one bucket of terms: term -> [df, docnum gaps, weights, lengths]
-    search/data/d/<docnum>.json   what a result shows: title, pseudonym, date (ISO, and as the
-                                  pages write it), URL, text, content warning
+    search/data/d/<n>.json        what a result shows, DOCS_PER_FILE documents to a file
+                                  (``packs``): title, pseudonym, date (ISO, and as the pages
+                                  write it), URL, text, content warning
     search/data/a/<n>.json        pseudonym -> docnums, for author: filters (by a hash of the name)
 
 Terms are bucketed by prefix (a large bucket split further), so a query fetches
@@ -38,9 +39,11 @@ from typing import Any
 
 from ..archive.moves import write_atomically, write_text
 from .buckets import AUTHOR_FILES, BUCKET_BYTES, MAX_PREFIX, author_bucket, bucket_of, bucket_prefixes
+from .packs import DOCS_PER_FILE, pack_count, write_packs
 from .query import K1, B, Hit, author_key
 
-FORMAT = 5  # 4: "s", the date as the pages write it; 5: numbered by date then id (and the state's layout)
+# 4: "s", the date as the pages write it; 5: numbered by date then id (and the state's layout); 6: packs
+FORMAT = 6
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class Export:
 
 def fingerprint(index_fingerprint: str) -> str:
     """The export's fingerprint: the index's, and this module's format and settings."""
-    return f"{index_fingerprint}/{FORMAT}/{BUCKET_BYTES}/{MAX_PREFIX}/{AUTHOR_FILES}"
+    return f"{index_fingerprint}/{FORMAT}/{BUCKET_BYTES}/{MAX_PREFIX}/{AUTHOR_FILES}/{DOCS_PER_FILE}"
 
 
 def is_current(folder: str, index_fingerprint: str) -> bool:
@@ -77,7 +80,7 @@ def is_current(folder: str, index_fingerprint: str) -> bool:
         return (
             manifest.get("fingerprint") == fingerprint(index_fingerprint)
             and len(os.listdir(os.path.join(folder, "s"))) == len(manifest["buckets"])
-            and len(os.listdir(os.path.join(folder, "d"))) == manifest["n"]
+            and len(os.listdir(os.path.join(folder, "d"))) == pack_count(manifest["n"])
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
@@ -128,7 +131,7 @@ def write_export(data: Export, folder: str, index_fingerprint: str = "") -> dict
     state.numbers = {hit.id: docnum for docnum, hit in data.docs.items()}
     state.authors = {data.docs[docnum].id: folded for folded, docnums in data.authors.items() for docnum in docnums}
     stats = (data.doc_count_all, data.avg_length)
-    return _replace(folder, lambda fresh: _write_all(fresh, state, data.docs, {}, "", {}, stats))
+    return _replace(folder, lambda fresh: _write_all(fresh, state, data.docs, ({}, "", 0), {}, stats))
 
 
 def update_export(
@@ -161,8 +164,8 @@ def update_export(
     state.lengths.update(lengths)
     state.numbers, state.index_fingerprint = numbers, index_fingerprint
     stats = (len(numbers), (sum(state.lengths.values()) / len(numbers) if numbers else 0) or 1)
-    docs = {hit.docnum: hit for hit in hits}
-    return _replace(folder, lambda fresh: _write_all(fresh, state, docs, keep, previous, old_hashes, stats))
+    docs, was = {hit.docnum: hit for hit in hits}, (keep, previous, len(old_numbers))
+    return _replace(folder, lambda fresh: _write_all(fresh, state, docs, was, old_hashes, stats))
 
 
 def usable(state: ExportState | None, previous: str) -> bool:
@@ -209,16 +212,18 @@ def _write_all(
     folder: str,
     state: ExportState,
     docs: dict[int, Hit],
-    keep: dict[int, int],
-    previous: str,
+    was: tuple[dict[int, int], str, int],
     old_hashes: dict[str, str],
     stats: tuple[int, float],
 ) -> dict[str, int]:
-    """Write every file of the export described by ``state``: the documents ``docs``,
-    and the documents ``keep`` (docnum -> its number in ``previous``) linked from
-    ``previous``, as are the bucket and author files whose text is the one in
+    """Write every file of the export described by ``state``: the documents ``docs``, and
+    the documents kept from the previous export (``was``: docnum -> its number there, its
+    folder and its document count), whose packs are linked where they are the same
+    (``packs``), as are the bucket and author files whose text is the one in
     ``old_hashes``. ``stats``: the document count and average length."""
-    counts = {"documents": len(docs) + len(keep), "terms": len(state.entries), "written": 0, "linked": 0, "bytes": 0}
+    keep, previous, old_n = was
+    n = len(docs) + len(keep)
+    counts = {"documents": n, "terms": len(state.entries), "written": 0, "linked": 0, "bytes": 0}
     for part in ("s", "d", "a"):
         os.makedirs(os.path.join(folder, part), exist_ok=True)
     prefixes = bucket_prefixes({term: len(text) for term, text in state.entries.items()})
@@ -240,13 +245,9 @@ def _write_all(
 
     for i, bucket in enumerate(buckets):
         put(f"s/{i}.json", '{"t":{' + ",".join(bucket) + "}}")
-    for docnum, hit in docs.items():
-        counts["bytes"] += write_text(os.path.join(folder, "d", f"{docnum}.json"), document_text(hit))
-        counts["written"] += 1
-    for docnum, old in keep.items():
-        if not _link(previous, folder, f"d/{old}.json", f"d/{docnum}.json"):
-            raise OSError(f"the previous search export has no d/{old}.json")
-        counts["linked"] += 1
+    written, linked, size = write_packs(folder, n, docs, keep, previous, old_n)
+    counts["written"], counts["linked"], counts["bytes"] = (
+        counts["written"] + written, counts["linked"] + linked, counts["bytes"] + size)  # fmt: skip
     authors: dict[int, dict[str, list[int]]] = {}
     by_name: dict[str, list[int]] = {}
     for doc_id, folded in state.authors.items():
@@ -255,17 +256,17 @@ def _write_all(
         authors.setdefault(author_bucket(folded), {})[folded] = sorted(docnums)
     for number in sorted(authors):
         put(f"a/{number}.json", _json(dict(sorted(authors[number].items()))))
-    manifest = {"format": FORMAT, "n": len(docs) + len(keep), "N": stats[0], "avgfl": stats[1],
-                "B": B, "K1": K1, "buckets": prefixes, "maxPrefix": MAX_PREFIX, "stop": state.stop_words,
-                "authorFiles": AUTHOR_FILES, "fingerprint": fingerprint(state.index_fingerprint)}  # fmt: skip
+    manifest = {"format": FORMAT, "n": n, "N": stats[0], "avgfl": stats[1], "B": B, "K1": K1,
+                "buckets": prefixes, "maxPrefix": MAX_PREFIX, "stop": state.stop_words, "authorFiles": AUTHOR_FILES,
+                "docsPerFile": DOCS_PER_FILE, "fingerprint": fingerprint(state.index_fingerprint)}  # fmt: skip
     put("manifest.json", _json(manifest))
     counts["buckets"] = len(prefixes)
     return counts
 
 
-def _link(previous: str, folder: str, name: str, new_name: str = "") -> bool:
+def _link(previous: str, folder: str, name: str) -> bool:
     try:
-        os.link(os.path.join(previous, name), os.path.join(folder, new_name or name))
+        os.link(os.path.join(previous, name), os.path.join(folder, name))
         return True
     except OSError:
         return False
@@ -278,11 +279,3 @@ def num(value: float) -> float | int:
 
 def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def document_text(hit: Hit) -> str:
-    """A result's file: ``_json`` of its fields (no "w" without a warning), escaped as json does."""
-    q, warning = _quoted, f',"w":{_quoted(hit.warning)}' if hit.warning else ""
-    return (f'{{"id":{q(hit.id)},"k":{q(hit.kind)},"t":{q(hit.title)},"a":{q(hit.author)},'
-            f'"d":{q(hit.date.isoformat())},"s":{q(hit.shown_date)},"u":{q(hit.url)},'
-            f'"x":{q(hit.text)}{warning}}}')  # fmt: skip

@@ -210,8 +210,11 @@
     return hits.slice(0, limit);
   };
 
-  Searcher.prototype.doc = function (docnum) {
-    return this.get("d/" + docnum + ".json");
+  // What a result shows: its document in its file, docsPerFile to a file in the order of their numbers.
+  Searcher.prototype.doc = async function (docnum) {
+    var m = await this.manifest();
+    var pack = await this.get("d/" + Math.floor(docnum / m.docsPerFile) + ".json");
+    return pack[docnum % m.docsPerFile];
   };
 
   // The words of `text` (lower-cased) whose indexed term is one of `terms`: no fetching.
