@@ -12,8 +12,8 @@ import pytest
 from conftest import search_doc as doc
 from holdspace.search.buckets import AUTHOR_FILES, author_bucket, bucket_of, bucket_prefixes
 from holdspace.search.export import Posting, entry, entry_of, num, write_export
-from holdspace.search.packs import document_text
 from holdspace.search.index import export, update_index
+from holdspace.search.packs import document_text
 from holdspace.search.query import Hit
 
 
