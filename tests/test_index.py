@@ -184,12 +184,12 @@ def test_words_are_counted_as_whoosh_s_analyzer_counts_them(corpus):
     """The counter the index is written with (no Token object per word) counts what the
     analyzer's tokens count, on every document of the corpus and odd texts."""
     from holdspace.search.index import analyzer
-    from holdspace.search.postings import _tokens_counted, counter
+    from holdspace.search.words import _pieces_counted, _tokens_counted, counter
 
     _, _, docs, _ = corpus
     a = analyzer()
     fast = counter(a)
-    assert fast.__name__ == "count"  # the fast one, not the fallback
+    assert fast.func is _pieces_counted  # the fast one, not the fallback
     texts = [d.text for d in docs] + ["padding PADDING padd", "A I a i ab AB", "e.g. U.S.A. 3.14 x*y", "İstanbul ǅ",
                                       "the THE The", "naïve café ᾼlex", "don't DON’T", "", "   ", "a" * 300]  # fmt: skip
     assert [fast(t) for t in texts] == [_tokens_counted(a, t) for t in texts]
@@ -199,6 +199,27 @@ def test_words_are_counted_as_whoosh_s_analyzer_counts_them(corpus):
     for pattern in (r"\w+", r"\w+(-\w+)*"):  # other patterns: without a group, and with one
         other = StemmingAnalyzer(expression=pattern)
         assert [counter(other)(t) for t in texts] == [_tokens_counted(other, t) for t in texts]
+    assert counter(StemmingAnalyzer(expression=r"\w+")).__name__ == "count"  # word by word, not piece by piece
+
+
+def test_words_counted_piece_by_piece_are_whoosh_s_words():
+    """The counter reads the pieces of a text between white space and runs Whoosh's pattern
+    only on a piece it has not seen: 3,000 random texts of pieces with dots, stars,
+    underscores, apostrophes, marks, digits of other scripts and every kind of white space,
+    many pieces seen again in other texts, count what Whoosh's tokens count."""
+    from holdspace.search.index import analyzer
+    from holdspace.search.words import _tokens_counted, counter
+
+    rng = random.Random(7)
+    a = analyzer()
+    fast = counter(a)
+    letters = ["a", "b", "Tea", "THE", "running", "İ", "é", "e\u0301", "ß", "ﬁ", "²", "٣", "五", "ǅ", "_", "*", ".", "..",
+               "'", "’", "-", ",", "!", "(", ")", "🌻", "\u200b", "\u00ad", "x" * 40]  # fmt: skip
+    spaces = [" ", "  ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "\x1c", "\r\n", "\u2009"]
+    pieces = ["".join(rng.choice(letters) for _ in range(rng.randrange(1, 6))) for _ in range(400)]
+    texts = ["".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randrange(0, 30))) for _ in range(3000)]
+    assert [fast(t) for t in texts] == [_tokens_counted(a, t) for t in texts]
+    assert sum(sum(fast(t).values()) for t in texts) > 20_000
 
 
 @pytest.mark.node

@@ -8,5 +8,6 @@ codec        Whoosh's codec made plain: stored fields and posting blocks not com
 buckets      how terms and pseudonyms are cut into small files (as search.js reads them)
 export       the index as static files for search.js, updated with the changes alone
 packs        the results' files, a few documents to a file
+words        the words of a text counted as Whoosh counts them, piece by piece between white space
 postings     a new index's postings, gathered as it is written (its export without reading it back)
 """

@@ -30,9 +30,10 @@ from . import postings
 from .codec import StoredPlainCodec
 from .documents import Doc, UpdateStats, content_of, describe, load_digests, save_digests
 from .export import Export, Posting
-from .postings import begin, counter, gather, stop_words
+from .postings import begin, gather
 from .query import K1, B, Hit, author_key, parse_query
 from .segments import CountedFrequency, CountedWriter
+from .words import counter, stop_words
 
 VERSION_FILE = "holdspace-index.json"
 # A change rebuilds. 3: content warnings; 4: shown dates; 5: Counted; 6: StoredPlainCodec; 7: ISO dates.

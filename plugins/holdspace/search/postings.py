@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from functools import partial
 from itertools import accumulate, pairwise
 from json.encoder import encode_basestring
 from operator import sub
-from typing import Any
 
 from .documents import Doc, UpdateStats, content_of, in_order
 from .export import entry_of, num
@@ -42,69 +39,6 @@ def counted(text: str, count: Callable[[str], dict[str, int]]) -> Counted:
     value = Counted(text)
     value.freqs = count(text)
     return value
-
-
-def counter(analyzer: Callable[..., Any]) -> Callable[[str], dict[str, int]]:
-    """Each word of a text counted as Whoosh counts them when it indexes: the analyzer in its
-    index mode, the tokens it marks stopped left out (Whoosh's ``formats.tokens``). For the
-    chain Whoosh's StemmingAnalyzer makes, the same steps without a Token object per word
-    (twice as fast; a test compares the two)."""
-    items = getattr(analyzer, "items", [])
-    if [type(item).__name__ for item in items] != ["RegexTokenizer", "LowercaseFilter", "StopFilter", "StemFilter"]:
-        return partial(_tokens_counted, analyzer)
-    tokens, _, stop, stem = items
-    if tokens.gaps:
-        return partial(_tokens_counted, analyzer)
-    find, stops, low, high, stemmed, ignore = (
-        _words(tokens.expression),
-        stop.stops,
-        stop.min,
-        stop.max,
-        stem._stem,
-        stem.ignore,
-    )
-
-    terms: dict[str, str] = {}  # each word as written -> its term, "" when stopped
-
-    def term_of(word: str) -> str:
-        word = word.lower()
-        if len(word) < low or (high is not None and len(word) > high) or word in stops:
-            return ""
-        return word if word in ignore else stemmed(word)
-
-    def count(text: str) -> dict[str, int]:
-        freqs: dict[str, int] = {}
-        for word in find(text):
-            term = terms.get(word)
-            if term is None:
-                term = terms[word] = term_of(word)
-            if term:
-                freqs[term] = freqs.get(term, 0) + 1
-        return freqs
-
-    return count
-
-
-# Whoosh's word pattern, and the same without its group: ``findall`` then gives the words
-# themselves, without a Match object each.
-_WITHOUT_GROUPS = {r"[\w\*]+(\.?[\w\*]+)*": r"[\w\*]+(?:\.?[\w\*]+)*"}
-
-
-def _words(expression: re.Pattern[str]) -> Callable[[str], Iterable[str]]:
-    """The words of a text, as the tokenizer's ``expression`` finds them."""
-    if expression.groups == 0:
-        return expression.findall
-    if expression.pattern in _WITHOUT_GROUPS:
-        return re.compile(_WITHOUT_GROUPS[expression.pattern], expression.flags).findall
-    return lambda text: [match.group(0) for match in expression.finditer(text)]
-
-
-def _tokens_counted(analyzer: Callable[..., Any], text: str) -> dict[str, int]:
-    freqs: dict[str, int] = {}
-    for token in analyzer(text, mode="index", boosts=True):
-        if not token.stopped:
-            freqs[token.text] = freqs.get(token.text, 0) + 1
-    return freqs
 
 
 def begin(docs: Iterable[Doc]) -> tuple[dict[str, Doc], dict[str, str], UpdateStats]:
@@ -245,14 +179,6 @@ def _sorted(postings: Iterable[tuple]) -> tuple[list, list, list]:
 
 def _first(posting: tuple) -> int:
     return posting[0]
-
-
-def stop_words(analyzer: Any) -> Iterable[str]:
-    """The words an analyzer leaves out (its stop filter's)."""
-    for item in getattr(analyzer, "items", []):
-        if hasattr(item, "stops"):
-            return item.stops
-    return ()
 
 
 def export_changes(
