@@ -157,17 +157,53 @@ def describe(value: object) -> object:
 DIGESTS_FILE = "holdspace-digests.pickle"  # in the index's folder
 
 
-def load_digests(folder: str, generation: int) -> dict[str, str] | None:
-    """Each document's digest as recorded when the index was at ``generation``; None when the
-    record is missing, damaged or of another generation (the index is read instead)."""
+def load_digests(folder: str, generation: int) -> tuple[dict[str, str], dict[str, int]] | None:
+    """Each document's digest and number in the index as recorded when the index was at
+    ``generation``; None when the record is missing, damaged or of another generation (the
+    index is read instead)."""
     try:
         with open(os.path.join(folder, DIGESTS_FILE), "rb") as f:
             data = pickle.load(f)
-        return data["digests"] if data["generation"] == generation else None
+        if data["generation"] != generation or data["digests"].keys() != data["docnums"].keys():
+            return None
+        return data["digests"], data["docnums"]
     except Exception:
         return None
 
 
-def save_digests(folder: str, generation: int, digests: dict[str, str]) -> None:
-    data = {"generation": generation, "digests": digests}
+def save_digests(folder: str, generation: int, digests: dict[str, str], docnums: dict[str, int]) -> None:
+    data = {"generation": generation, "digests": digests, "docnums": docnums}
     write_atomically(os.path.join(folder, DIGESTS_FILE), lambda f: pickle.dump(data, f), binary=True)
+
+
+def stored(ix: Any, wanted: dict[str, Doc], digests: dict[str, str],
+            recorded: tuple[dict[str, str], dict[str, int]] | None) -> tuple[dict, dict, dict]:  # fmt: skip
+    """The digest and number of every document in the index (as ``recorded`` for its
+    generation; None: read), and the stored fields of those that change or go."""
+    with ix.reader() as reader:
+        if recorded is not None:  # no need to read every document's stored fields
+            have, where = recorded
+            changing = [i for i in have if i not in wanted or digests[i] != have[i]]
+            old = {i: reader.stored_fields(where[i]) for i in changing}
+            if all(fields.get("id") == i for i, fields in old.items()):
+                return have, dict(where), old
+        have, where, old = {}, {}, {}  # (or the record is wrong: read)
+        for docnum, fields in reader.iter_docs():
+            doc_id = fields["id"]
+            have[doc_id], where[doc_id] = fields["digest"], docnum
+            if doc_id not in wanted or digests[doc_id] != fields["digest"]:
+                old[doc_id] = fields
+    return have, where, old
+
+
+def numbered(ix: Any, where: dict[str, int], written: list[str], before: int, merged: bool) -> dict[str, int]:
+    """Each document's number in the index just committed (``where``: those kept, with
+    the numbers they had): a commit without a merge numbers the documents ``written`` after
+    the ``before`` numbers of the segments before it, in the order written. After a merge,
+    or should the new documents not be where they are expected, every number is read."""
+    with ix.reader() as reader:
+        if not merged and reader.doc_count_all() == before + len(written):
+            ends = [(before, written[0]), (before + len(written) - 1, written[-1])] if written else []
+            if all(reader.stored_fields(n)["id"] == doc_id for n, doc_id in ends):
+                return where | {doc_id: before + i for i, doc_id in enumerate(written)}
+        return {fields["id"]: docnum for docnum, fields in reader.iter_docs()}

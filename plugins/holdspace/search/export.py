@@ -31,6 +31,7 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from json.encoder import encode_basestring as _quoted  # json.dumps's escaping of a str (ensure_ascii=False)
@@ -201,7 +202,9 @@ def entry(term: str, df: int, postings: list[Posting]) -> str:
     return entry_of(term, df, [p.docnum for p in postings], weights, lengths)
 
 
-def entry_of(term: str, df: int, docnums: list[int], weights: list[float | int], lengths: list[float | int]) -> str:
+def entry_of(
+    term: str, df: int, docnums: Sequence[int], weights: Iterable[float | int], lengths: Iterable[float | int]
+) -> str:
     """``entry`` of postings given as lists, their weights and lengths as written (``num``): ``_json``
     of [df, gaps, weights, lengths], number by number (json writes numbers as ``repr`` does)."""
     gaps = ",".join(map(str, map(sub, docnums, [0, *docnums[:-1]])))

@@ -28,7 +28,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import postings
 from .codec import StoredPlainCodec
-from .documents import Doc, UpdateStats, content_of, describe, load_digests, save_digests
+from .documents import Doc, UpdateStats, content_of, describe, load_digests, numbered, save_digests, stored
 from .export import Export, Posting
 from .postings import begin, gather
 from .query import K1, B, Hit, author_key, parse_query
@@ -36,8 +36,9 @@ from .segments import CountedFrequency, CountedWriter
 from .words import counter, stop_words
 
 VERSION_FILE = "holdspace-index.json"
-# A change rebuilds. 3: content warnings; 4: shown dates; 5: Counted; 6: StoredPlainCodec; 7: ISO dates.
-SCHEMA_VERSION = 7
+# A change rebuilds. 3: content warnings; 4: shown dates; 5: Counted; 6: StoredPlainCodec; 7: ISO dates;
+# 8: ids stored, not indexed.
+SCHEMA_VERSION = 8
 # The writer's posting pool (ids, authors' keys, merged postings) is sorted in memory below this (bench/README.md).
 WRITER_LIMIT_MB = 128
 # Commits add a segment each and never merge; at this many the index is optimized into one.
@@ -50,10 +51,12 @@ def analyzer() -> Analyzer:
 
 def schema() -> Schema:
     """Only what a query reads is indexed: the words (without positions: there are no
-    phrase queries), the author filter and the id. The rest is stored for results;
-    indexing it (a date at eight precisions, tags, kinds) cost a third of the time."""
+    phrase queries) and the author filter. The rest is stored for results; indexing it (a
+    date at eight precisions, tags, kinds) cost a third of the time. An update finds a
+    document by its number, recorded with the digests (``documents.numbered``): the ids' 21,000
+    one-posting terms were a third of the commit at 20,000 comments."""
     return Schema(
-        id=ID(unique=True, stored=True),
+        id=STORED,
         kind=STORED,  # "post" or "comment"
         title=STORED,
         author=STORED,
@@ -100,12 +103,13 @@ def update_index(
     wanted, digests, stats = begin(docs)
     stats.rebuilt = _create_if_stale(folder)
     ix = whoosh_index.open_dir(folder)
-    have, old = _stored(ix, wanted, digests, recorded := load_digests(folder, ix.latest_generation()))
+    have, where, old = stored(ix, wanted, digests, recorded := load_digests(folder, ix.latest_generation()))
+    before = sum(segment.doc_count_all() for segment in ix._segments())  # the numbers taken, deleted ones too
     # A new index numbers its documents as the export does: they share the gathered postings.
     kept, codec = stats.gathered.terms if stats.rebuilt else None, StoredPlainCodec()
     writer = CountedWriter(ix, kept=kept, limitmb=WRITER_LIMIT_MB, codec=codec)
     try:
-        _write(writer, wanted, digests, have, old, stats, counted if stats.rebuilt else None)
+        written = _write(writer, wanted, digests, (have, where), old, stats, counted if stats.rebuilt else None)
         if stats.rebuilt and writer.docnum != len(stats.gathered.hits):  # the shared numbering broken
             raise RuntimeError("the search index's documents are not numbered as the export's")
         if before_commit is not None:
@@ -116,10 +120,11 @@ def update_index(
     if stats.added or stats.changed or stats.removed:
         optimize = len(ix._segments()) + 1 > MAX_SEGMENTS
         writer.commit(merge=False, optimize=optimize)
+        where = numbered(whoosh_index.open_dir(folder), where, written, before, optimize)
     else:
         writer.cancel()
     if stats.changed_anything or recorded is None:  # else the record stands as it is
-        save_digests(folder, whoosh_index.open_dir(folder).latest_generation(), digests)
+        save_digests(folder, whoosh_index.open_dir(folder).latest_generation(), digests, where)
     return stats
 
 
@@ -150,32 +155,18 @@ def _create_if_stale(folder: str) -> bool:
     return True
 
 
-def _stored(ix: Any, wanted: dict[str, Doc], digests: dict[str, str],
-            have: dict[str, str] | None) -> tuple[dict[str, str], dict[str, dict]]:  # fmt: skip
-    """The digest of every document in the index (``have``: as recorded for its generation;
-    None: read), and the stored fields of those that change or go."""
-    old: dict[str, dict] = {}
-    with ix.searcher() as searcher:
-        if have is not None:  # no need to read every document's stored fields
-            changing = (i for i in have if i not in wanted or digests[i] != have[i])
-            return have, {i: searcher.document(id=i) for i in changing}
-        have = {}
-        for fields in searcher.all_stored_fields():
-            doc_id = fields["id"]
-            have[doc_id] = fields["digest"]
-            if doc_id not in wanted or digests[doc_id] != fields["digest"]:
-                old[doc_id] = fields
-    return have, old
-
-
-def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: dict[str, str],
-           old: dict[str, dict], stats: UpdateStats, counted: Step | None) -> None:  # fmt: skip
-    """Delete the documents that went or changed, add the new and changed ones, and note the
-    terms they touch (for an export of the changes alone); ``counted``: see ``update_index``."""
+def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], index: tuple[dict, dict],
+           old: dict[str, dict], stats: UpdateStats, counted: Step | None) -> list[str]:  # fmt: skip
+    """Delete the documents that went or changed (``index``: each one's digest and number,
+    the number taken out), add the new and changed ones, and note the terms they touch
+    (for an export of the changes alone); the ids added, in order. ``counted``: see
+    ``update_index``."""
     a = analyzer()
     count = counter(a)
+    have, where = index
+    written: list[str] = []
     for doc_id in have.keys() - wanted.keys():
-        writer.delete_by_term("id", doc_id)
+        writer.delete_document(where.pop(doc_id))
         stats.removed += 1
     first = {doc_id: gather(doc, count, stats) for doc_id, doc in wanted.items()} if counted is not None else {}
     if counted is not None:
@@ -186,7 +177,7 @@ def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: d
             stats.unchanged += 1
             continue
         if doc_id in have:
-            writer.delete_by_term("id", doc_id)
+            writer.delete_document(where.pop(doc_id))
             stats.changed += 1
         else:
             stats.added += 1
@@ -196,8 +187,10 @@ def _write(writer: Any, wanted: dict[str, Doc], digests: dict[str, str], have: d
             content=content, text=text, date=doc.date.isoformat(), thread=doc.thread, tags=doc.tags, url=doc.url,
             warning=doc.warning, shown_date=doc.shown_date, digest=digest,
         )  # fmt: skip
+        written.append(doc_id)
     for fields in old.values():
         stats.touched_terms.update(t.text for t in a(content_of(fields["kind"], fields["title"], fields["text"])))
+    return written
 
 
 def index_exists(folder: str) -> bool:
@@ -234,21 +227,15 @@ def _hit(searcher: Searcher, docnum: int, score: float) -> Hit:
 def export(
     folder: str,
     terms: Iterable[str] | None = None,
-    ids: Iterable[str] | None = None,
     encode: Callable[[str, int, list[Posting]], Any] | None = None,
 ) -> Export:
     """The index for the browser: every term and document, or only ``terms`` (their
-    postings, for the documents' current numbers) and the documents ``ids``. With
+    postings, for the documents' current numbers). With
     ``encode``, each term's (df, postings) is kept as ``encode(term, df, postings)``
     (the export's text: at 100,000 comments the postings as objects take 300 MB)."""
     ix = whoosh_index.open_dir(folder)
     with ix.searcher(weighting=BM25F(B=B, K1=K1)) as searcher:
-        if ids is None:
-            docnums: Iterable[int] = iter(searcher.reader().all_doc_ids())  # the documents not deleted
-        else:
-            found = (searcher.document_number(id=doc_id) for doc_id in ids)
-            docnums = sorted(n for n in found if n is not None)
-        docs = {docnum: _hit(searcher, docnum, 0.0) for docnum in docnums}
+        docs = {docnum: _hit(searcher, docnum, 0.0) for docnum in searcher.reader().all_doc_ids()}  # not deleted
         authors: dict[str, list[int]] = {}
         for docnum, hit in docs.items():
             authors.setdefault(author_key(hit.author), []).append(docnum)

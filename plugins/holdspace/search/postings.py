@@ -113,6 +113,9 @@ def updated_entries(
         lengths: list[float | int] = []
         old = entries.get(term)
         added, freqs = gathered.terms.get(term, ((), ()))
+        if old is None and added:  # a new term (every term of a new export): its postings as gathered
+            made[term] = entry_of(term, len(added), added, freqs, list(map(length.__getitem__, added)))
+            continue
         new = (list(added), list(freqs), list(map(length.__getitem__, added)))  # the postings of the documents written
         if old is not None and ordered and len(added) <= FEW_ADDED:
             moved = _moved(term, old, renumber, new)
