@@ -30,7 +30,9 @@ def test_only_what_changed_is_written(tmp_path):
     assert [h.id for h in search(folder, "holiday")] == ["c1", "c2", "c3", "c4"]
 
 
-@pytest.mark.parametrize("record", ["kept", "missing", "damaged", "of another generation", "with wrong numbers"])
+@pytest.mark.parametrize(
+    "record", ["kept", "missing", "damaged", "of another generation", "with wrong numbers", "with a number too high"]
+)
 def test_the_recorded_digests_stand_for_reading_every_document(tmp_path, record, monkeypatch):
     """An update compares digests recorded with the index's generation, and finds a document
     by the number recorded beside its digest, instead of reading every document's stored
@@ -53,6 +55,8 @@ def test_the_recorded_digests_stand_for_reading_every_document(tmp_path, record,
         save_digests(str(folder), 999, {"c0": "stale"}, {"c0": 0})
     elif record == "with wrong numbers":  # c0 and c1 swapped: the stored ids tell, and every document is read
         save_digests(str(folder), generation, digests, docnums | {"c0": 1, "c1": 0})
+    elif record == "with a number too high":
+        save_digests(str(folder), generation, digests, docnums | {"c1": 99})
     docs[0] = doc(0, "changed: now about summer")
     del docs[1]
     if record == "kept":  # then no document's stored fields are read but those of the two that go

@@ -7,6 +7,7 @@ Pure: posts and pages are read by their attributes (``title``, ``url``, ``date``
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -184,9 +185,10 @@ def stored(ix: Any, wanted: dict[str, Doc], digests: dict[str, str],
         if recorded is not None:  # no need to read every document's stored fields
             have, where = recorded
             changing = [i for i in have if i not in wanted or digests[i] != have[i]]
-            old = {i: reader.stored_fields(where[i]) for i in changing}
-            if all(fields.get("id") == i for i, fields in old.items()):
-                return have, dict(where), old
+            with contextlib.suppress(Exception):  # a number out of the index: the record is wrong
+                old = {i: reader.stored_fields(where[i]) for i in changing}
+                if all(fields.get("id") == i and not reader.is_deleted(where[i]) for i, fields in old.items()):
+                    return have, dict(where), old
         have, where, old = {}, {}, {}  # (or the record is wrong: read)
         for docnum, fields in reader.iter_docs():
             doc_id = fields["id"]
