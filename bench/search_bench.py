@@ -79,7 +79,7 @@ def queries(export_folder: Path, count: int, seed: int = 11) -> list[str]:
     (never a stop word, which both engines treat differently)."""
     rng = random.Random(seed)
     stop = set(json.loads((export_folder / "manifest.json").read_text(encoding="utf-8"))["stop"])
-    packs = sorted((export_folder / "d").glob("*.json"), key=lambda p: int(p.stem))  # a few results to a file
+    packs = sorted((export_folder / "r").glob("*.json"), key=lambda p: int(p.stem))  # a few results to a file
     texts = [d["x"] for p in packs for d in json.loads(p.read_text(encoding="utf-8"))]
     out = []
     while len(out) < count:

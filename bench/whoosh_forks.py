@@ -2,7 +2,7 @@
 
     python bench/whoosh_forks.py EXPORT_FOLDER [--forks whoosh3==3.54.0 whoosh-ng==5.4.0]
 
-EXPORT_FOLDER is a built site's output/search/data (its d/*.json hold the
+EXPORT_FOLDER is a built site's output/search/data (its r/*.json hold the
 documents' plain text). Each fork indexes them with a stemming analyzer into a
 fresh folder; the time and the index size are printed as a Markdown table.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, TEXT, Schema
-packs = sorted(Path(sys.argv[1]).glob("d/*.json"), key=lambda p: int(p.stem))  # the results, a few to a file
+packs = sorted(Path(sys.argv[1]).glob("r/*.json"), key=lambda p: int(p.stem))  # the results, a few to a file
 texts = [d["x"] for p in packs for d in json.loads(p.read_text(encoding="utf-8"))]
 folder = sys.argv[2]
 os.makedirs(folder, exist_ok=True)

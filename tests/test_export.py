@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from conftest import ROOT
 from conftest import search_doc as doc
 from holdspace.search.buckets import AUTHOR_FILES, author_bucket, bucket_of, bucket_prefixes
 from holdspace.search.export import Posting, entry, entry_of, num, write_export
@@ -111,7 +112,7 @@ def test_a_whole_export_of_two_comments(tmp_path):
         3,
     )  # tea, garden, rain: "in", "the", "and" are stop words
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*.json")) == [
-        f"a/{author_bucket('jo')}.json", f"a/{author_bucket('mira')}.json", "d/0.json", "manifest.json", "s/0.json",
+        f"a/{author_bucket('jo')}.json", f"a/{author_bucket('mira')}.json", "manifest.json", "r/0.json", "s/0.json",
         "s/1.json", "s/2.json",
     ]  # fmt: skip
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -120,7 +121,7 @@ def test_a_whole_export_of_two_comments(tmp_path):
         "format": 6, "n": 2, "N": 2, "B": 0.75, "K1": 1.2, "buckets": ["ga", "ra", "te"], "maxPrefix": 6,
         "authorFiles": 64, "docsPerFile": 4,
     }  # fmt: skip
-    first, second = json.loads((out / "d" / "0.json").read_text(encoding="utf-8"))
+    first, second = json.loads((out / "r" / "0.json").read_text(encoding="utf-8"))
     assert first == {
         "id": "c1", "k": "comment", "t": "A Post", "a": "Mira", "d": "2025-01-01T00:00:00+00:00",
         "s": "1 January 2025", "u": "t/#comment-c1", "x": "Tea in the garden",
@@ -139,8 +140,8 @@ def test_a_new_export_leaves_nothing_of_the_old_one(tmp_path):
     update_index(folder, docs[:4])  # the comment is taken off the site
     write_export(export(folder), str(out))
     assert not any(b"SECRET-CANARY" in p.read_bytes() for p in out.rglob("*.json"))
-    assert [p.name for p in (out / "d").iterdir()] == ["0.json"]  # four documents: one file
-    assert [d["id"] for d in json.loads((out / "d" / "0.json").read_text(encoding="utf-8"))] == ["c0", "c1", "c2", "c3"]
+    assert [p.name for p in (out / "r").iterdir()] == ["0.json"]  # four documents: one file
+    assert [d["id"] for d in json.loads((out / "r" / "0.json").read_text(encoding="utf-8"))] == ["c0", "c1", "c2", "c3"]
     assert [p.name for p in out.parent.iterdir()] == ["data"]
 
 
@@ -214,12 +215,20 @@ def test_an_export_updated_with_the_changes_equals_a_cold_one(tmp_path):
         old_numbers = dict(state.numbers)
         stats, state, files = _export(folder, docs.values(), state, previous, out / f"v{step}")
         moved.append(any(state.numbers[i] != n for i, n in old_numbers.items() if i in state.numbers))
-        # Only what changed is written: every file whose text is the previous one's is that file, linked.
+        # Only what changed is written: every file whose text is one of the previous export's is
+        # that file, linked (a file of results under its own name or, its documents moved by a
+        # whole file, another's).
         before, now = _texts(previous), _texts(out / f"v{step}")
-        same = [name for name, text in now.items() if before.get(name) == text and name != "manifest.json"]
+        results = {text: name for name, text in before.items() if name.startswith("r/")}
+        same = {}
+        for name, text in now.items():
+            if before.get(name) == text and name != "manifest.json":
+                same[name] = name
+            elif name.startswith("r/") and text in results:
+                same[name] = results[text]
         assert files["linked"] == len(same) and files["written"] == len(now) - len(same), step
         linked.append(files["linked"])
-        assert all(os.path.samefile(previous / name, out / f"v{step}" / name) for name in same)
+        assert all(os.path.samefile(previous / old, out / f"v{step}" / name) for name, old in same.items())
         cold = str(tmp_path / f"cold{step}")
         update_index(cold, docs.values())
         write_export(export(cold), str(out / f"whole{step}"), stats.fingerprint)
@@ -294,7 +303,7 @@ def test_results_write_dates_as_the_pages_do(site, settings, post_date, comment_
     [comment_time] = page.by_id("comment-c1").find_all("time")
     assert (post_time.text(), comment_time.text()) == (post_date, f"{comment_date}, 10:00")
     shown = {}
-    for path in (built.output / "search" / "data" / "d").glob("*.json"):
+    for path in (built.output / "search" / "data" / "r").glob("*.json"):
         for d in json.loads(path.read_text(encoding="utf-8")):
             shown[d["id"]] = (d["s"], d["d"])
     assert shown == {
@@ -373,16 +382,39 @@ def test_an_update_links_the_packs_that_stay_and_writes_the_others_from_the_prev
 
     hits = _hits(10)
     for name in ("old", "new", "cold", "broken"):
-        (tmp_path / name / "d").mkdir(parents=True)
+        (tmp_path / name / "r").mkdir(parents=True)
     written, linked, size = write_packs(str(tmp_path / "old"), 10, dict(enumerate(hits)), {})
-    assert (written, linked) == (3, 0) and size == sum(p.stat().st_size for p in (tmp_path / "old" / "d").iterdir())
+    assert (written, linked) == (3, 0) and size == sum(p.stat().st_size for p in (tmp_path / "old" / "r").iterdir())
     kept = [h for h in hits if h.id != "c5"]
     keep = {new: int(h.id[1:]) for new, h in enumerate(kept)}  # docnum -> its old number
     written, linked, _ = write_packs(str(tmp_path / "new"), 9, {}, keep, str(tmp_path / "old"), 10)
     assert (written, linked) == (2, 1)
-    assert os.path.samefile(tmp_path / "old" / "d" / "0.json", tmp_path / "new" / "d" / "0.json")
+    assert os.path.samefile(tmp_path / "old" / "r" / "0.json", tmp_path / "new" / "r" / "0.json")
     write_packs(str(tmp_path / "cold"), 9, {i: dataclasses.replace(h, docnum=i) for i, h in enumerate(kept)}, {})
     assert _texts(tmp_path / "new") == _texts(tmp_path / "cold")
     assert not any('"id":"c5"' in text for text in _texts(tmp_path / "new").values())
     with pytest.raises(ValueError, match="document 8 is neither written nor kept"):
         write_packs(str(tmp_path / "broken"), 9, {}, {i: i for i in range(8)}, str(tmp_path / "old"), 10)
+
+
+def test_search_js_reads_the_export_s_format_and_says_when_it_is_another():
+    """search.js checks the manifest's format (a reader's cached script and a new export, or
+    the other way round, must not show a file of results as one result)."""
+    import re
+
+    from holdspace.search.export import FORMAT
+
+    script = (ROOT / "plugins" / "holdspace" / "static" / "js" / "search.js").read_text(encoding="utf-8")
+    assert re.search(r"var FORMAT = (\d+);", script)[1] == str(FORMAT)
+    assert "if (m.format !== FORMAT) throw" in script and '"r/" + Math.floor(docnum / m.docsPerFile)' in script
+
+
+def test_an_index_with_deleted_documents_is_not_exported_whole(tmp_path):
+    """``write_export`` numbers results as the index does: with a gap (a deleted document
+    not merged away) it says so instead of writing an export without some documents."""
+    folder = str(tmp_path / "ix")
+    docs = [doc(i, f"comment {i} about tea") for i in range(10, 15)]
+    update_index(folder, docs)
+    update_index(folder, docs[:1] + docs[2:] + [doc(20, "a new one about tea")])
+    with pytest.raises(ValueError, match="deleted documents not merged away"):
+        write_export(export(folder), str(tmp_path / "out"))

@@ -558,7 +558,7 @@ def test_a_commit_that_fails_leaves_no_record_of_the_export_written_beside_it(si
     assert not state.exists()
     monkeypatch.undo()
     data = site.build(HOLDSPACE_WORKERS=2).output / "search" / "data"
-    assert any(b"Words about tea" in p.read_bytes() for p in (data / "d").iterdir())
+    assert any(b"Words about tea" in p.read_bytes() for p in (data / "r").iterdir())
 
 
 def test_stored_fields_are_kept_plain_and_read_back_after_a_merge(tmp_path, monkeypatch):
@@ -717,7 +717,7 @@ def test_the_plain_texts_made_with_the_bodies_are_the_ones_the_search_makes(tmp_
         exports.append({str(p.relative_to(data)): p.read_bytes() for p in sorted(data.rglob("*")) if p.is_file()})
         lines = made.read_text(encoding="utf-8").splitlines()
         assert sum("Quokka" in line for line in lines) == (0 if workers == 2 else 12)
-    assert exports[0] == exports[1] and len([k for k in exports[0] if k.startswith("d/")]) == 4  # 13 documents
+    assert exports[0] == exports[1] and len([k for k in exports[0] if k.startswith("r/")]) == 4  # 13 documents
 
 
 def test_the_search_runs_with_the_collector_paused_and_gives_it_back(site, monkeypatch):
@@ -739,6 +739,6 @@ def test_the_search_runs_with_the_collector_paused_and_gives_it_back(site, monke
 
 def _result_ids(output):
     """The ids of the documents the search's results show, in the order of their numbers."""
-    data = output / "search" / "data" / "d"
+    data = output / "search" / "data" / "r"
     packs = sorted(data.iterdir(), key=lambda p: int(p.stem))
     return [d["id"] for p in packs for d in json.loads(p.read_text(encoding="utf-8"))]

@@ -486,7 +486,7 @@ def test_old_plugins_settings_build_the_same_site(site, tmp_path):
         out = tmp_path / name
         outputs[name] = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert outputs["old"] == outputs["new"]
-    assert any(str(p).startswith("search/data/d/") for p in outputs["new"])  # search ran too
+    assert any(str(p).startswith("search/data/r/") for p in outputs["new"])  # search ran too
     assert b"Words to find." in outputs["new"][__import__("pathlib").Path("t/index.html")]
 
 

@@ -3,7 +3,7 @@ index of the same archive.
 
     search/data/manifest.json     doc counts, average length, BM25F's B and K1, the buckets
     search/data/s/<n>.json        one bucket of terms: term -> [df, docnum gaps, weights, lengths]
-    search/data/d/<n>.json        what a result shows, DOCS_PER_FILE documents to a file
+    search/data/r/<n>.json        what a result shows, DOCS_PER_FILE documents to a file
                                   (``packs``): title, pseudonym, date (ISO, and as the pages
                                   write it), URL, text, content warning
     search/data/a/<n>.json        pseudonym -> docnums, for author: filters (by a hash of the name)
@@ -40,7 +40,7 @@ from typing import Any
 
 from ..archive.moves import write_atomically, write_text
 from .buckets import AUTHOR_FILES, BUCKET_BYTES, MAX_PREFIX, author_bucket, bucket_of, bucket_prefixes
-from .packs import DOCS_PER_FILE, pack_count, write_packs
+from .packs import DOCS_PER_FILE, RESULTS, pack_count, write_packs
 from .query import K1, B, Hit, author_key
 
 # 4: "s", the date as the pages write it; 5: numbered by date then id (and the state's layout); 6: packs
@@ -81,7 +81,7 @@ def is_current(folder: str, index_fingerprint: str) -> bool:
         return (
             manifest.get("fingerprint") == fingerprint(index_fingerprint)
             and len(os.listdir(os.path.join(folder, "s"))) == len(manifest["buckets"])
-            and len(os.listdir(os.path.join(folder, "d"))) == pack_count(manifest["n"])
+            and len(os.listdir(os.path.join(folder, RESULTS))) == pack_count(manifest["n"])
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
@@ -125,7 +125,10 @@ def save_state(folder: str, state: ExportState) -> None:
 
 def write_export(data: Export, folder: str, index_fingerprint: str = "") -> dict[str, int]:
     """Replace ``folder`` with the files of ``data`` (an index read back whole,
-    ``index.export``); return counts and bytes."""
+    ``index.export``, its documents numbered 0 to n - 1: a new or merged index); return
+    counts and bytes."""
+    if sorted(data.docs) != list(range(len(data.docs))):
+        raise ValueError("the index has deleted documents not merged away: export it with update_export")
     state = ExportState(index_fingerprint, stop_words=sorted(data.stop_words))
     # A term's entry already encoded (``index.export(..., encode=entry)``) or not.
     state.entries = {term: v if isinstance(v, str) else entry(term, *v) for term, v in data.terms.items()}
@@ -148,9 +151,10 @@ def update_export(
     """Write ``folder`` as the export of the documents ``numbers`` (id -> docnum), made from
     the export ``previous`` (``state``, updated here) and the changes: the terms' entries
     ``made`` (None: the term is gone), the documents ``hits`` added or changed and their
-    ``lengths``. Every other document's file, and every bucket and author file whose text
-    is unchanged, is a hard link to the previous export's, which is never modified. From
-    an empty state and no ``previous``, a whole export."""
+    ``lengths``. A file of results whose documents all stay, under the same numbers
+    (``packs``), and every bucket and author file whose text is unchanged, is a hard link
+    to the previous export's, which is never modified. From an empty state and no
+    ``previous``, a whole export."""
     old_numbers, old_hashes = state.numbers, dict(state.hashes)
     for term, text in made.items():
         if text is None:
@@ -227,7 +231,7 @@ def _write_all(
     keep, previous, old_n = was
     n = len(docs) + len(keep)
     counts = {"documents": n, "terms": len(state.entries), "written": 0, "linked": 0, "bytes": 0}
-    for part in ("s", "d", "a"):
+    for part in ("s", RESULTS, "a"):
         os.makedirs(os.path.join(folder, part), exist_ok=True)
     prefixes = bucket_prefixes({term: len(text) for term, text in state.entries.items()})
     index = {p: i for i, p in enumerate(prefixes)}

@@ -1,5 +1,7 @@
 """The results' files: what a result shows of each document, DOCS_PER_FILE documents to a
-file in the order of their numbers (``d/<docnum // DOCS_PER_FILE>.json``, a JSON array).
+file in the order of their numbers (``r/<docnum // DOCS_PER_FILE>.json``, a JSON array; in
+"r/", not the "d/" that held one result a file: a search.js of that layout, still in a
+reader's cache, finds no file and says so, instead of showing a pack as one result).
 
 Fewer files, not less in them: a file costs more to create than to fill (at 20,000
 comments one to a document was 21,000 files, 0.5 s to 6 s of a build on this disk), and
@@ -20,6 +22,7 @@ from ..archive.moves import write_text
 from .query import Hit
 
 DOCS_PER_FILE = 4
+RESULTS = "r"  # their folder
 
 
 def pack_count(n: int) -> int:
@@ -46,7 +49,7 @@ def write_packs(
     previous: str = "",
     old_n: int = 0,
 ) -> tuple[int, int, int]:
-    """Write the packs of documents 0 to ``n - 1`` into ``folder``/d/: the documents
+    """Write the packs of documents 0 to ``n - 1`` into ``folder``/r/: the documents
     ``docs`` (docnum -> hit) and those ``keep`` (docnum -> its number in ``previous``, an
     export of ``old_n`` documents). Files written, linked, and bytes written."""
     written = linked = size = 0
@@ -69,7 +72,7 @@ def write_packs(
                 texts.append(previous_pack(keep[docnum] // DOCS_PER_FILE)[keep[docnum] % DOCS_PER_FILE])
             else:
                 raise ValueError(f"the search's document {docnum} is neither written nor kept")
-        size += write_text(os.path.join(folder, "d", f"{number}.json"), pack_text(texts))
+        size += write_text(os.path.join(folder, RESULTS, f"{number}.json"), pack_text(texts))
         written += 1
     return written, linked, size
 
@@ -83,13 +86,13 @@ def _same_pack(members: range, keep: dict[int, int], old_n: int) -> bool:
 
 
 def _read(previous: str, number: int) -> str:
-    with open(os.path.join(previous, "d", f"{number}.json"), encoding="utf-8") as f:
+    with open(os.path.join(previous, RESULTS, f"{number}.json"), encoding="utf-8") as f:
         return f.read()
 
 
 def _link(previous: str, folder: str, old: int, new: int) -> bool:
     try:
-        os.link(os.path.join(previous, "d", f"{old}.json"), os.path.join(folder, "d", f"{new}.json"))
+        os.link(os.path.join(previous, RESULTS, f"{old}.json"), os.path.join(folder, RESULTS, f"{new}.json"))
         return True
     except OSError:
         return False

@@ -7,6 +7,7 @@
   // Whoosh's default tokenizer, \w+(\.?\w+)* with Python's Unicode \w.
   var TOKEN = /[\p{L}\p{N}_]+(?:\.?[\p{L}\p{N}_]+)*/gu;
   var MIN_SIZE = 2; // Whoosh's StopFilter drops shorter words
+  var FORMAT = 6; // the export's layout this script reads (holdspace.search.export.FORMAT)
 
   function tokens(text) {
     return (text.match(TOKEN) || []).map(function (t) { return t.toLowerCase(); });
@@ -132,6 +133,7 @@
 
   Searcher.prototype.manifest = async function () {
     var m = await this.get("manifest.json");
+    if (m.format !== FORMAT) throw new Error("the index is of another version of the site: reload the page");
     if (!m.index) {
       m.index = {};
       m.buckets.forEach(function (p, i) { m.index[p] = i; });
@@ -213,7 +215,7 @@
   // What a result shows: its document in its file, docsPerFile to a file in the order of their numbers.
   Searcher.prototype.doc = async function (docnum) {
     var m = await this.manifest();
-    var pack = await this.get("d/" + Math.floor(docnum / m.docsPerFile) + ".json");
+    var pack = await this.get("r/" + Math.floor(docnum / m.docsPerFile) + ".json");
     return pack[docnum % m.docsPerFile];
   };
 
