@@ -202,10 +202,10 @@ def numbered(ix: Any, where: dict[str, int], written: list[str], before: int, me
     """Each document's number in the index just committed (``where``: those kept, with
     the numbers they had): a commit without a merge numbers the documents ``written`` after
     the ``before`` numbers of the segments before it, in the order written. After a merge,
-    or should the new documents not be where they are expected, every number is read."""
+    or should the segments not hold as many numbers as that, every number is read. Nothing
+    is read to tell (at 100,000 comments, a reader's stored fields took 1.5 s and 230 MB):
+    ``stored`` checks a document's id at its number before an update deletes it."""
+    if not merged and sum(segment.doc_count_all() for segment in ix._segments()) == before + len(written):
+        return where | {doc_id: before + i for i, doc_id in enumerate(written)}
     with ix.reader() as reader:
-        if not merged and reader.doc_count_all() == before + len(written):
-            ends = [(before, written[0]), (before + len(written) - 1, written[-1])] if written else []
-            if all(reader.stored_fields(n)["id"] == doc_id for n, doc_id in ends):
-                return where | {doc_id: before + i for i, doc_id in enumerate(written)}
         return {fields["id"]: docnum for docnum, fields in reader.iter_docs()}
