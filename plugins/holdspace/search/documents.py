@@ -198,6 +198,11 @@ def stored(ix: Any, wanted: dict[str, Doc], digests: dict[str, str],
     return have, where, old
 
 
+def numbers_taken(ix: Any) -> int:
+    """How many numbers the index's segments have given, its deleted documents' too."""
+    return sum(segment.doc_count_all() for segment in ix._segments())
+
+
 def numbered(ix: Any, where: dict[str, int], written: list[str], before: int, merged: bool) -> dict[str, int]:
     """Each document's number in the index just committed (``where``: those kept, with
     the numbers they had): a commit without a merge numbers the documents ``written`` after
@@ -205,7 +210,7 @@ def numbered(ix: Any, where: dict[str, int], written: list[str], before: int, me
     or should the segments not hold as many numbers as that, every number is read. Nothing
     is read to tell (at 100,000 comments, a reader's stored fields took 1.5 s and 230 MB):
     ``stored`` checks a document's id at its number before an update deletes it."""
-    if not merged and sum(segment.doc_count_all() for segment in ix._segments()) == before + len(written):
+    if not merged and numbers_taken(ix) == before + len(written):
         return where | {doc_id: before + i for i, doc_id in enumerate(written)}
     with ix.reader() as reader:
         return {fields["id"]: docnum for docnum, fields in reader.iter_docs()}

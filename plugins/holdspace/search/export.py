@@ -40,7 +40,7 @@ from typing import Any
 
 from ..archive.moves import write_atomically, write_text
 from .buckets import AUTHOR_FILES, BUCKET_BYTES, MAX_PREFIX, author_bucket, bucket_of, bucket_prefixes
-from .packs import DOCS_PER_FILE, RESULTS, pack_count, write_packs
+from .packs import DOCS_PER_FILE, RESULTS, link, pack_count, write_packs
 from .query import K1, B, Hit, author_key
 
 # 4: "s", the date as the pages write it; 5: numbered by date then id (and the state's layout); 6: packs
@@ -244,7 +244,7 @@ def _write_all(
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if name != "manifest.json":
             state.hashes[name] = digest
-        if previous and old_hashes.get(name) == digest and _link(previous, folder, name):
+        if previous and old_hashes.get(name) == digest and link(previous, folder, name):
             counts["linked"] += 1
         else:
             counts["bytes"] += write_text(os.path.join(folder, name), text)
@@ -269,14 +269,6 @@ def _write_all(
     put("manifest.json", _json(manifest))
     counts["buckets"] = len(prefixes)
     return counts
-
-
-def _link(previous: str, folder: str, name: str) -> bool:
-    try:
-        os.link(os.path.join(previous, name), os.path.join(folder, name))
-        return True
-    except OSError:
-        return False
 
 
 def num(value: float) -> float | int:

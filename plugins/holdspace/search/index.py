@@ -28,7 +28,17 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import postings
 from .codec import StoredPlainCodec
-from .documents import Doc, UpdateStats, content_of, describe, load_digests, numbered, save_digests, stored
+from .documents import (
+    Doc,
+    UpdateStats,
+    content_of,
+    describe,
+    load_digests,
+    numbered,
+    numbers_taken,
+    save_digests,
+    stored,
+)
 from .export import Export, Posting
 from .postings import begin, gather
 from .query import K1, B, Hit, author_key, parse_query
@@ -104,7 +114,7 @@ def update_index(
     stats.rebuilt = _create_if_stale(folder)
     ix = whoosh_index.open_dir(folder)
     have, where, old = stored(ix, wanted, digests, recorded := load_digests(folder, ix.latest_generation()))
-    before = sum(segment.doc_count_all() for segment in ix._segments())  # the numbers taken, deleted ones too
+    before = numbers_taken(ix)
     # A new index numbers its documents as the export does: they share the gathered postings.
     kept, codec = stats.gathered.terms if stats.rebuilt else None, StoredPlainCodec()
     writer = CountedWriter(ix, kept=kept, limitmb=WRITER_LIMIT_MB, codec=codec)

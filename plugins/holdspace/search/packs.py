@@ -60,7 +60,7 @@ def write_packs(
         if (
             previous
             and _same_pack(members, keep, old_n)
-            and _link(previous, folder, keep[first] // DOCS_PER_FILE, number)
+            and link(previous, folder, f"{RESULTS}/{keep[first] // DOCS_PER_FILE}.json", f"{RESULTS}/{number}.json")
         ):
             linked += 1
             continue
@@ -90,9 +90,11 @@ def _read(previous: str, number: int) -> str:
         return f.read()
 
 
-def _link(previous: str, folder: str, old: int, new: int) -> bool:
+def link(previous: str, folder: str, name: str, new_name: str = "") -> bool:
+    """A file of the previous export (``name``, under ``previous``) linked into ``folder``
+    as ``new_name`` (or ``name``); False when it cannot be."""
     try:
-        os.link(os.path.join(previous, RESULTS, f"{old}.json"), os.path.join(folder, RESULTS, f"{new}.json"))
+        os.link(os.path.join(previous, name), os.path.join(folder, new_name or name))
         return True
     except OSError:
         return False

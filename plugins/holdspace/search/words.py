@@ -31,8 +31,6 @@ def counter(analyzer: Callable[..., Any]) -> Callable[[str], dict[str, int]]:
         stem.ignore,
     )
 
-    terms: dict[str, str] = {}  # each word as written -> its term, "" when stopped
-
     def term_of(word: str) -> str:
         word = word.lower()
         if len(word) < low or (high is not None and len(word) > high) or word in stops:
@@ -41,6 +39,7 @@ def counter(analyzer: Callable[..., Any]) -> Callable[[str], dict[str, int]]:
 
     if tokens.expression.pattern in _WITHOUT_GROUPS:
         return partial(_pieces_counted, {}, find, term_of)
+    terms: dict[str, str] = {}  # each word as written -> its term, "" when stopped
 
     def count(text: str) -> dict[str, int]:
         freqs: dict[str, int] = {}
