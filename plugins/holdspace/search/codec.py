@@ -39,7 +39,7 @@ class StoredPlainCodec(W3Codec):
 class PostingsWriter(W3PostingsWriter):
     """Whoosh's, a block's ids and weights made smaller with ``map`` and ``count`` rather than
     a Python step per posting (741,000 at 20,000 comments): the same tuples (a test). A term
-    with fewer postings than the codec's ``inlinelimit`` (one: each id, each word used once)
+    with fewer postings than the codec's ``inlinelimit`` (one: a word, or an author's key, used once)
     keeps them in its term info, as Whoosh's reader reads them, instead of a block of its
     own in the postings file (Whoosh's writer calls ``set_inline``, which its term info
     names ``set_inlined``, so whoosh3 writes no such term; a test reads them back, searched,
@@ -55,7 +55,7 @@ class PostingsWriter(W3PostingsWriter):
             finally:
                 self._inlinelimit = limit
         terminfo.add_block(self)
-        # A value each (an empty one for an id's, which keeps none): a merge reads them back as bytes.
+        # A value each (an empty one for an ID field's, which keeps none): a merge reads them back as bytes.
         terminfo.set_inlined(self._ids, self._weights, self._values or [b""] * len(self._ids))
         self._terminfo = None
         return terminfo

@@ -49,7 +49,7 @@ VERSION_FILE = "holdspace-index.json"
 # A change rebuilds. 3: content warnings; 4: shown dates; 5: Counted; 6: StoredPlainCodec; 7: ISO dates;
 # 8: ids stored, not indexed.
 SCHEMA_VERSION = 8
-# The writer's posting pool (ids, authors' keys, merged postings) is sorted in memory below this (bench/README.md).
+# The writer's posting pool (authors' keys, merged postings) is sorted in memory below this (bench/README.md).
 WRITER_LIMIT_MB = 128
 # Commits add a segment each and never merge; at this many the index is optimized into one.
 MAX_SEGMENTS = 12

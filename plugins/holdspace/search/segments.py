@@ -5,7 +5,7 @@ tuple (700,000 for 20,000 comments), sorts them at commit, and reads each docume
 length back from the segment's length column, one posting at a time. Here the counted
 field's postings are kept by term in arrays, in the order of the documents (which is
 their order in the segment), and written at commit term by term with the lengths kept
-in memory. The other fields (the id and the author's key: one posting each) go through
+in memory. The other field (the author's key, an ID field: one posting each) goes through
 Whoosh's pool as before. The segment's files are the ones Whoosh's writer makes, byte
 for byte (``tests/test_index.py``). Whoosh is imported here, in ``codec`` and in ``index`` only.
 """
