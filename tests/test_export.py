@@ -5,13 +5,22 @@ import dataclasses
 import json
 import os
 import random
+import zlib
 from datetime import UTC, datetime
 
 import pytest
 
 from conftest import ROOT
 from conftest import search_doc as doc
-from holdspace.search.buckets import AUTHOR_FILES, author_bucket, bucket_of, bucket_prefixes
+from holdspace.search.buckets import (
+    AUTHOR_FILES,
+    FILE_BYTES,
+    FILE_START,
+    author_bucket,
+    bucket_files,
+    bucket_of,
+    bucket_prefixes,
+)
 from holdspace.search.export import Posting, entry, entry_of, num, write_export
 from holdspace.search.index import export, update_index
 from holdspace.search.packs import document_text
@@ -44,6 +53,37 @@ def _fnv1a(data):
 )
 def test_terms_are_bucketed_by_prefix_and_a_large_bucket_is_split(sizes, prefixes):
     assert bucket_prefixes(sizes) == prefixes
+
+
+def test_small_buckets_share_a_file_up_to_its_size_and_at_the_prefixes_a_file_begins_at():
+    # CRC-32 modulo 8: "ga" 1, "ra" 5, "te" 2, "ap" 5, "app" 7, "apr" 3, "ba" 4, "a" 3, "ab" 5; "ad" 0: a file begins there
+    assert [zlib.crc32(p.encode()) % FILE_START for p in ("ga", "ra", "te", "ap", "app", "apr", "ba", "ad")] == [
+        1, 5, 2, 5, 7, 3, 4, 0,
+    ]  # fmt: skip
+    assert bucket_files(["ga", "ra", "te"], [10, 10, 10]) == [[0, 1, 2]]
+    assert bucket_files(["ga", "ra", "te"], [FILE_BYTES - 10, 10, 10]) == [[0, 1], [2]]
+    assert bucket_files(["ap", "app", "apr", "ba"], [3 * FILE_BYTES, 5, 5, 5]) == [[0], [1, 2, 3]]
+    assert bucket_files(["a", "ab", "ad", "b"], [10, 10, 10, 10]) == [[0, 1], [2, 3]]
+
+
+def test_a_bucket_that_grows_moves_the_files_edges_only_up_to_the_next_prefix_a_file_begins_at():
+    rng = random.Random(5)
+    prefixes = sorted({"".join(rng.choice("abcdefgh") for _ in range(rng.randint(2, 4))) for _ in range(400)})
+    begins = [i for i, p in enumerate(prefixes) if zlib.crc32(p.encode()) % FILE_START == 0]
+    assert len(begins) > 20
+    for _ in range(200):
+        sizes = [rng.choice((50, 300, 2000, 7000, 13000)) for _ in prefixes]
+        files = bucket_files(prefixes, sizes)
+        assert [i for f in files for i in f] == list(range(len(prefixes)))  # each bucket once, in order
+        assert all(len(f) == 1 or sum(sizes[i] for i in f) <= FILE_BYTES for f in files)
+        assert {i for i in begins} <= {f[0] for f in files}
+        grown = rng.randrange(len(prefixes))
+        sizes[grown] += rng.choice((100, 5000))
+        after = bucket_files(prefixes, sizes)
+        edge = next((b for b in begins if b > grown), len(prefixes))  # files from there on are the same
+        assert [f for f in after if f[0] >= edge] == [f for f in files if f[0] >= edge]
+        start = next(f[0] for f in files if grown in f)  # files before the grown one's are the same
+        assert [f for f in after if f[-1] < start] == [f for f in files if f[-1] < start]
 
 
 @pytest.mark.parametrize(
@@ -106,19 +146,19 @@ def test_a_whole_export_of_two_comments(tmp_path):
     first = dataclasses.replace(doc(1, "Tea in the garden"), shown_date="1 January 2025")
     update_index(folder, [first, doc(2, "Rain and tea", author="Jo")])
     counts = write_export(export(folder), str(out), "fp")
-    assert (counts["documents"], counts["terms"], counts["buckets"]) == (
+    assert (counts["documents"], counts["terms"], counts["buckets"], counts["bucket_files"]) == (
         2,
         3,
         3,
-    )  # tea, garden, rain: "in", "the", "and" are stop words
+        1,
+    )  # tea, garden, rain: "in", "the", "and" are stop words; three small buckets, one file
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*.json")) == [
         f"a/{author_bucket('jo')}.json", f"a/{author_bucket('mira')}.json", "manifest.json", "r/0.json", "s/0.json",
-        "s/1.json", "s/2.json",
     ]  # fmt: skip
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     keys = ("format", "n", "N", "B", "K1", "buckets", "maxPrefix", "authorFiles", "docsPerFile")
     assert {k: manifest[k] for k in keys} == {
-        "format": 6, "n": 2, "N": 2, "B": 0.75, "K1": 1.2, "buckets": ["ga", "ra", "te"], "maxPrefix": 6,
+        "format": 7, "n": 2, "N": 2, "B": 0.75, "K1": 1.2, "buckets": ["ga ra te"], "maxPrefix": 6,
         "authorFiles": 64, "docsPerFile": 4,
     }  # fmt: skip
     first, second = json.loads((out / "r" / "0.json").read_text(encoding="utf-8"))
@@ -127,7 +167,9 @@ def test_a_whole_export_of_two_comments(tmp_path):
         "s": "1 January 2025", "u": "t/#comment-c1", "x": "Tea in the garden",
     }  # fmt: skip
     assert second["id"] == "c2"
-    assert json.loads((out / "s" / "2.json").read_text(encoding="utf-8")) == {"t": {"tea": [2, [0, 1], [1, 1], [2, 2]]}}
+    assert json.loads((out / "s" / "0.json").read_text(encoding="utf-8")) == {
+        "t": {"garden": [1, [0], [1], [2]], "rain": [1, [1], [1], [2]], "tea": [2, [0, 1], [1, 1], [2, 2]]}
+    }
     assert json.loads((out / "a" / f"{author_bucket('jo')}.json").read_text(encoding="utf-8")) == {"jo": [1]}
 
 
@@ -158,6 +200,26 @@ def test_the_export_is_redone_when_it_is_stale_or_broken(tmp_path, monkeypatch):
     monkeypatch.undo()
     (out / "s" / "0.json").unlink()
     assert not searchexport.is_current(str(out), stats.fingerprint)
+
+
+def test_bucket_files_that_move_are_linked_under_their_new_numbers(tmp_path):
+    from holdspace.search.export import ExportState, update_export
+
+    rng = random.Random(2)
+    words = sorted({"".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(6000)})
+    state = ExportState("fp", entries={w: entry_of(w, 1, [0], [1], [1]) for w in words})
+    first = update_export(state, {}, [], {}, {}, "", str(tmp_path / "v0"), "fp")
+    grown = entry_of(words[0], 900, range(900), [1] * 900, [1] * 900)  # its file splits: every later one moves
+    second = update_export(state, {words[0]: grown}, [], {}, {}, str(tmp_path / "v0"), str(tmp_path / "v1"), "fp")
+    assert second["bucket_files"] > first["bucket_files"] > 20
+    before, now = _texts(tmp_path / "v0"), _texts(tmp_path / "v1")
+    moved = [name for name, text in now.items() if text in before.values() and before.get(name) != text]
+    assert len(moved) > 10 and second["written"] <= 5  # the files around the word and the manifest
+    assert all(os.path.samefile(tmp_path / "v1" / name, tmp_path / "v0" / f"s/{int(name[2:-5]) - 1}.json")
+               for name in moved)  # fmt: skip
+    whole = ExportState("fp", entries=dict(state.entries))
+    update_export(whole, {}, [], {}, {}, "", str(tmp_path / "whole"), "fp")
+    assert now == _texts(tmp_path / "whole")
 
 
 def _texts(folder):
@@ -216,16 +278,16 @@ def test_an_export_updated_with_the_changes_equals_a_cold_one(tmp_path):
         stats, state, files = _export(folder, docs.values(), state, previous, out / f"v{step}")
         moved.append(any(state.numbers[i] != n for i, n in old_numbers.items() if i in state.numbers))
         # Only what changed is written: every file whose text is one of the previous export's is
-        # that file, linked (a file of results under its own name or, its documents moved by a
-        # whole file, another's).
+        # that file, linked (under its own name or, its documents or buckets moved by a whole
+        # file, another's).
         before, now = _texts(previous), _texts(out / f"v{step}")
-        results = {text: name for name, text in before.items() if name.startswith("r/")}
+        earlier = {text: name for name, text in before.items() if name != "manifest.json"}
         same = {}
         for name, text in now.items():
             if before.get(name) == text and name != "manifest.json":
                 same[name] = name
-            elif name.startswith("r/") and text in results:
-                same[name] = results[text]
+            elif text in earlier:  # a file of results, or of buckets, under another number
+                same[name] = earlier[text]
         assert files["linked"] == len(same) and files["written"] == len(now) - len(same), step
         linked.append(files["linked"])
         assert all(os.path.samefile(previous / old, out / f"v{step}" / name) for name, old in same.items())

@@ -2,17 +2,19 @@
 index of the same archive.
 
     search/data/manifest.json     doc counts, average length, BM25F's B and K1, the buckets
-    search/data/s/<n>.json        one bucket of terms: term -> [df, docnum gaps, weights, lengths]
+                                  ("buckets": each s/ file's prefixes, between spaces: no
+                                  term holds white space)
+    search/data/s/<n>.json        buckets of terms side by side: term -> [df, docnum gaps, weights, lengths]
     search/data/r/<n>.json        what a result shows, DOCS_PER_FILE documents to a file
                                   (``packs``): title, pseudonym, date (ISO, and as the pages
                                   write it), URL, text, content warning
     search/data/a/<n>.json        pseudonym -> docnums, for author: filters (by a hash of the name)
 
-Terms are bucketed by prefix (a large bucket split further), so a query fetches
-only the few small files its words need; search.js analyses it as Whoosh does (its
-own Porter stemmer, no word list) and computes the idf as Whoosh does, from the
-term's document frequency and the document count: a new comment changes only
-the buckets of its own words.
+Terms are bucketed by prefix (a large bucket split further, small ones side by side
+in a file: ``buckets``), so a query fetches only the few small files its words need;
+search.js analyses it as Whoosh does (its own Porter stemmer, no word list) and
+computes the idf as Whoosh does, from the term's document frequency and the document
+count: a new comment changes only the files of its own words' buckets.
 
 The documents are numbered by date, then id, and counted as published now
 (``postings``): the files of a cold build of the archive, whatever the index's
@@ -39,12 +41,13 @@ from operator import sub
 from typing import Any
 
 from ..archive.moves import write_atomically, write_text
-from .buckets import AUTHOR_FILES, BUCKET_BYTES, MAX_PREFIX, author_bucket, bucket_of, bucket_prefixes
+from .buckets import AUTHOR_FILES, BUCKET_BYTES, FILE_BYTES, FILE_START, MAX_PREFIX, author_bucket, term_files
 from .packs import DOCS_PER_FILE, RESULTS, link, pack_count, write_packs
 from .query import K1, B, Hit, author_key
 
-# 4: "s", the date as the pages write it; 5: numbered by date then id (and the state's layout); 6: packs
-FORMAT = 6
+# 4: "s", the date as the pages write it; 5: numbered by date then id (and the state's layout); 6: packs;
+# 7: buckets side by side in a file ("buckets": each file's prefixes, between spaces)
+FORMAT = 7
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ class Export:
 
 def fingerprint(index_fingerprint: str) -> str:
     """The export's fingerprint: the index's, and this module's format and settings."""
-    return f"{index_fingerprint}/{FORMAT}/{BUCKET_BYTES}/{MAX_PREFIX}/{AUTHOR_FILES}/{DOCS_PER_FILE}"
+    settings = (FORMAT, BUCKET_BYTES, MAX_PREFIX, FILE_BYTES, FILE_START, AUTHOR_FILES, DOCS_PER_FILE)
+    return "/".join(map(str, (index_fingerprint, *settings)))
 
 
 def is_current(folder: str, index_fingerprint: str) -> bool:
@@ -233,25 +237,22 @@ def _write_all(
     counts = {"documents": n, "terms": len(state.entries), "written": 0, "linked": 0, "bytes": 0}
     for part in ("s", RESULTS, "a"):
         os.makedirs(os.path.join(folder, part), exist_ok=True)
-    prefixes = bucket_prefixes({term: len(text) for term, text in state.entries.items()})
-    index = {p: i for i, p in enumerate(prefixes)}
-    buckets: list[list[str]] = [[] for _ in prefixes]
-    for term in sorted(state.entries):
-        buckets[index[bucket_of(term, index)]].append(state.entries[term])
+    files, bucket_count = term_files(state.entries)
     state.hashes = {}
+    was_named = {digest: name for name, digest in old_hashes.items()}  # a file moved (its number) is linked too
 
     def put(name: str, text: str) -> None:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if name != "manifest.json":
             state.hashes[name] = digest
-        if previous and old_hashes.get(name) == digest and link(previous, folder, name):
+        if previous and digest in was_named and link(previous, folder, was_named[digest], name):
             counts["linked"] += 1
         else:
             counts["bytes"] += write_text(os.path.join(folder, name), text)
             counts["written"] += 1
 
-    for i, bucket in enumerate(buckets):
-        put(f"s/{i}.json", '{"t":{' + ",".join(bucket) + "}}")
+    for number, (_, text) in enumerate(files):
+        put(f"s/{number}.json", text)
     written, linked, size = write_packs(folder, n, docs, keep, previous, old_n)
     counts["written"], counts["linked"], counts["bytes"] = (
         counts["written"] + written, counts["linked"] + linked, counts["bytes"] + size)  # fmt: skip
@@ -264,10 +265,11 @@ def _write_all(
     for number in sorted(authors):
         put(f"a/{number}.json", _json(dict(sorted(authors[number].items()))))
     manifest = {"format": FORMAT, "n": n, "N": stats[0], "avgfl": stats[1], "B": B, "K1": K1,
-                "buckets": prefixes, "maxPrefix": MAX_PREFIX, "stop": state.stop_words, "authorFiles": AUTHOR_FILES,
-                "docsPerFile": DOCS_PER_FILE, "fingerprint": fingerprint(state.index_fingerprint)}  # fmt: skip
+                "buckets": [prefixes for prefixes, _ in files], "maxPrefix": MAX_PREFIX, "stop": state.stop_words,
+                "authorFiles": AUTHOR_FILES, "docsPerFile": DOCS_PER_FILE,
+                "fingerprint": fingerprint(state.index_fingerprint)}  # fmt: skip
     put("manifest.json", _json(manifest))
-    counts["buckets"] = len(prefixes)
+    counts["buckets"], counts["bucket_files"] = bucket_count, len(files)
     return counts
 
 

@@ -7,7 +7,7 @@
   // Whoosh's default tokenizer, \w+(\.?\w+)* with Python's Unicode \w.
   var TOKEN = /[\p{L}\p{N}_]+(?:\.?[\p{L}\p{N}_]+)*/gu;
   var MIN_SIZE = 2; // Whoosh's StopFilter drops shorter words
-  var FORMAT = 6; // the export's layout this script reads (holdspace.search.export.FORMAT)
+  var FORMAT = 7; // the export's layout this script reads (holdspace.search.export.FORMAT)
 
   function tokens(text) {
     return (text.match(TOKEN) || []).map(function (t) { return t.toLowerCase(); });
@@ -136,13 +136,14 @@
     if (m.format !== FORMAT) throw new Error("the index is of another version of the site: reload the page");
     if (!m.index) {
       m.index = {};
-      m.buckets.forEach(function (p, i) { m.index[p] = i; });
+      // s/<i>.json holds the buckets of the prefixes m.buckets[i] lists, between spaces.
+      m.buckets.forEach(function (prefixes, i) { prefixes.split(" ").forEach(function (p) { m.index[p] = i; }); });
       m.stopSet = new Set(m.stop);
     }
     return m;
   };
 
-  // The bucket file of a word or term: its longest listed prefix.
+  // The file of a word's or term's bucket: its longest listed prefix's.
   Searcher.prototype.bucket = async function (key) {
     var m = await this.manifest();
     var chars = Array.from(key);
