@@ -76,7 +76,7 @@ def test_a_bucket_that_grows_moves_the_files_edges_only_up_to_the_next_prefix_a_
         files = bucket_files(prefixes, sizes)
         assert [i for f in files for i in f] == list(range(len(prefixes)))  # each bucket once, in order
         assert all(len(f) == 1 or sum(sizes[i] for i in f) <= FILE_BYTES for f in files)
-        assert {i for i in begins} <= {f[0] for f in files}
+        assert set(begins) <= {f[0] for f in files}
         grown = rng.randrange(len(prefixes))
         sizes[grown] += rng.choice((100, 5000))
         after = bucket_files(prefixes, sizes)
