@@ -7,6 +7,7 @@ removed      a removed comment's record: its place, with no writer and no words
 reader       every comment below a folder; ids, Reply-To, cycles, folders
 parsecache   comment files as the last build parsed them
 idindex      the approved archive's ids, files and names, for the moderation commands
+stamps       the comment folders' times: whether any changed since they were recorded
 posts        posts and pages: slug, title, open or closed, draft, date
 project      a site's folders and settings
 moves        moves that never overwrite, atomic writes

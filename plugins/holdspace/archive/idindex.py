@@ -10,154 +10,144 @@ comment it adds (``add``): under the project's lock, but for a plain
 ``pelican`` run, which takes no lock (as it writes the parse cache).
 
 It is used only while the comments folder and every folder below it are the ones
-recorded for this very folder (modification and change times in nanoseconds, inode;
-a comments folder not made yet is recorded as missing): a file added, removed, renamed
-or replaced changes its folder's times, as do the commands, which write a new file and
+recorded for this very folder (``archive.stamps``): a file added, removed, renamed or
+replaced changes its folder's times, as do the commands, which write a new file and
 rename it into place. A file written in place does not: nano and some editors save that
 way, as do ``cp`` over a file, a shell's ``>`` and ``rsync --inplace``. Until the next
 build records the index again, the commands see such a file as it was before: its name
 and address (a name taken out of a file by hand stays in the index until then;
 ``holdspace forget`` removes the index at once), its ``Removed:`` line, and whether it
 was valid (a reply to a comment broken that way is approved, and the build holds it
-back). Its id (its file's name) and thread (its folder) cannot change in place. One
-``stat`` per folder, not per file: 1,000 instead of 20,000. A folder changed within
-``SETTLE_NS`` of being looked at could change again with the same times (they come
-from a clock that ticks every few milliseconds), so it does not count as unchanged;
-this assumes the file system's clock is this machine's (not so on a network file
-system whose server's clock is off). ``approve`` records the folders it moved the
-comment into once they have settled, and only when they hold just what the index
-names there. The parser and the reader must be the code that made the index, and every
-folder holding comments a post the command knows; otherwise the command reads every
-file, as before. It holds addresses, as the parse cache does: an erasure removes it
-(``forget``). A pickle in the cache folder, written atomically.
+back). Its id (its file's name) and thread (its folder) cannot change in place.
+``approve`` records the folders it moved the comment into only when they hold just what
+the index names there (one changed within a tick of that, with what it holds). The
+parser and the reader must be the code that made the index, and every folder holding
+comments a post the command knows; otherwise the command reads every file, as before.
+It holds addresses, as the parse cache does: an erasure removes it (``forget``). A
+pickle in the cache folder, written atomically.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import pickle
 import sys
 import time
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import IO
+from typing import IO, Any
 
-from . import parsecache, reader
+from . import parsecache, reader, stamps
 from .commentfile import Comment
 from .moves import write_atomically
 from .reader import Archive
+from .stamps import Folders
 
 FILE = "ids.pickle"
-# Folder times come from the kernel's coarse clock (a tick of 1-10 ms): a change within a tick
-# of the recording could leave them as recorded. Times in whole seconds: a file system that
-# keeps only those (FAT, some network ones), where a change within two seconds could.
-SETTLE_NS = 20_000_000
-COARSE_SETTLE_NS = 2_000_000_000
-MISSING = (0, 0, 0)  # the stamp of a comments folder not made yet
-# folder (absolute) -> (modification and change times, inode), its thread ("" for the
-# comments folder itself), whether it holds comment files, when it was looked at
-Folders = dict[str, tuple[tuple[int, int, int], str, bool, int]]
 
 
 @dataclass
 class Index:
     """The archive's ids and names, as ``read_archive`` gives them when nothing is held back."""
 
-    paths: dict[str, str]  # id -> its file
+    root: str  # the comments folder
     threads: dict[str, str]  # id -> thread, of each published comment (not the removed ones)
-    people: set[tuple[str, str]]  # (name, address) of the published comments
+    people: dict[str, set[str]]  # name -> the addresses published with it
     removed: dict[str, str]  # id -> thread, of removed comments' records (their places)
+    odd: dict[str, str] = field(default_factory=dict)  # id -> its file, where not <root>/<thread>/<id>.md
 
     def thread_of(self, cid: str) -> str | None:
         """The thread of comment ``cid``, published or a removed one's place (``None``: neither)."""
         return self.threads.get(cid) or self.removed.get(cid)
 
+    def path(self, cid: str, thread: str) -> str:
+        return self.odd.get(cid) or os.path.join(self.root, *thread.split("/"), f"{cid}.md")
 
-def of_archive(archive: Archive) -> Index:
+    @property
+    def paths(self) -> Mapping[str, str]:
+        """id -> its file, of every comment file (a removed comment's record too)."""
+        return _Paths(self)
+
+
+class _Paths(Mapping[str, str]):
+    """An index's files, made from the threads when asked for: 20,000 paths in the pickle
+    were half its size and of the time to read it."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __getitem__(self, cid: str) -> str:
+        thread = self._index.thread_of(cid)
+        if thread is None:
+            raise KeyError(cid)
+        return self._index.path(cid, thread)
+
+    def __iter__(self) -> Iterator[str]:
+        return itertools.chain(self._index.threads, self._index.removed)
+
+    def __len__(self) -> int:
+        return len(self._index.threads) + len(self._index.removed)
+
+
+def of_archive(archive: Archive, root: str) -> Index:
+    """The index of ``archive``, read from the comments folder ``root``."""
     shown = [c for thread in archive.threads.values() for c in thread]
+    people: dict[str, set[str]] = {}
+    for c in shown:
+        people.setdefault(c.author, set()).add(c.email)
+    index = Index(root, {c.id: c.thread for c in shown}, people,
+                  {c.id: c.thread for thread in archive.removed.values() for c in thread})  # fmt: skip
+    for cid, path in archive.paths.items():
+        thread = index.thread_of(cid)
+        if thread is not None and index.path(cid, thread) != path:
+            index.odd[cid] = path
+    return index
+
+
+def _packed(index: Index) -> dict[str, Any]:
+    """The index as the pickle holds it: ids by thread and addresses by name, each list one
+    string (ids hold no space; an address comes from one header line, so holds no newline):
+    a third of the size, read in a third of the time."""
+    return {
+        "root": index.root,
+        "ids": _by_thread(index.threads),
+        "removed": _by_thread(index.removed),
+        "people": {name: "\n".join(emails) for name, emails in index.people.items()},
+        "odd": index.odd,
+    }
+
+
+def _unpacked(data: dict[str, Any]) -> Index:
     return Index(
-        dict(archive.paths),
-        {c.id: c.thread for c in shown},
-        {(c.author, c.email) for c in shown},
-        {c.id: c.thread for thread in archive.removed.values() for c in thread},
+        data["root"],
+        _of_threads(data["ids"]),
+        {name: set(emails.split("\n")) for name, emails in data["people"].items()},
+        _of_threads(data["removed"]),
+        data["odd"],
     )
 
 
-def folders(root: str) -> Folders:
-    """``root`` and every folder below it (not hidden ones, not linked ones: the reader reports
-    those, and an archive with a problem has no index), as they are now. Taken before the
-    files are read; a folder changed just now is waited for (``SETTLE_NS``), once."""
-    found = _walk(root)
-    if any(_settling(stamp, taken) for stamp, _, _, taken in found.values()):
-        time.sleep(SETTLE_NS / 1e9)
-        found = _walk(root)
-    return found
+def _by_thread(threads: dict[str, str]) -> dict[str, str]:
+    ids: dict[str, list[str]] = {}
+    for cid, thread in threads.items():
+        ids.setdefault(thread, []).append(cid)
+    return {thread: " ".join(some) for thread, some in ids.items()}
 
 
-def _walk(root: str) -> Folders:
-    found: Folders = {}
-    stack = [(root, "")]
-    while stack:
-        folder, thread = stack.pop()
-        taken = time.time_ns()
-        stamp = _current(folder)
-        if stamp is None or stamp == MISSING:
-            if folder == root:  # none yet: recorded as missing, so that one made is seen
-                found[root] = (MISSING, "", False, taken)
-            continue  # gone meanwhile: its parent's times tell
-        try:
-            with os.scandir(folder) as it:
-                entries = [e for e in it if not e.name.startswith(".")]
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, f"{thread}/{entry.name}" if thread else entry.name))
-        found[folder] = (stamp, thread, any(e.name.endswith(".md") for e in entries), taken)
-    return found
-
-
-def unchanged(recorded: Folders, root: str) -> bool:
-    """``recorded`` is this comments folder's (``root`` and only folders below it), every
-    folder is as it was, and none was changed just before it was recorded."""
-    if root not in recorded or recorded[root][1] != "":
-        return False  # another project's folders (a copied site, a shared cache folder)
-    below = root.rstrip(os.sep) + os.sep
-    for folder, (stamp, _, _, taken) in recorded.items():
-        if (folder != root and not folder.startswith(below)) or _settling(stamp, taken):
-            return False
-        if _current(folder) != stamp:
-            return False
-    return True
-
-
-def _current(folder: str) -> tuple[int, int, int] | None:
-    """The folder's stamp now: ``MISSING`` when there is none, ``None`` when it cannot be told."""
-    try:
-        return _stamp(os.stat(folder))
-    except FileNotFoundError:
-        return MISSING
-    except OSError:
-        return None
-
-
-def _stamp(st: os.stat_result) -> tuple[int, int, int]:
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def _settling(stamp: tuple[int, int, int], taken: int) -> bool:
-    if stamp == MISSING:
-        return False
-    changed = stamp[1]  # the change time: any change of the folder sets it
-    return changed >= taken - (COARSE_SETTLE_NS + SETTLE_NS if changed % 1_000_000_000 == 0 else SETTLE_NS)
+def _of_threads(ids: dict[str, str]) -> dict[str, str]:
+    threads: dict[str, str] = {}
+    for thread, some in ids.items():
+        threads.update(dict.fromkeys(some.split(" "), thread))
+    return threads
 
 
 def _version(tz: tzinfo) -> str:
-    """The parser's version, and this module's (what is recorded, ``add`` included) and the
-    reader's (the checks across files)."""
-    return parsecache.sources_digest((reader, sys.modules[__name__]), parsecache.version(tz))
+    """The parser's version, and this module's and ``stamps``'s (what is recorded, ``add``
+    included) and the reader's (the checks across files)."""
+    return parsecache.sources_digest((reader, stamps, sys.modules[__name__]), parsecache.version(tz))
 
 
 def save(folder: str, tz: tzinfo, found: Folders, index: Index | None) -> None:
@@ -170,7 +160,7 @@ def save(folder: str, tz: tzinfo, found: Folders, index: Index | None) -> None:
         if index is None:
             forget(folder)
         else:
-            data = {"version": _version(tz), "folders": found, "index": index}
+            data = {"version": _version(tz), "folders": found, "index": _packed(index)}
             write_atomically(os.path.join(folder, FILE), lambda f: _dump(data, f), binary=True)
 
 
@@ -184,11 +174,11 @@ def _dump(data: object, f: IO[bytes]) -> None:
 
 def add(folder: str, tz: tzinfo, found: Folders, index: Index, comment: Comment, path: str) -> bool:
     """Record ``index`` with ``comment``, just approved into ``path`` (under the project's lock):
-    its folder, and any made for it, are looked at again once their times have settled, and
-    must hold just what the index says and the new file (else something else changed them
-    meanwhile). Not a removed comment's record, or a reply whose parent is not in its thread
-    (a build would hold it back). ``False``: nothing recorded, and as a folder changed, the
-    next command reads every file."""
+    its folder, and any made for it, are looked at again and must hold just what the index
+    says and the new file (else something else changed them meanwhile); each is recorded
+    with what it holds (changed within a tick: ``stamps``). Not a removed comment's record,
+    or a reply whose parent is not in its thread (a build would hold it back). ``False``:
+    nothing recorded, and as a folder changed, the next command reads every file."""
     if comment.removed or (comment.reply_to and index.thread_of(comment.reply_to) != comment.thread):
         return False
     changed: list[str] = []
@@ -198,54 +188,48 @@ def add(folder: str, tz: tzinfo, found: Folders, index: Index, comment: Comment,
         if place == os.path.dirname(place):
             return False  # not below the comments folder
         place = os.path.dirname(place)
-    try:
-        newest = max(os.stat(place).st_ctime_ns for place in changed)
-    except OSError:
-        return False
-    time.sleep(max(0, newest + SETTLE_NS + 1_000_000 - time.time_ns()) / 1e9)  # until they have settled
-    parts = comment.thread.split("/")
-    for depth, place in enumerate(changed):
-        taken = time.time_ns()
-        stamp = _current(place)
-        if stamp is None or stamp == MISSING:
-            return False
-        old = found.get(place)
-        thread = old[1] if old else "/".join(parts[: len(parts) - depth])
-        found[place] = (stamp, thread, depth == 0 or (old is not None and old[2]), taken)
-    index.paths[comment.id] = path
     index.threads[comment.id] = comment.thread
-    index.people.add((comment.author, comment.email))
-    files: dict[str, set[str]] = {place: set() for place in changed}  # what the index names in each
-    for file in index.paths.values():
-        if (place := file.rpartition(os.sep)[0]) in files:
-            files[place].add(file)
-    if not all(_holds(place, files[place], found) for place in changed):
-        return False
+    if index.path(comment.id, comment.thread) != path:
+        index.odd[comment.id] = path
+    index.people[comment.author] = index.people.get(comment.author, set()) | {comment.email}  # a new set: NameIndex
+    parts = comment.thread.split("/")
+    threads = [found[place][1] if place in found else "/".join(parts[: len(parts) - depth])
+               for depth, place in enumerate(changed)]  # fmt: skip
+    files: dict[str, set[str]] = {thread: set() for thread in threads}  # what the index names in each
+    for cid, thread in itertools.chain(index.threads.items(), index.removed.items()):
+        if thread in files:
+            files[thread].add(index.path(cid, thread))
+    for depth, (place, thread) in enumerate(zip(changed, threads, strict=True)):
+        taken = time.time_ns()
+        stamp, held = stamps.current(place), stamps.listing(place)  # in this order: see stamps
+        if stamp is None or stamp == stamps.MISSING or held is None or not _holds(place, held, files[thread], found):
+            return False
+        holds = depth == 0 or (place in found and found[place][2])
+        found[place] = (stamp, thread, holds, taken, held if stamps.settling(stamp, taken) else None)
     save(folder, tz, found, index)
     return True
 
 
-def _holds(place: str, files: set[str], found: Folders) -> bool:
-    """``place`` holds ``files`` and the folders recorded below it, nothing else."""
-    try:
-        with os.scandir(place) as it:
-            entries = [(e.path, e.is_dir(follow_symlinks=False)) for e in it if not e.name.startswith(".")]
-    except OSError:
-        return False
+def _holds(place: str, held: stamps.Listing, files: set[str], found: Folders) -> bool:
+    """``place``, listed as ``held``, holds ``files`` and the folders recorded below it, nothing else."""
     folders = {f for f in found if f.rpartition(os.sep)[0] == place}
-    return {p for p, is_dir in entries if not is_dir} == files and {p for p, is_dir in entries if is_dir} == folders
+    return {os.path.join(place, name) for name, _, is_dir in held if not is_dir} == files and {
+        os.path.join(place, name) for name, _, is_dir in held if is_dir
+    } == folders
 
 
 def load(folder: str, tz: tzinfo, threads: Collection[str], root: str) -> tuple[Index, Folders] | None:
     """The index recorded for the comments folder ``root``, with its folders, while they are
     unchanged and each folder holding comments is a post in ``threads``."""
     data = parsecache.load_versioned(os.path.join(folder, FILE), _version(tz))
-    if data is None or not isinstance(data.get("index"), Index) or not isinstance(data.get("folders"), dict):
-        return None  # none yet, damaged, or pickled by other code: read the archive
+    if data is None or not isinstance(data.get("index"), dict) or data["index"].get("root") != root:
+        return None  # none yet, damaged, pickled by other code, or another project's: read the archive
     found: Folders = data["folders"]
-    if any(holds and thread not in threads for _, thread, holds, _ in found.values()) or not unchanged(found, root):
+    if any(holds and thread not in threads for _, thread, holds, *_ in found.values()):
         return None
-    return data["index"], found
+    if not stamps.unchanged(found, root):
+        return None
+    return _unpacked(data["index"]), found
 
 
 def forget(folder: str) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from ..archive import idindex
+from ..archive import idindex, stamps
 from ..archive.parsecache import ParseCache, collector_paused, parse_all
 from ..archive.posts import closed_by_age, comments_state, default_comments
 from ..archive.project import Project, project_path
@@ -129,7 +129,7 @@ class CommentsGenerator(Generator):
                 os.waitpid(child, 0)
             _PARSING.discard(child)
         parsed = ParseCache(project.cache, project.tz)
-        folders = idindex.folders(project.comments)  # before the files are read: the commands' index of them
+        folders = stamps.folders(project.comments)  # before the files are read: the commands' index of them
         archive = read_archive(
             project.comments,
             {p.slug for p in self.posts} | drafts,
@@ -140,7 +140,8 @@ class CommentsGenerator(Generator):
         )
         parsed.save()
         whole = not archive.held_back and not archive.problems  # then the commands' full read is this one
-        self._ids = (folders, idindex.of_archive(archive) if whole else None)  # recorded in generate_output
+        index = idindex.of_archive(archive, project.comments) if whole else None
+        self._ids = (folders, index)  # recorded in generate_output
         self.report.problems.extend(archive.problems)
         return archive
 

@@ -7,11 +7,11 @@ changed since it was recorded, else from every file (through the parse cache).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from ..archive import idindex
+from ..archive import idindex, stamps
 from ..archive.commentfile import Comment, read_comment
 from ..archive.parsecache import ParseCache
 from ..archive.project import Project
@@ -27,12 +27,12 @@ class Published:
     names: NameIndex  # what each name looks like -> emails (``name_index``, as asked for)
     tz: tzinfo
     cache: str  # the cache folder, where the index is kept
-    folders: idindex.Folders | None = None  # the folders it was read from, when an index of it may be recorded
+    folders: stamps.Folders | None = None  # the folders it was read from, when an index of it may be recorded
     read: dict[str, Comment] = field(default_factory=dict)  # published comments read already
     from_index: bool = False  # read from the recorded index, not from every file
 
     @property
-    def paths(self) -> dict[str, str]:  # id -> path of every file in content/comments/
+    def paths(self) -> Mapping[str, str]:  # id -> path of every file in content/comments/
         return self.index.paths
 
     @property
@@ -67,10 +67,10 @@ def published(project: Project, posts: Collection[str]) -> Published:
     if recorded is not None:
         index, found = recorded
         return Published(index, NameIndex(index.people), project.tz, project.cache, found, from_index=True)
-    folders: idindex.Folders | None = idindex.folders(project.comments)  # before the files are read
+    folders: stamps.Folders | None = stamps.folders(project.comments)  # before the files are read
     parsed = ParseCache(project.cache, project.tz)
     archive = read_archive(project.comments, set(posts), project.tz, read=parsed.read)  # saved by builds
-    index = idindex.of_archive(archive)
+    index = idindex.of_archive(archive, project.comments)
     read = {c.id: c for thread in archive.threads.values() for c in thread}
     if archive.held_back or archive.problems:
         folders = None  # the index of an archive that held something back would not be read_archive's

@@ -168,15 +168,13 @@ def body_flags(body: str, body_line: int, rules: Rules) -> list[Flag]:
 
 
 class NameIndex(Mapping[str, set[str]]):
-    """``name_index`` of ``people``, a look's emails normalised when it is asked for: a
-    command asks for the names it checks, and the whole index of 20,000 comments took
-    12 ms, most of it each address normalised. The people as they are now: one added
-    later is not in it."""
+    """``name_index`` of the people (each name -> the emails it was used with), a look's
+    emails normalised when it is asked for: a command asks for the names it checks, and
+    the whole index of 20,000 comments took 12 ms, most of it each address normalised.
+    The people as they are now: a name given other emails later (a new set) is not in it."""
 
-    def __init__(self, people: Iterable[tuple[str, str]]) -> None:
-        self._emails: dict[str, list[str]] = {}  # each name -> the emails it was used with
-        for name, email in people:
-            self._emails.setdefault(name, []).append(email)
+    def __init__(self, people: Mapping[str, Collection[str]]) -> None:
+        self._emails = dict(people)  # each name -> the emails it was used with
         self._names: dict[str, list[str]] | None = None  # each look -> its names, made when first needed
         self._asked: dict[str, set[str]] = {}
 
