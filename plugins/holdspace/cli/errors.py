@@ -16,7 +16,6 @@ import sys
 
 from ..archive.moves import MoveError
 from ..problems import HoldspaceError
-from ..publishing.avatars import SecretMissing
 from ..review.decisions import ModerationError
 from ..settings import SettingsError
 from .spell import spell
@@ -29,6 +28,8 @@ REFUSALS = (ModerationError, MoveError)
 
 def message(error: BaseException, settings_file: str = "") -> str:
     """What to print for ``error``."""
+    from ..publishing.avatars import SecretMissing  # here: a moderation command needs no avatars (hmac, secrets)
+
     if isinstance(error, SecretMissing):
         return (
             f"{error}; run `{spell('secret')}` once (it writes that file, which git ignores) and keep it: "
