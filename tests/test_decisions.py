@@ -99,6 +99,16 @@ def test_an_id_already_published_is_refused(project_site):
     assert (site.root / "moderation/queue/t/old.md").exists()
 
 
+def test_an_id_used_by_a_file_the_archive_holds_back_is_refused(project_site):
+    """A broken file in content/comments/ is not published, but its id is taken all the same."""
+    site = project_site
+    (site.root / "content/comments/t/broken.md").write_text("Author: Ann\nDate: not a date\n\nHi.\n")
+    site.comment("t", "broken", folder="moderation/queue", date="2025-02-01 10:00")
+    with pytest.raises(ModerationError) as error:
+        approve(project(site), "broken", "Ana")
+    assert "the id 'broken' is already used by" in str(error.value) and "content/comments/t/broken.md" in str(error.value)
+
+
 def test_an_unknown_id_names_the_closest(project_site):
     site = project_site
     queued(site, "lonely-q01")

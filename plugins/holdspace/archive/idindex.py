@@ -74,7 +74,8 @@ class Index:
 
 class _Paths(Mapping[str, str]):
     """An index's files, made from the threads when asked for: 20,000 paths in the pickle
-    were half its size and of the time to read it."""
+    were half its size and of the time to read it. A file that is neither published nor a
+    removed comment's record (one the archive held back) is in ``odd``."""
 
     def __init__(self, index: Index) -> None:
         self._index = index
@@ -82,14 +83,15 @@ class _Paths(Mapping[str, str]):
     def __getitem__(self, cid: str) -> str:
         thread = self._index.thread_of(cid)
         if thread is None:
-            raise KeyError(cid)
+            return self._index.odd[cid]  # KeyError: no such file
         return self._index.path(cid, thread)
 
     def __iter__(self) -> Iterator[str]:
-        return itertools.chain(self._index.threads, self._index.removed)
+        index = self._index
+        return itertools.chain(index.threads, index.removed, (c for c in index.odd if index.thread_of(c) is None))
 
     def __len__(self) -> int:
-        return len(self._index.threads) + len(self._index.removed)
+        return sum(1 for _ in self)
 
 
 def of_archive(archive: Archive, root: str) -> Index:
@@ -102,7 +104,7 @@ def of_archive(archive: Archive, root: str) -> Index:
                   {c.id: c.thread for thread in archive.removed.values() for c in thread})  # fmt: skip
     for cid, path in archive.paths.items():
         thread = index.thread_of(cid)
-        if thread is not None and index.path(cid, thread) != path:
+        if thread is None or index.path(cid, thread) != path:
             index.odd[cid] = path
     return index
 
