@@ -17,7 +17,8 @@ each measure's runs alternating with its baseline's:
   (d) the peak memory of a cold build of the 100,000-comment archive: ru_maxrss of the build process (os.wait4;
       the largest single process), and the whole process tree's PSS (the workers included), sampled every
       0.5 s or more, at most 5% of one core;
-  (e) bench/stages.py with one worker: seconds per stage of a cold build, and of a warm build after an approve.
+  (e) bench/stages.py with one worker: seconds per stage of a cold build, and of a warm build after an approve
+      (each the median of --runs runs), and the search's share of the cold build.
 
 Holdspace's modules are compiled first (compileall): it runs from the source tree, the baselines from
 site-packages, which pip compiled at install; Python writes a module's .pyc at its first import, unless
@@ -297,6 +298,11 @@ def median(results: list[dict], key: str = "seconds") -> float:
     return statistics.median(r[key] for r in results)
 
 
+def stage_median(results: list[dict], stage: str) -> float:
+    """The median of one stage's seconds in bench/stages.py's runs."""
+    return statistics.median(r["stages"].get(stage, 0) for r in results)
+
+
 def peer_build(python: str, site: Path, *, cold: bool) -> dict:
     try:
         return peer.build(python, str(site), clean_output=cold, clean_cache=cold)
@@ -375,15 +381,15 @@ def measure(args: argparse.Namespace, work: Path) -> dict:
             restore(main, args.comments)
             restore(alone, 0)
             return out
-        say("Stages, cold, one worker ...")
-        for stale in (".cache", "output"):
-            shutil.rmtree(main / stale, ignore_errors=True)
-        out["stages_cold"] = stages(main)
-        say(f"  {out['stages_cold']['wall']:.1f} s")
-        cid, _ = approve(main, ids)
-        say(f"Stages, warm after approving {cid}, one worker ...")
-        out["stages_warm"] = stages(main)
-        say(f"  {out['stages_warm']['wall']:.1f} s")
+        out["stages_cold"], out["stages_warm"] = [], []
+        for i in range(args.runs):  # a cold build, then a warm one after an approve, each time
+            for stale in (".cache", "output"):
+                shutil.rmtree(main / stale, ignore_errors=True)
+            out["stages_cold"].append(stages(main))
+            say(f"Stages, cold, one worker, run {i + 1}/{args.runs}: {out['stages_cold'][-1]['wall']:.1f} s")
+            cid, _ = approve(main, ids)
+            out["stages_warm"].append(stages(main))
+            say(f"Stages, warm after approving {cid}, run {i + 1}/{args.runs}: {out['stages_warm'][-1]['wall']:.1f} s")
         restore(main, args.comments)
         restore(alone, 0)
     if not args.skip_100k:
@@ -484,18 +490,21 @@ def report(args: argparse.Namespace, m: dict) -> str:
     if notes:
         lines += [""] + [f"- {n}" for n in notes]
     if "stages_cold" in m:
+        cold, warm = m["stages_cold"], m["stages_warm"]
         lines += [
             "",
             f"(e) bench/stages.py, one worker (all the work in one process), {args.comments:,} comments: "
-            "seconds per stage, exclusive.",
+            f"seconds per stage, exclusive, the median of {len(cold)} runs each.",
             "",
             "| stage | cold | warm, after approving one comment |",
             "| --- | --- | --- |",
         ]
-        cold, warm = m["stages_cold"], m["stages_warm"]
         for stage in STAGES:
-            lines.append(f"| {stage} | {cold['stages'].get(stage, 0):.2f} | {warm['stages'].get(stage, 0):.2f} |")
-        lines.append(f"| **wall** | {cold['wall']:.2f} | {warm['wall']:.2f} |")
+            lines.append(f"| {stage} | {stage_median(cold, stage):.2f} | {stage_median(warm, stage):.2f} |")
+        lines.append(f"| **wall** | {median(cold, 'wall'):.2f} | {median(warm, 'wall'):.2f} |")
+        shares = [(r["stages"].get("index", 0) + r["stages"].get("export", 0)) / r["wall"] for r in cold]
+        lines += ["", f"The search (index + export): {statistics.median(shares):.1%} of the cold build "
+                      f"(target ≤ 25%; the runs: {', '.join(f'{s:.1%}' for s in shares)})."]  # fmt: skip
     return "\n".join(lines)
 
 

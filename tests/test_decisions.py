@@ -106,7 +106,8 @@ def test_an_id_used_by_a_file_the_archive_holds_back_is_refused(project_site):
     site.comment("t", "broken", folder="moderation/queue", date="2025-02-01 10:00")
     with pytest.raises(ModerationError) as error:
         approve(project(site), "broken", "Ana")
-    assert "the id 'broken' is already used by" in str(error.value) and "content/comments/t/broken.md" in str(error.value)
+    said = str(error.value)
+    assert "the id 'broken' is already used by" in said and "content/comments/t/broken.md" in said
 
 
 def test_an_unknown_id_names_the_closest(project_site):

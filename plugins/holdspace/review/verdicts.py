@@ -171,7 +171,8 @@ class NameIndex(Mapping[str, set[str]]):
     """``name_index`` of the people (each name -> the emails it was used with), a look's
     emails normalised when it is asked for: a command asks for the names it checks, and
     the whole index of 20,000 comments took 12 ms, most of it each address normalised.
-    The people as they are now: a name given other emails later (a new set) is not in it."""
+    The people as they are now: a name added later, or an address added to a name in a new
+    set (as ``idindex.add`` does), is not in it."""
 
     def __init__(self, people: Mapping[str, Collection[str]]) -> None:
         self._emails = dict(people)  # each name -> the emails it was used with
