@@ -64,7 +64,8 @@ class Index:
         return self.threads.get(cid) or self.removed.get(cid)
 
     def path(self, cid: str, thread: str) -> str:
-        return self.odd.get(cid) or os.path.join(self.root, *thread.split("/"), f"{cid}.md")
+        """The file of comment ``cid`` in ``thread``: <root>/<thread>/<id>.md, unless ``odd``."""
+        return self.odd.get(cid) or f"{self.root}{os.sep}{thread.replace('/', os.sep)}{os.sep}{cid}.md"
 
     @property
     def paths(self) -> Mapping[str, str]:
