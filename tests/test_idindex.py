@@ -310,9 +310,9 @@ def test_approve_records_nothing_when_its_folder_changed_otherwise_meanwhile(arc
             site.comment("t", "x", "Put here by hand.", author="Kai")
         return real_current(folder)  # the folder's times with it
 
-    monkeypatch.setattr(stamps, "current", meanwhile)
-    approve(open_desk(site.project()), "q", "Ana")
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(stamps, "current", meanwhile)
+        approve(open_desk(site.project()), "q", "Ana")
     after = known(site)
     assert not after.from_index and {"q", "x"} <= set(after.index.threads)
 
@@ -330,18 +330,20 @@ def _same_times(site, folder):
     return held
 
 
-def test_a_folder_approve_just_changed_is_trusted_with_what_it_held(archive_site):
+def test_a_folder_approve_just_changed_is_trusted_with_what_it_held(archive_site, monkeypatch):
     """No wait for the folder's times to settle: what it held is recorded with them, and the
-    next command lists it again. A file added, or one put in place of another, within the
-    same tick (the same times) is seen."""
+    next command lists it again. A file added, put in place of another, or removed and made
+    again within the same tick (the same times) is seen."""
     site = archive_site
     recorded(site)
     site.comment("t", "q", "Hi.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
-    approve(open_desk(site.project()), "q", "Ana")
+    with monkeypatch.context() as patched:  # as when approve looks within a tick
+        patched.setattr(idindex, "_listed", lambda stamp, taken: True)
+        approve(open_desk(site.project()), "q", "Ana")
     assert known(site).from_index
     site.comment("t", "x", "Put here by hand.", author="Kai")
     held = _same_times(site, "t")
-    assert held is not None and {name for name, _, _ in held} == {"a.md", "b.md", "q.md"}
+    assert held is not None and {name for name, *_ in held} == {"a.md", "b.md", "q.md"}
     assert not known(site).from_index
     (site.root / "content/comments/t/x.md").unlink()
     _same_times(site, "t")
@@ -351,3 +353,56 @@ def test_a_folder_approve_just_changed_is_trusted_with_what_it_held(archive_site
     os.replace(b.parent / ".b.md.tmp", b)  # as the commands and most editors save
     _same_times(site, "t")
     assert not known(site).from_index  # b.md is another file (inode): read again
+
+
+def test_a_file_removed_and_made_again_is_seen(archive_site, monkeypatch):
+    """The file system may give the new file the inode of the one removed: its change time
+    tells them apart."""
+    site = archive_site
+    recorded(site)
+    site.comment("t", "q", "Hi.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
+    with monkeypatch.context() as patched:
+        patched.setattr(idindex, "_listed", lambda stamp, taken: True)
+        approve(open_desk(site.project()), "q", "Ana")
+    b = site.root / "content/comments/t/b.md"
+    data = b.read_bytes()
+    b.unlink()
+    b.write_bytes(data)  # the same words, a new file
+    _same_times(site, "t")
+    assert not known(site).from_index
+
+
+def test_a_file_put_in_place_of_another_between_approve_s_two_looks_is_seen(archive_site, monkeypatch):
+    """approve lists the folder, then takes its times: a file renamed over another between the
+    two changes the times after the listing, and the next command lists the folder again."""
+    site = archive_site
+    recorded(site)
+    site.comment("t", "q", "Hi.", author="Ren", folder="moderation/queue", date="2025-02-01 10:00")
+    b = site.root / "content/comments/t/b.md"
+    real_current = stamps.current
+
+    def between(folder):
+        if (site.root / "content/comments/t/q.md").exists() and folder.endswith(os.sep + "t"):
+            (b.parent / ".b.md.tmp").write_bytes(b.read_bytes().replace(b"Author: Jo", b"Author: Joe"))
+            os.replace(b.parent / ".b.md.tmp", b)
+        return real_current(folder)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(stamps, "current", between)
+        approve(open_desk(site.project()), "q", "Ana")
+    after = known(site)
+    assert not after.from_index and "Joe" in after.index.people
+
+
+@pytest.mark.parametrize("root", ["/site/content/comments", "/site/content/comments/"])
+def test_a_file_s_path_is_made_as_the_reader_makes_it(root):
+    """<root>/<thread>/<id>.md, as scandir joins them below the comments folder (a trailing
+    separator in the setting too), so that no path but an odd one is kept."""
+    index = idindex.Index(root, {"a": "t", "b": "t/deep"}, {}, {"gone": "u"}, {"x": "/elsewhere/x.md"})
+    assert dict(index.paths) == {
+        "a": "/site/content/comments/t/a.md",
+        "b": "/site/content/comments/t/deep/b.md",
+        "gone": "/site/content/comments/u/gone.md",
+        "x": "/elsewhere/x.md",
+    }
+    assert "a" in index.paths and "nobody" not in index.paths and len(index.paths) == 4

@@ -65,7 +65,8 @@ class Index:
 
     def path(self, cid: str, thread: str) -> str:
         """The file of comment ``cid`` in ``thread``: <root>/<thread>/<id>.md, unless ``odd``."""
-        return self.odd.get(cid) or f"{self.root}{os.sep}{thread.replace('/', os.sep)}{os.sep}{cid}.md"
+        root = self.root if self.root.endswith(os.sep) else self.root + os.sep  # as os.path.join and scandir
+        return self.odd.get(cid) or f"{root}{thread.replace('/', os.sep)}{os.sep}{cid}.md"
 
     @property
     def paths(self) -> Mapping[str, str]:
@@ -204,20 +205,27 @@ def add(folder: str, tz: tzinfo, found: Folders, index: Index, comment: Comment,
             files[thread].add(index.path(cid, thread))
     for depth, (place, thread) in enumerate(zip(changed, threads, strict=True)):
         taken = time.time_ns()
-        stamp, held = stamps.current(place), stamps.listing(place)  # in this order: see stamps
+        held = stamps.listing(place)  # before the times: a change between the two shows in one of them
+        stamp = stamps.current(place)
         if stamp is None or stamp == stamps.MISSING or held is None or not _holds(place, held, files[thread], found):
             return False
         holds = depth == 0 or (place in found and found[place][2])
-        found[place] = (stamp, thread, holds, taken, held if stamps.settling(stamp, taken) else None)
+        found[place] = (stamp, thread, holds, taken, held if _listed(stamp, taken) else None)
     save(folder, tz, found, index)
     return True
+
+
+def _listed(stamp: stamps.Stamp, taken: int) -> bool:
+    """A folder recorded by ``add`` is kept with its listing when it changed within a tick of
+    being looked at, unless its times are whole seconds (then it is read in full next time)."""
+    return stamps.settling(stamp, taken) and not stamps.coarse(stamp)
 
 
 def _holds(place: str, held: stamps.Listing, files: set[str], found: Folders) -> bool:
     """``place``, listed as ``held``, holds ``files`` and the folders recorded below it, nothing else."""
     folders = {f for f in found if f.rpartition(os.sep)[0] == place}
-    return {os.path.join(place, name) for name, _, is_dir in held if not is_dir} == files and {
-        os.path.join(place, name) for name, _, is_dir in held if is_dir
+    return {os.path.join(place, name) for name, _, is_dir, *_ in held if not is_dir} == files and {
+        os.path.join(place, name) for name, _, is_dir, *_ in held if is_dir
     } == folders
 
 
@@ -225,8 +233,10 @@ def load(folder: str, tz: tzinfo, threads: Collection[str], root: str) -> tuple[
     """The index recorded for the comments folder ``root``, with its folders, while they are
     unchanged and each folder holding comments is a post in ``threads``."""
     data = parsecache.load_versioned(os.path.join(folder, FILE), _version(tz))
-    if data is None or not isinstance(data.get("index"), dict) or data["index"].get("root") != root:
-        return None  # none yet, damaged, pickled by other code, or another project's: read the archive
+    if data is None or not isinstance(data.get("index"), dict) or not isinstance(data.get("folders"), dict):
+        return None  # none yet, damaged, or pickled by other code: read the archive
+    if data["index"].get("root") != root:
+        return None  # another project's (a copied site, a shared cache folder)
     found: Folders = data["folders"]
     if any(holds and thread not in threads for _, thread, holds, *_ in found.values()):
         return None

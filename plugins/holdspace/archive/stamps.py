@@ -9,12 +9,18 @@ instead of 20,000.
 The times come from a clock that ticks every few milliseconds: a folder changed within
 ``SETTLE_NS`` of being looked at could change again with the same times. Such a folder
 counts as unchanged only with what it held when it was looked at (``listing``: each
-entry's name, inode and kind) and holds the same now: a file added, removed or renamed
-changes the names, one put in place of another (a new file renamed over it) the inode.
+entry's name, inode, kind, change time and size) and holds the same now: a file added,
+removed or renamed changes the names; one put in place of another (a new file renamed
+over it), or removed and made again (which may reuse the inode), the inode or the change
+time. Only a file made again within the same tick as the one it replaces (the comment
+approve has just moved, within milliseconds) and of the same size would go unseen.
 A build's ``folders`` waits for a change just made to settle instead (once); ``approve``,
-which has just moved a comment into its folder, keeps the listing, and the next command
-lists that folder again (one ``scandir``). This assumes the file system's clock is this
-machine's (not so on a network file system whose server's clock is off).
+which has just moved a comment into its folder, lists it first and then takes its times
+(so that a change between the two shows in one or the other), keeps the listing, and the
+next command lists that folder again (one ``scandir`` and a ``stat`` per entry). A folder
+whose times are whole seconds (a file system that keeps only those) gets no listing: it
+is read again in full until a build records it. This assumes the file system's clock is
+this machine's (not so on a network file system whose server's clock is off).
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ SETTLE_NS = 20_000_000
 COARSE_SETTLE_NS = 2_000_000_000
 MISSING = (0, 0, 0)  # the stamp of a comments folder not made yet
 Stamp = tuple[int, int, int]
-Listing = frozenset[tuple[str, int, bool]]  # (name, inode, a folder?) of each entry but hidden ones
+# (name, inode, a folder?, change time, size) of each entry but hidden ones
+Listing = frozenset[tuple[str, int, bool, int, int]]
 # folder (absolute) -> its stamp, its thread ("" for the comments folder itself), whether it
 # holds comment files, when it was looked at, and what it held then if that was within a tick
 # of a change (else None)
@@ -99,9 +106,14 @@ def listing(folder: str) -> Listing | None:
     """What ``folder`` holds now (``None``: it cannot be listed)."""
     try:
         with os.scandir(folder) as it:
-            return frozenset((e.name, e.inode(), e.is_dir(follow_symlinks=False)) for e in it if e.name[0] != ".")
+            return frozenset(_entry(e) for e in it if e.name[0] != ".")
     except OSError:
         return None
+
+
+def _entry(entry: os.DirEntry[str]) -> tuple[str, int, bool, int, int]:
+    st = entry.stat(follow_symlinks=False)
+    return (entry.name, st.st_ino, entry.is_dir(follow_symlinks=False), st.st_ctime_ns, st.st_size)
 
 
 def settling(stamp: Stamp, taken: int) -> bool:
@@ -109,4 +121,10 @@ def settling(stamp: Stamp, taken: int) -> bool:
     if stamp == MISSING:
         return False
     changed = stamp[1]  # the change time: any change of the folder sets it
-    return changed >= taken - (COARSE_SETTLE_NS + SETTLE_NS if changed % 1_000_000_000 == 0 else SETTLE_NS)
+    return changed >= taken - (COARSE_SETTLE_NS + SETTLE_NS if coarse(stamp) else SETTLE_NS)
+
+
+def coarse(stamp: Stamp) -> bool:
+    """The folder's change time is in whole seconds: a file system that keeps only those (or,
+    once in a billion, a fine one at a whole second)."""
+    return stamp[1] % 1_000_000_000 == 0
