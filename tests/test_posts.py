@@ -86,3 +86,19 @@ def test_the_headers_kept_in_a_cache_are_the_files_as_they_are(tmp_path, monkeyp
     assert threads(slugify=lambda title: "x-" + slug(title))["x-third"].title == "Third" and read == []
     elsewhere = threads(tz=ZoneInfo("Pacific/Auckland"))
     assert len(read) == 4 and elsewhere["first-pest"].date != now["first-pest"].date
+
+
+def test_a_build_records_the_posts_headers_for_the_commands(site, monkeypatch):
+    """The first command after a cold build reads no post's header: the build recorded them."""
+    from holdspace.archive import posts as module
+
+    site.write_settings()
+    site.post("t", "The Post")
+    site.post("u", "Another Post")
+    site.build()
+    read = []
+    real = module._read_header
+    monkeypatch.setattr(module, "_read_header", lambda path, page, tz=UTC: read.append(path) or real(path, page, tz))
+    assert sorted(site.project().threads()) == ["t", "u"] and read == []
+    site.post("v", "A Third Post")
+    assert sorted(site.project().threads()) == ["t", "u", "v"] and len(read) == 1  # a new post: read by the command
