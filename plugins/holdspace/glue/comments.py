@@ -140,8 +140,7 @@ class CommentsGenerator(Generator):
         )
         parsed.save()
         whole = not archive.held_back and not archive.problems  # then the commands' full read is this one
-        index = idindex.of_archive(archive, project.comments) if whole else None
-        self._ids = (folders, index)  # recorded in generate_output
+        self._ids = (folders, idindex.of_archive(archive, project.comments) if whole else None)  # saved at the end
         self.report.problems.extend(archive.problems)
         return archive
 
@@ -205,9 +204,7 @@ class CommentsGenerator(Generator):
         with collector_paused():  # 20,000 records made at once, none of them garbage
             write_live(self.project.cache, str(self.settings.get("SITEURL") or ""), _live(self.posts))
         idindex.save(self.project.cache, self.project.tz, *self._ids)  # the commands' index of the archive, or none
-        # The commands' record of the posts' headers (posts.pickle), kept up to date here: else the first
-        # command after a cold build read all 1,000 headers itself (0.09 s); a warm build stats them.
-        self.project.threads()
+        self.project.threads()  # records the posts' headers for the commands (else the first one read them all)
         reuse = getattr(writer, "reuse", None)
         if reuse is not None:
             reuse.save()
